@@ -1,0 +1,370 @@
+// core/rwlock.hpp: a process-shared, robust, writer-preferring reader/writer lock.
+//
+// The lock lives in shared memory and is used by many processes at once. Any of them may be
+// killed at any instruction (SIGKILL, TerminateProcess, the OOM killer) while it holds the lock
+// or is half-way through taking or releasing it. The design goal: such a death never hangs the
+// survivors, and a death that may have left the guarded structure half-updated is REPORTED to
+// the next holder rather than hidden (WinCache logged WAIT_ABANDONED and went on; APCu's
+// pthread rwlock hangs forever).
+//
+// Algorithm
+// ---------
+// Writers are serialised by one word, `writer_`, holding the proc_id of the writer that owns or
+// is taking the lock, plus two flag bits:
+//   ENTERED  the owner has drained the readers and is inside its critical section. A death with
+//            ENTERED set may have left the guarded structure half-updated.
+//   DIRTY    set by a writer that took the word over from a dead owner that had ENTERED (or
+//            was itself DIRTY); it carries "needs repair" across the window between the takeover
+//            and the write of `state_`, so a second death in that window loses nothing.
+// Readers do not share a counter. Each process reads through its own reader slot (an index the
+// caller owns; the segment layer gives each attached process one): a word packing the slot
+// owner's proc_id with its count of read holds. Who is reading is therefore derived from the
+// slot words alone; there is no second counter that could drift from them (the WinCache 1.0
+// crash was two counts drifting apart).
+//
+// Reader: announce (count+1 on its slot, seq_cst), then look at `writer_` (seq_cst). If a
+// writer owns or is taking the lock, withdraw (count-1) and wait. Writer: claim `writer_`
+// (CAS, seq_cst), then scan the slots until every count is zero. The announce/look pair on each
+// side is a Dekker handshake: with both sides seq_cst, at least one sees the other, so a reader
+// and a writer are never both inside (RW-1). A writer waiting to drain blocks NEW readers,
+// because they see `writer_` != 0 and withdraw: writers cannot starve (RW-5).
+//
+// Waiting is bounded: every sleep is Prim::wait on `seq_` with a timeout of Tuning::poll_ms.
+// Every release that could unblock someone bumps `seq_` and, if anyone sleeps, wakes them. When a
+// wait times out the waiter asks Prim::alive about whoever blocks it:
+//   - a dead writer: the waiter takes `writer_` over with a CAS from the dead word (RW-3);
+//   - a dead reader: the draining writer clears that slot with a CAS (RW-4).
+// A CAS from the exact dead word can only succeed once and a proc_id is never reused, so a
+// takeover or a reap cannot clobber a live holder.
+//
+// Recovery state machine (persistent part in `state_`, transient part in the DIRTY bit):
+//
+//        +------------- writer dies after ENTERED -------------+
+//        |                                                     v
+//   CONSISTENT <--- mark_consistent() --- DIRTY (held by the repairer, acquire said owner_died)
+//        ^                                   |   ^ the repairer dies: the next one gets
+//        |                                   |   | owner_died again
+//        |                    unlock() without mark_consistent()
+//        |                                   v
+//        +--- mark_consistent() after --- BROKEN (acquire says broken: reinitialise)
+//             reinitialising
+//
+// Any acquire result other than `ok` (owner_died, broken) means: you now hold the lock
+// EXCLUSIVELY (a reader is promoted: it cannot repair under a shared hold), repair or
+// reinitialise the guarded structure, call mark_consistent(), then unlock().
+//
+// Fairness (RW-5): writer preference. Once a writer has claimed `writer_`, no reader that starts
+// to acquire afterwards enters before that writer has been inside and left; the writer waits at
+// most for the readers already inside. Readers can be delayed by an unbroken stream of writers;
+// for a cache, where writes are short and rarer than reads, that is the right trade.
+//
+// Every shared field is an atomic of fixed width; the object is standard layout and contains no
+// pointer, so any process may map it at any address.
+#pragma once
+
+#include <cstdint>
+
+#include "prim.hpp"
+
+namespace wc {
+
+// Tuning knobs, separate from the mechanism. Models use tiny values.
+struct RwLockTuning {
+  static constexpr unsigned reader_slots = 64;  // processes that can read at once (slot indices)
+  static constexpr unsigned spin = 64;          // relax() rounds before sleeping
+  static constexpr std::uint32_t poll_ms = 20;  // a sleeper re-checks liveness this often
+};
+
+enum class Acquire : std::uint8_t {
+  ok,           // held as requested; the guarded structure is consistent
+  owner_died,   // held EXCLUSIVELY; a writer died inside: repair, mark_consistent(), unlock()
+  broken,       // held EXCLUSIVELY; a repair was abandoned: reinitialise, mark_consistent()
+  would_block,  // try_ forms only: someone alive holds it
+  misuse,       // not held: recursion, a reader slot owned by another live process, overflow
+};
+
+enum class LockState : std::uint32_t { consistent = 0, dirty = 1, broken = 2 };
+
+template <class Prim, class Tuning = RwLockTuning, class Bugs = NoSeededBugs>
+class RwLock {
+ public:
+  using proc_id = typename Prim::proc_id;
+  static constexpr unsigned kSlots = Tuning::reader_slots;
+
+  RwLock() : writer_(0), state_(0), seq_(0), sleepers_(0), slots_used_(0) {
+    for (auto& s : slots_) s.store(0, std::memory_order_relaxed);
+  }
+  RwLock(const RwLock&) = delete;
+  RwLock& operator=(const RwLock&) = delete;
+
+  // ---- exclusive -------------------------------------------------------------------------
+  Acquire lock() { return acquire_exclusive(true); }
+  Acquire try_lock() { return acquire_exclusive(false); }
+
+  // Precondition: held exclusively by this process. Returns false (and does nothing) otherwise.
+  bool unlock() {
+    const std::uint64_t w = writer_.load(std::memory_order_relaxed);
+    if ((w & kProcIdMask) != Prim::self() || !(w & kEntered)) return false;
+    if (state_.load(std::memory_order_relaxed) == u32(LockState::dirty))
+      state_.store(u32(LockState::broken), std::memory_order_relaxed);  // RW-6: unrepaired
+    if constexpr (Bugs::relaxed_unlock)
+      writer_.store(0, std::memory_order_relaxed);
+    else
+      writer_.store(0, std::memory_order_seq_cst);  // RW-1: release the critical section
+    notify();
+    return true;
+  }
+
+  // Precondition: held exclusively after owner_died or broken, and the structure repaired.
+  bool mark_consistent() {
+    const std::uint64_t w = writer_.load(std::memory_order_relaxed);
+    if ((w & kProcIdMask) != Prim::self() || !(w & kEntered)) return false;
+    // state_ first, DIRTY second: dying in between only causes one more (idempotent) repair.
+    state_.store(u32(LockState::consistent), std::memory_order_relaxed);
+    writer_.store(w & ~kDirty, std::memory_order_relaxed);
+    return true;
+  }
+
+  // ---- shared ----------------------------------------------------------------------------
+  // `slot` is this process's reader slot, < kSlots, not used by another live process.
+  Acquire lock_shared(unsigned slot) { return acquire_shared(slot, true); }
+  Acquire try_lock_shared(unsigned slot) { return acquire_shared(slot, false); }
+
+  bool unlock_shared(unsigned slot) {
+    if (slot >= kSlots) return false;
+    const std::uint64_t v = slots_[slot].load(std::memory_order_relaxed);
+    if ((v >> kCountBits) != Prim::self() || (v & kCountMask) == 0) return false;
+    slots_[slot].fetch_sub(1, std::memory_order_seq_cst);  // RW-1: release the read section
+    if (writer_.load(std::memory_order_seq_cst) != 0) notify();  // a writer may be draining
+    return true;
+  }
+
+  // ---- observation (statistics page, tests) ----------------------------------------------
+  // Observers use seq_cst: they are off the fast path, and tests compare what they see with
+  // what the lock's own seq_cst operations saw.
+  LockState state() const { return LockState(state_.load(std::memory_order_seq_cst)); }
+  proc_id writer_owner() const { return writer_.load(std::memory_order_seq_cst) & kProcIdMask; }
+  unsigned readers_in(unsigned slot) const {
+    return unsigned(slots_[slot].load(std::memory_order_seq_cst) & kCountMask);
+  }
+  std::uint32_t reaped_readers() const { return reaped_.load(std::memory_order_relaxed); }
+  std::uint32_t writer_takeovers() const { return takeovers_.load(std::memory_order_relaxed); }
+
+  // Structural self-check for models and property tests (RW-7). Quiescent callers only.
+  bool check_invariants() const {
+    const std::uint32_t st = state_.load(std::memory_order_relaxed);
+    if (st > u32(LockState::broken)) return false;
+    const std::uint64_t w = writer_.load(std::memory_order_relaxed);
+    if (w != 0 && (w & kProcIdMask) == 0) return false;  // flags without an owner
+    if (slots_used_.load(std::memory_order_relaxed) > kSlots) return false;
+    for (unsigned i = 0; i < kSlots; ++i) {
+      const std::uint64_t v = slots_[i].load(std::memory_order_relaxed);
+      if ((v & kCountMask) != 0 && (v >> kCountBits) == 0) return false;  // count w/o owner
+      if (v != 0 && i >= slots_used_.load(std::memory_order_relaxed)) return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::uint64_t kEntered = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kDirty = std::uint64_t{1} << 62;
+  static constexpr int kCountBits = 64 - kProcIdBits;
+  static constexpr std::uint64_t kCountMask = (std::uint64_t{1} << kCountBits) - 1;
+  static constexpr std::uint32_t u32(LockState s) { return static_cast<std::uint32_t>(s); }
+
+  static bool is_dead(proc_id p) {
+    if constexpr (Bugs::skip_death_check) return false;
+    return !Prim::alive(p);
+  }
+
+  // Bump the wake-up sequence; wake sleepers if there are any. The sleeper increments
+  // `sleepers_` before it re-reads `seq_` inside Prim::wait, and we bump `seq_` before we read
+  // `sleepers_`, both seq_cst: either we see the sleeper or its wait sees the new sequence (RW-2).
+  void notify() {
+    seq_.fetch_add(1, std::memory_order_seq_cst);
+    if constexpr (Bugs::skip_wake) return;
+    if (sleepers_.load(std::memory_order_seq_cst) != 0) Prim::wake_all(seq_);
+  }
+
+  // One bounded sleep on `seq_` (RW-2, RW-3): returns true if it timed out.
+  bool sleep(std::uint32_t seen) {
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    const auto r = Prim::wait(seq_, seen, Tuning::poll_ms);
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
+    return r == Prim::wait_result::timed_out;
+  }
+
+  // Spin briefly, then sleep. Returns true when the caller should check liveness.
+  bool pause(unsigned& spins, std::uint32_t seen) {
+    if (spins < Tuning::spin) {
+      ++spins;
+      Prim::relax();
+      return false;
+    }
+    return sleep(seen);
+  }
+
+  // `suspect`: the caller already found the owner unresponsive (a reader promoting after a
+  // timed-out wait): check its liveness at the first failed claim instead of sleeping first.
+  Acquire acquire_exclusive(bool blocking, bool suspect = false) {
+    const proc_id me = Prim::self();
+    unsigned spins = 0;
+    bool must_repair = false;  // took over from an owner that died inside
+    for (;;) {
+      const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
+      std::uint64_t cur = 0;
+      if (writer_.compare_exchange_strong(cur, me, std::memory_order_seq_cst)) break;
+      if ((cur & kProcIdMask) == me) return Acquire::misuse;  // recursion would self-deadlock
+      bool check = !blocking || suspect;
+      if (!check) check = pause(spins, seen);
+      suspect = false;
+      if (check && is_dead(cur & kProcIdMask)) {
+        // RW-3: take over from the dead owner; carry "needs repair" in the word itself.
+        const bool dirty = (cur & (kEntered | kDirty)) != 0 && !Bugs::forget_dirty;
+        if (writer_.compare_exchange_strong(cur, me | (dirty ? kDirty : 0),
+                                            std::memory_order_seq_cst)) {
+          takeovers_.fetch_add(1, std::memory_order_relaxed);
+          must_repair = dirty;
+          break;
+        }
+        suspect = true;  // the word moved under us (a takeover, or the owner's ENTERED): look
+        continue;        // again at once rather than after another sleep
+      }
+      if (!blocking) return Acquire::would_block;
+    }
+    // We own `writer_`; persist "needs repair" before anything else can fail.
+    if (must_repair && state_.load(std::memory_order_relaxed) == u32(LockState::consistent))
+      state_.store(u32(LockState::dirty), std::memory_order_relaxed);  // RW-6
+    const Drain d = Bugs::skip_drain ? Drain::empty : drain_readers(me, blocking);
+    if (d != Drain::empty) {
+      // Live readers inside (try_lock), or this very process reads (a nested read hold that
+      // would wait for itself forever). Give the word back; "needs repair" survives in state_.
+      writer_.store(0, std::memory_order_seq_cst);
+      notify();
+      return d == Drain::self ? Acquire::misuse : Acquire::would_block;
+    }
+    if constexpr (Bugs::reader_preference) {
+      writer_.store(me | kEntered | (must_repair ? kDirty : 0), std::memory_order_seq_cst);
+      drain_readers(me, true);  // readers that slipped in while we were not yet ENTERED
+    } else {
+      writer_.store(me | kEntered | (must_repair ? kDirty : 0), std::memory_order_seq_cst);
+    }
+    switch (LockState(state_.load(std::memory_order_relaxed))) {
+      case LockState::consistent: return Acquire::ok;
+      case LockState::dirty: return Acquire::owner_died;  // RW-6
+      default: return Acquire::broken;
+    }
+  }
+
+  enum class Drain { empty, busy, self };
+
+  // Wait until no reader slot holds a count (RW-1), clearing slots of dead readers (RW-4).
+  // Non-blocking: one pass. Never waits for the caller's own read holds.
+  Drain drain_readers(proc_id me, bool blocking) {
+    unsigned spins = 0;
+    for (;;) {
+      const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
+      const unsigned used = slots_used_.load(std::memory_order_seq_cst);
+      bool busy = false;
+      for (unsigned i = 0; i < used && i < kSlots; ++i) {
+        std::uint64_t v = slots_[i].load(std::memory_order_seq_cst);
+        if ((v & kCountMask) == 0) continue;
+        const proc_id owner = v >> kCountBits;
+        if (owner != me && is_dead(owner)) {
+          // RW-4: a dead reader's holds are cleared with a CAS from the exact dead word.
+          if (slots_[i].compare_exchange_strong(v, 0, std::memory_order_seq_cst))
+            reaped_.fetch_add(1, std::memory_order_relaxed);
+          continue;
+        }
+        if (owner == me) return Drain::self;
+        busy = true;
+      }
+      if (!busy) return Drain::empty;
+      if (!blocking) return Drain::busy;
+      // A dead reader is only found by asking, which we do after a bounded sleep.
+      if (spins < Tuning::spin) {
+        ++spins;
+        Prim::relax();
+      } else {
+        sleep(seen);
+      }
+    }
+  }
+
+  // Make `slot` ours: free, ours already, or left behind by a dead process (RW-4).
+  bool claim_slot(unsigned slot, proc_id me) {
+    std::uint64_t v = slots_[slot].load(std::memory_order_relaxed);
+    while ((v >> kCountBits) != me) {
+      if (v != 0 && (v & kCountMask) != 0 && !is_dead(v >> kCountBits)) return false;
+      if (slots_[slot].compare_exchange_strong(v, me << kCountBits, std::memory_order_seq_cst))
+        break;
+    }
+    // Publish the slot to writers' scans before our first announce (RW-1).
+    unsigned used = slots_used_.load(std::memory_order_seq_cst);
+    while (used <= slot &&
+           !slots_used_.compare_exchange_strong(used, slot + 1, std::memory_order_seq_cst)) {
+    }
+    return true;
+  }
+
+  Acquire acquire_shared(unsigned slot, bool blocking) {
+    const proc_id me = Prim::self();
+    if (slot >= kSlots || !claim_slot(slot, me)) return Acquire::misuse;
+    if ((slots_[slot].load(std::memory_order_relaxed) & kCountMask) == kCountMask)
+      return Acquire::misuse;  // 255 nested read holds
+    unsigned spins = 0;
+    for (;;) {
+      slots_[slot].fetch_add(1, std::memory_order_seq_cst);  // RW-1: announce
+      const std::uint64_t w = writer_.load(std::memory_order_seq_cst);  // RW-1: look
+      const bool writer_blocks = Bugs::reader_preference ? (w & kEntered) != 0 : w != 0;
+      if (!writer_blocks && state_.load(std::memory_order_acquire) == 0) return Acquire::ok;
+      slots_[slot].fetch_sub(1, std::memory_order_seq_cst);  // withdraw (RW-5)
+      // A writer draining NOW may have counted our announce: look again after the withdraw
+      // (seq_cst: either it sees the withdraw in its scan, or we see it here and wake it).
+      const std::uint64_t now = writer_.load(std::memory_order_seq_cst);
+      if (now != 0 && !(now & kEntered)) notify();
+      if ((w & kProcIdMask) == me) return Acquire::misuse;
+      bool promote = w == 0;  // free but needing repair or reinitialisation
+      if (!promote && !blocking) {
+        if (!is_dead(w & kProcIdMask)) return Acquire::would_block;
+        promote = true;
+      }
+      // Wait, without announcing again, until the write side is free (RW-2). Announcing while
+      // a writer waits would wake it and the other readers for nothing.
+      while (!promote) {
+        const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
+        const std::uint64_t cur = writer_.load(std::memory_order_seq_cst);
+        if (cur == 0) break;
+        if (pause(spins, seen) && is_dead(cur & kProcIdMask)) promote = true;
+      }
+      if (!promote) continue;
+      // Promote: the writer died, or the structure needs repair. Repair needs the lock
+      // exclusively; if somebody repaired first there is nothing to do: release and read again,
+      // so that `ok` from a shared acquire always means a shared hold.
+      const Acquire r = acquire_exclusive(blocking, /*suspect=*/true);
+      if (r != Acquire::ok) return r;
+      unlock();
+    }
+  }
+
+  // ---- shared fields (cross-process ABI; each is one naturally aligned word) -------------
+  // Owner of the write side: proc_id | ENTERED | DIRTY, 0 when free. Written by CAS from 0 or
+  // from a dead owner's exact word, then only by its owner. seq_cst (Dekker with readers).
+  typename Prim::template atomic<std::uint64_t> writer_;
+  // LockState. Written only by the owner of writer_; read by readers (acquire) and owners.
+  typename Prim::template atomic<std::uint32_t> state_;
+  // Wake-up sequence: bumped by every release that may unblock a waiter. Futex word.
+  typename Prim::template atomic<std::uint32_t> seq_;
+  // Number of threads asleep in Prim::wait(seq_): releases skip the wake syscall when 0.
+  typename Prim::template atomic<std::uint32_t> sleepers_;
+  // One past the highest slot ever claimed: writers scan [0, slots_used_).
+  typename Prim::template atomic<std::uint32_t> slots_used_;
+  // Counters for the statistics page (relaxed; informational).
+  typename Prim::template atomic<std::uint32_t> reaped_{0};
+  typename Prim::template atomic<std::uint32_t> takeovers_{0};
+  // Reader slots: (owner proc_id << 8) | read-hold count. Changed by the owner (fetch_add/sub),
+  // by a claimer or reaper only with a CAS from a dead owner's exact word.
+  typename Prim::template atomic<std::uint64_t> slots_[kSlots];
+};
+
+}  // namespace wc
