@@ -322,7 +322,7 @@ class RwLock {
       // A writer draining NOW may have counted our announce: look again after the withdraw
       // (seq_cst: either it sees the withdraw in its scan, or we see it here and wake it).
       const std::uint64_t now = writer_.load(std::memory_order_seq_cst);
-      if (now != 0 && !(now & kEntered)) notify();
+      if (now != 0 && (Bugs::reader_preference || !(now & kEntered))) notify();
       if ((w & kProcIdMask) == me) return Acquire::misuse;
       bool promote = w == 0;  // free but needing repair or reinitialisation
       if (!promote && !blocking) {

@@ -14,9 +14,12 @@ int main(int argc, char** argv) {
   must_hold<ReaderDies<NoSeededBugs>>("RW-4 a reader dies holding", o, t);
   must_hold<WriterDies<NoSeededBugs>>("RW-3/6 a writer dies mid-update", o, t);
   must_hold<RepairerDies<NoSeededBugs>>("RW-6 the repairer dies too", o, t);
-  must_catch<ReaderDies<NoDeathCheck>>("twin: reader death never checked", o, t);
-  must_catch<WriterDies<NoDeathCheck>>("twin: writer death never checked", o, t);
-  must_catch<WriterDies<ForgetDirty>>("twin: takeover hides the death", o, t);
+  must_catch<ReaderDies<NoDeathCheck>>("twin: reader death never checked",
+                 rl::test_result_deadlock, o, t);
+  must_catch<WriterDies<NoDeathCheck>>("twin: writer death never checked",
+                 rl::test_result_deadlock, o, t);
+  must_catch<WriterDies<ForgetDirty>>("twin: takeover hides the death",
+                 rl::test_result_user_assert_failed, o, t);
   t.summary("model lock death");
   return t.exit_code();
 }

@@ -13,9 +13,12 @@ int main(int argc, char** argv) {
   Tally t;
   must_hold<Exclusion<NoSeededBugs>>("RW-1/2 two writers and a reader", o, t);
   must_hold<ReadersWriter<NoSeededBugs>>("RW-1/2 a writer and two readers", o, t);
-  must_catch<Exclusion<RelaxedUnlock>>("twin: relaxed store in unlock", o, t);
-  must_catch<ReadersWriter<SkipDrain>>("twin: writer enters without draining readers", o, t);
-  must_catch<Exclusion<NoWake>>("twin: release forgets to wake sleepers", o, t);
+  must_catch<Exclusion<RelaxedUnlock>>("twin: relaxed store in unlock",
+                 rl::test_result_data_race, o, t);
+  must_catch<ReadersWriter<SkipDrain>>("twin: writer enters without draining readers",
+                 rl::test_result_data_race, o, t);
+  must_catch<Exclusion<NoWake>>("twin: release forgets to wake sleepers",
+                 rl::test_result_deadlock, o, t);
   t.summary("model lock exclusion");
   return t.exit_code();
 }

@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   const Options o = parse_options(argc, argv);
   Tally t;
   must_hold<WriterPreference<NoSeededBugs>>("RW-5 a claimed writer goes before new readers", o, t);
-  must_catch<WriterPreference<ReaderPreference>>("twin: readers ignore a waiting writer", o, t);
+  must_catch<WriterPreference<ReaderPreference>>("twin: readers ignore a waiting writer",
+                 rl::test_result_user_assert_failed, o, t);
   t.summary("model lock fairness");
   return t.exit_code();
 }

@@ -247,18 +247,23 @@ void must_hold(const char* name, const Options& o, Tally& t) {
   std::fflush(stdout);
 }
 
-// A negative twin: a seeded bug the same checker must flag. Passing quietly is a failure of the
-// checker, so it fails the stage.
+// A negative twin: a seeded bug the same checker must flag, as the kind of failure the bug must
+// cause (a twin that fails some other way, say a broken harness, does not count). Passing quietly
+// is a failure of the checker, so it fails the stage.
 template <class Suite>
-void must_catch(const char* name, const Options& o, Tally& t) {
+void must_catch(const char* name, rl::test_result_e expected, const Options& o, Tally& t) {
   rl::test_params p = params_for(o);
   p.output_stream = &null_stream();
   p.progress_stream = &null_stream();
   const bool ok = rl::simulate<Suite>(p);
-  if (!ok) {
+  if (!ok && p.test_result == expected) {
     ++t.passed;
     std::printf("CAUGHT  %-46s %s after %llu interleavings\n", name,
                 rl::test_result_str(p.test_result), (unsigned long long)p.stop_iteration);
+  } else if (!ok) {
+    ++t.failed;
+    std::printf("WRONG   %-46s failed with %s, expected %s\n", name,
+                rl::test_result_str(p.test_result), rl::test_result_str(expected));
   } else {
     ++t.failed;
     std::printf("MISSED  %-46s the seeded bug went unnoticed\n", name);
