@@ -63,6 +63,7 @@ class Allocator {
   static constexpr int kSl = 1 << kSlLog;                 // 16 second-level lists
   static constexpr int kSmallLog = kSlLog + 4;            // sizes < 256 map linearly
   static constexpr int kFl = 32;                          // blocks smaller than 2^(kFl+7)
+  static constexpr int kExactScan = 8;                  // blocks looked at in the fallback
   static constexpr std::uint64_t kMagic = 0x57434130414C4C43ull;  // "WCA0ALLC"
 
   // Place an allocator header at `base + header_off`, managing the rest of the segment up to
@@ -98,8 +99,30 @@ class Allocator {
     return a;
   }
 
-  // Largest request alloc() can ever satisfy in this arena.
+  // No request larger than this can ever succeed (the payload of one block spanning the arena;
+  // a fresh arena grants exactly this much).
   std::uint64_t max_request() const { return end_ - begin_ - kHead; }
+
+  // ALLOC-8: alloc(n) succeeds whenever some free block is at least this large (the request
+  // rounded up to the next size-class boundary: the price of O(1) good fit). Below that it may
+  // still succeed through the bounded exact-class look. 0 if n can never fit.
+  std::uint64_t guaranteed_fit(std::uint64_t n) const {
+    std::uint64_t size = block_size_for(n);
+    if (size >= (std::uint64_t{1} << kSmallLog))
+      size += (std::uint64_t{1} << (log2(size) - kSlLog)) - 1;
+    return size;
+  }
+
+  // Size of the largest free block (0 if none).
+  std::uint64_t largest_free_block() const {
+    if (fl_bitmap_ == 0) return 0;
+    const int fl = 31 - __builtin_clz(fl_bitmap_);
+    const int sl = 31 - __builtin_clz(sl_bitmap_[fl]);
+    std::uint64_t best = 0, steps = 0;  // the top list only: sizes within one slice
+    for (std::uint64_t b = heads_[fl][sl]; b != 0 && steps <= free_blocks_; b = next_of(b), ++steps)
+      if (size_of(b) > best) best = size_of(b);
+    return best;
+  }
 
   // Returns the payload offset (from the segment base, 16-byte aligned, never 0), or 0 when no
   // free block can hold n bytes (ALLOC-8: nothing changes then).
@@ -107,9 +130,19 @@ class Allocator {
     const std::uint64_t size = block_size_for(n);
     if (size == 0) return 0;
     int fl, sl;
-    if (!search_class(size, fl, sl)) return 0;
-    if (!find_nonempty(fl, sl)) return 0;
-    const std::uint64_t blk = heads_[fl][sl];
+    std::uint64_t blk = 0;
+    if (search_class(size, fl, sl) && find_nonempty(fl, sl)) {
+      blk = heads_[fl][sl];
+    } else {
+      // Good fit found nothing: a block of the request's own class may still be big enough
+      // (the only block of a fresh arena is). Look at the first few, a bounded O(1) scan.
+      mapping(size, fl, sl);
+      if (fl >= kFl) return 0;
+      std::uint64_t b = heads_[fl][sl];
+      for (int i = 0; b != 0 && i < kExactScan && size_of(b) < size; ++i) b = next_of(b);
+      if (b == 0 || size_of(b) < size) return 0;
+      blk = b;
+    }
     remove(blk, fl, sl);
     const std::uint64_t have = size_of(blk);
     --free_blocks_;
@@ -265,7 +298,7 @@ class Allocator {
   // the head of any list at or above it fits without scanning.
   static bool search_class(std::uint64_t size, int& fl, int& sl) {
     if (size >= (std::uint64_t{1} << kSmallLog))
-      size += (std::uint64_t{1} << (log2(size) - kSlLog)) - 1;
+      size += (std::uint64_t{1} << (log2(size) - kSlLog)) - 1;  // see guaranteed_fit()
     mapping(size, fl, sl);
     return fl < kFl;
   }
@@ -327,6 +360,9 @@ class Allocator {
   void release(std::uint64_t blk) {
     std::uint64_t size = size_of(blk);
     --used_blocks_;
+    // Its head reads FREE from now on, even where it ends up inside a merged block, so freeing
+    // the same offset again is refused until that memory is handed out again (ALLOC-9).
+    put(blk, word(blk) | kFree);
     if constexpr (!Bugs::skip_coalesce) {
       if (prev_free_bit(blk)) {
         const std::uint64_t psize = word(blk - 8);  // the predecessor's footer
@@ -391,16 +427,6 @@ class Allocator {
     for (std::uint64_t b = heads_[fl][sl]; b != 0 && steps <= free_blocks_; b = next_of(b), ++steps)
       if (b == blk) return true;
     return false;
-  }
-
-  std::uint64_t largest_free_block() const {
-    if (fl_bitmap_ == 0) return 0;
-    const int fl = 31 - __builtin_clz(fl_bitmap_);
-    const int sl = 31 - __builtin_clz(sl_bitmap_[fl]);
-    std::uint64_t best = 0, steps = 0;  // the top list only: sizes within one slice
-    for (std::uint64_t b = heads_[fl][sl]; b != 0 && steps <= free_blocks_; b = next_of(b), ++steps)
-      if (size_of(b) > best) best = size_of(b);
-    return best;
   }
 
   // ---- shared header fields (cross-process ABI). Guarded by the segment lock (exclusive). ----

@@ -160,7 +160,9 @@ class RwLock {
     for (unsigned i = 0; i < kSlots; ++i) {
       const std::uint64_t v = slots_[i].load(std::memory_order_relaxed);
       if ((v & kCountMask) != 0 && (v >> kCountBits) == 0) return false;  // count w/o owner
-      if (v != 0 && i >= slots_used_.load(std::memory_order_relaxed)) return false;
+      // RW-7: writers scan [0, slots_used_): no read hold may lie beyond it. (A claimed slot
+      // with no holds may: its claimer can die between claiming and publishing.)
+      if ((v & kCountMask) != 0 && i >= slots_used_.load(std::memory_order_relaxed)) return false;
     }
     return true;
   }
