@@ -291,17 +291,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void row(std::ostream& out, const char* what, const char* ours_name, const char* other_name,
            bool faster, double target) const {
     double ours, other;
-    char buf[256];
+    char buf[256], tgt[32] = "-", met[8] = "-";
+    if (target > 0) std::snprintf(tgt, sizeof tgt, faster ? ">= %.1fx" : "<= %.1fx", target);
     if (!get(ours_name, ours) || !get(other_name, other) || ours <= 0 || other <= 0) {
-      std::snprintf(buf, sizeof buf, "| %s | n/a | n/a | n/a | %s | |\n", what,
-                    target > 0 ? "" : "-");
+      std::snprintf(buf, sizeof buf, "| %s | n/a | n/a | n/a | %s | - |\n", what, tgt);
       out << buf;
       return;
     }
     const double ratio = faster ? other / ours : ours / other;
-    char tgt[32] = "-", met[8] = "-";
     if (target > 0) {
-      std::snprintf(tgt, sizeof tgt, faster ? ">= %.1fx" : "<= %.1fx", target);
       std::snprintf(met, sizeof met, "%s", (faster ? ratio >= target : ratio <= target) ? "yes"
                                                                                           : "NO");
     }

@@ -49,7 +49,8 @@ struct AllocStats {
   std::uint64_t free_blocks;
   std::uint64_t used_blocks;
   std::uint64_t overhead;       // allocator header + 8 per used block + epilogue
-  std::uint64_t largest_free;   // largest payload a single alloc could get now
+  std::uint64_t largest_free;   // payload of the largest free block (alloc grants any request
+                                // whose guaranteed_fit() is <= that block, never more than it)
   double fragmentation;         // 1 - largest_free_block / free  (0 when free == 0)
 };
 
@@ -154,7 +155,9 @@ class Allocator {
   }
 
   // Frees a payload offset returned by alloc/realloc. Returns false, changing nothing, for an
-  // offset that is not a used block of this arena (double free, wild offset).
+  // immediate double free and for offsets outside the arena or misaligned (ALLOC-9). An aligned
+  // offset INSIDE a live payload whose 8 preceding bytes look like a used head cannot be told
+  // apart in O(1): callers pass only offsets they got from alloc (the cache index does).
   bool free(std::uint64_t payload) {
     if (!valid_used(payload)) return false;
     release(payload - kHead);

@@ -264,6 +264,7 @@ class RwLock {
   // Non-blocking: one pass. Never waits for the caller's own read holds.
   Drain drain_readers(proc_id me, bool blocking) {
     unsigned spins = 0;
+    bool ask_liveness = !blocking;  // a blocking drain asks only after a timed-out sleep
     for (;;) {
       const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
       const unsigned used = slots_used_.load(std::memory_order_seq_cst);
@@ -272,7 +273,7 @@ class RwLock {
         std::uint64_t v = slots_[i].load(std::memory_order_seq_cst);
         if ((v & kCountMask) == 0) continue;
         const proc_id owner = v >> kCountBits;
-        if (owner != me && is_dead(owner)) {
+        if (owner != me && ask_liveness && is_dead(owner)) {
           // RW-4: a dead reader's holds are cleared with a CAS from the exact dead word.
           if (slots_[i].compare_exchange_strong(v, 0, std::memory_order_seq_cst))
             reaped_.fetch_add(1, std::memory_order_relaxed);
@@ -288,7 +289,7 @@ class RwLock {
         ++spins;
         Prim::relax();
       } else {
-        sleep(seen);
+        ask_liveness = sleep(seen);  // Prim contract: liveness only after a bounded wait
       }
     }
   }

@@ -37,18 +37,29 @@ using proc_id = PrimStd::proc_id;
 
 constexpr auto kWatchdog = 10s;
 
-// Runs `body` on its own thread; fails (and aborts, so that a hung body cannot hang the test
-// binary in the future's destructor) unless it finishes within `limit`.
-template <class F>
-void within(std::chrono::seconds limit, F&& body) {
-  auto done = std::async(std::launch::async, std::forward<F>(body));
-  if (done.wait_for(limit) != std::future_status::ready) {
-    ADD_FAILURE() << "watchdog: body did not finish within " << limit.count() << " s";
-    std::fprintf(stderr, "watchdog expired: aborting instead of hanging\n");
+// Waits for `f` to be ready; fails and aborts unless it is within `limit`. (Aborting, rather than
+// returning, keeps a hung thread from hanging the test binary in the future's destructor.)
+template <class T>
+void ready_within(std::future<T>& f, std::chrono::seconds limit, const char* what) {
+  if (f.wait_for(limit) != std::future_status::ready) {
+    ADD_FAILURE() << "watchdog: " << what << " did not finish within " << limit.count() << " s";
+    std::fprintf(stderr, "watchdog expired (%s): aborting instead of hanging\n", what);
     std::fflush(stderr);
     std::abort();
   }
+}
+
+// Runs `body` on its own thread under the watchdog.
+template <class F>
+void within(std::chrono::seconds limit, F&& body) {
+  auto done = std::async(std::launch::async, std::forward<F>(body));
+  ready_within(done, limit, "body");
   done.get();
+}
+
+// A few spin-loop hints: widens the window between the two halves of a non-atomic update/read.
+void dawdle() {
+  for (int i = 0; i < 32; ++i) PrimStd::relax();
 }
 
 // Runs `f` as a short-lived "process" (a thread that is joined) and returns its proc_id.
@@ -140,6 +151,7 @@ TEST(RwLockStd, WritersExcludeWritersAndReadersUnderStress) {
             const long a = g.a;  // non-atomic read-modify-write in two steps
             g.a = a + 1;
             std::atomic_signal_fence(std::memory_order_seq_cst);
+            dawdle();
             if (i % 64 == 0) std::this_thread::yield();  // widen the torn window now and then
             g.b = (a + 1) * 3;
             ++writes;
@@ -151,6 +163,7 @@ TEST(RwLockStd, WritersExcludeWritersAndReadersUnderStress) {
             }
             const long a = g.a;
             std::atomic_signal_fence(std::memory_order_seq_cst);
+            dawdle();
             const long b = g.b;
             if (b != a * 3) ++torn_reads;
             ++reads;
@@ -187,7 +200,7 @@ TEST(RwLockStd, WaitingReaderGetsOkAfterLiveWriterUnlocks) {
   // promoted: the writer is alive). 100 ms spans many poll_ms liveness checks.
   EXPECT_EQ(reader.wait_for(100ms), std::future_status::timeout);
   EXPECT_TRUE(writer.release());
-  ASSERT_EQ(reader.wait_for(kWatchdog), std::future_status::ready) << "reader never woke up";
+  ready_within(reader, kWatchdog, "reader waiting for the writer's unlock");
   const auto [r, released] = reader.get();
   EXPECT_EQ(r, Acquire::ok);
   EXPECT_TRUE(released);
@@ -286,7 +299,7 @@ TEST(RwLockStd, ReaderWaitingOnWriterThatDiesIsPromotedToOwnerDied) {
   // the same whether or not it is already asleep when the writer is declared dead.
   EXPECT_EQ(reader.wait_for(50ms), std::future_status::timeout);
   PrimStd::kill(dead);
-  ASSERT_EQ(reader.wait_for(kWatchdog), std::future_status::ready) << "reader hung on dead writer";
+  ready_within(reader, kWatchdog, "reader waiting on a dead writer");
   reader.get();
   EXPECT_EQ(l.writer_takeovers(), 1u);
   EXPECT_EQ(l.state(), LockState::consistent);

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# scripts/test.sh: every test stage of wincache, on a fresh Debian 12 machine or an existing one.
+#
+#   scripts/test.sh              install missing Debian packages (as root), configure, build, run
+#   MODEL_BOUND=2 scripts/test.sh   a quicker model search (CI uses context bound 3)
+#   MODEL_ARGS="--random;--iterations=2000000" scripts/test.sh   a long random model search
+#   RC_PARAMS_CI="max_success=5000" scripts/test.sh              more property cases
+#
+# Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest). Each prints its own
+# summary line; the script exits non-zero if any stage fails.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build}
+jobs=${JOBS:-$(nproc)}
+model_args=${MODEL_ARGS:---bound=${MODEL_BOUND:-3}}
+rc_params=${RC_PARAMS_CI:-max_success=1000}
+
+packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev libgmock-dev
+          libbenchmark-dev relacy-dev librapidcheck-dev libboost-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "== installing: ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing packages and not root: run as root or install them: ${missing[*]}" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    { echo "apt-get install failed" >&2; exit 2; }
+fi
+
+echo "== configure ($build)"
+cmake -S "$root" -B "$build" -G Ninja -DWINCACHE_MODEL_ARGS="$model_args" \
+  -DWINCACHE_RC_PARAMS="$rc_params" >/dev/null || { echo "configure failed" >&2; exit 1; }
+echo "== build"
+ninja -C "$build" || { echo "build failed" >&2; exit 1; }
+
+total_pass=0
+total_fail=0
+summaries=()
+stage() {  # stage LABEL DESCRIPTION
+  local label=$1 what=$2 log="$build/Testing/Temporary/LastTest.log"
+  echo
+  echo "== stage $label: $what"
+  local out rc
+  out=$(ctest --test-dir "$build" -L "^$label\$" -j"$jobs" --output-on-failure 2>&1)
+  rc=$?
+  echo "$out" | grep -vE "^(Test project|Constructing|Checking|Updating| *Start +[0-9]+:|.*Test +#[0-9]+: .* Passed)" | sed "/^$/N;/^\n$/D"
+  local n_ok n_bad
+  n_ok=$(echo "$out" | sed -nE 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2 \1/p' | awk '{print $1-$2}')
+  n_bad=$(echo "$out" | sed -nE 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/p')
+  n_ok=${n_ok:-0}
+  n_bad=${n_bad:-0}
+  if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then n_bad=1; fi  # no test ran, or ctest failed
+  local extra=""
+  if [ "$label" = model ] && [ -f "$log" ]; then
+    local holds caught missed
+    holds=$(grep -cE "^HOLDS " "$log")
+    caught=$(grep -cE "^CAUGHT " "$log")
+    missed=$(grep -cE "^(MISSED|WRONG|FAILED) " "$log")
+    grep -E "^(HOLDS|CAUGHT|MISSED|WRONG|FAILED) " "$log"
+    extra=" ($holds suites hold, $caught twins caught, $missed problems; search: $model_args)"
+  fi
+  if [ "$label" = prop ]; then
+    local twins
+    twins=$(echo "$out" | grep -cE "Twin\..* Passed")
+    extra=" ($twins twins refuted as expected; RC_PARAMS=$rc_params)"
+  fi
+  summaries+=("stage $label: $n_ok passed, $n_bad failed$extra")
+  total_pass=$((total_pass + n_ok))
+  total_fail=$((total_fail + n_bad))
+}
+
+stage model "Relacy model checking, suites and their negative twins"
+stage prop "RapidCheck state machines and their negative twins"
+stage unit "gtest with real threads"
+
+echo
+echo "== summary"
+for s in "${summaries[@]}"; do echo "$s"; done
+echo "wincache: $total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]
