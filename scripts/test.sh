@@ -2,7 +2,8 @@
 # scripts/test.sh: every test stage of wincache, on a fresh Debian 12 machine or an existing one.
 #
 #   scripts/test.sh              install missing Debian packages (as root), configure, build, run
-#   MODEL_BOUND=2 scripts/test.sh   a quicker model search (CI uses context bound 3)
+#   MODEL_BOUND=2 scripts/test.sh   a quicker model search (CI: context bound 3; the heavy
+#                                   allocator and registry suites: MODEL_BOUND_HEAVY, default 2)
 #   MODEL_ARGS="--random;--iterations=2000000" scripts/test.sh   a long random model search
 #   RC_PARAMS_CI="max_success=5000" scripts/test.sh              more property cases
 #
@@ -13,6 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 jobs=${JOBS:-$(nproc)}
 model_args=${MODEL_ARGS:---bound=${MODEL_BOUND:-3}}
+model_args_heavy=${MODEL_ARGS:---bound=${MODEL_BOUND_HEAVY:-2}}  # allocator, registry suites
 rc_params=${RC_PARAMS_CI:-max_success=1000}
 
 packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev libgmock-dev
@@ -35,6 +37,7 @@ fi
 
 echo "== configure ($build)"
 cmake -S "$root" -B "$build" -G Ninja -DWINCACHE_MODEL_ARGS="$model_args" \
+  -DWINCACHE_MODEL_ARGS_HEAVY="$model_args_heavy" \
   -DWINCACHE_RC_PARAMS="$rc_params" >/dev/null || { echo "configure failed" >&2; exit 1; }
 echo "== build"
 ninja -C "$build" || { echo "build failed" >&2; exit 1; }
@@ -63,7 +66,7 @@ stage() {  # stage LABEL DESCRIPTION
     caught=$(grep -cE "^CAUGHT " "$log")
     missed=$(grep -cE "^(MISSED|WRONG|FAILED) " "$log")
     grep -E "^(HOLDS|CAUGHT|MISSED|WRONG|FAILED) " "$log"
-    extra=" ($holds suites hold, $caught twins caught, $missed problems; search: $model_args)"
+    extra=" ($holds suites hold, $caught twins caught, $missed problems; search: $model_args, heavy suites $model_args_heavy)"
   fi
   if [ "$label" = prop ]; then
     local twins
