@@ -81,6 +81,7 @@ stage() {  # stage LABEL DESCRIPTION
 stage model "Relacy model checking, suites and their negative twins"
 stage prop "RapidCheck state machines and their negative twins"
 stage unit "gtest with real threads"
+stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
 
 echo
 echo "== summary"
