@@ -3,7 +3,8 @@
 //   alloc_pairs/*  one free + one alloc per iteration, mixed sizes (16 B - 64 KB, log-uniform,
 //                  fixed seed), 64 live allocations replaced in ring (FIFO) order, so frees are
 //                  interleaved with allocations of other sizes rather than LIFO:
-//                    wc_allocator        wc::Allocator<> in a 64 MB MAP_SHARED|MAP_ANONYMOUS region
+//                    wc_allocator        wc::Allocator<PrimStd> in a 64 MB
+//                                        MAP_SHARED|MAP_ANONYMOUS region (every write journaled)
 //                    wc_allocator+rwlock the same, each call inside wc::RwLock lock()/unlock()
 //                                        (informational: Boost's segment manager takes its own
 //                                        interprocess mutex on every call, ours relies on the
@@ -54,6 +55,7 @@ constexpr int kReps = 5;
 static_assert((kSizes & (kSizes - 1)) == 0 && (kLive & (kLive - 1)) == 0, "powers of two");
 
 using Lock = wc::RwLock<wc::PrimStd>;
+using Heap = wc::Allocator<wc::PrimStd>;
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "shared-memory atomics");
 
 // ---- global fixtures (created once in main, before any benchmark runs) ----------------------
@@ -98,7 +100,7 @@ void make_sizes() {
 // ---- allocator adapters: alloc(n) -> handle (0 / nullptr on failure), free(handle) ----------
 struct OursAlloc {
   using handle = std::uint64_t;
-  wc::Allocator<>* a;
+  Heap* a;
   handle alloc(std::size_t n) { return a->alloc(n); }
   void free(handle h) {
     if (!a->free(h)) fail("wc::Allocator::free refused a live block");
@@ -107,7 +109,7 @@ struct OursAlloc {
 
 struct OursLockedAlloc {
   using handle = std::uint64_t;
-  wc::Allocator<>* a;
+  Heap* a;
   Lock* lk;
   handle alloc(std::size_t n) {
     if (lk->lock() != wc::Acquire::ok) fail("RwLock::lock");
@@ -161,7 +163,7 @@ void run_pairs(benchmark::State& st, A& a) {
 }
 
 void BM_alloc_ours(benchmark::State& st) {
-  auto* a = wc::Allocator<>::create(g_arena, 0, kArenaBytes);  // fresh arena for every run
+  auto* a = Heap::create(g_arena, 0, kArenaBytes);  // fresh arena for every run
   if (!a) fail("wc::Allocator::create");
   OursAlloc ad{a};
   run_pairs(st, ad);
@@ -170,7 +172,7 @@ void BM_alloc_ours(benchmark::State& st) {
 }
 
 void BM_alloc_ours_locked(benchmark::State& st) {
-  auto* a = wc::Allocator<>::create(g_arena, 0, kArenaBytes);
+  auto* a = Heap::create(g_arena, 0, kArenaBytes);
   if (!a) fail("wc::Allocator::create");
   OursLockedAlloc ad{a, g_lock};
   run_pairs(st, ad);

@@ -86,6 +86,7 @@ struct NoSeededBugs {
   // allocator
   static constexpr bool skip_coalesce = false;         // free() does not merge free neighbours
   static constexpr bool skip_footer = false;           // free() does not write the size footer
+  static constexpr bool skip_journal = false;          // allocator writes bypass the undo log
 };
 
 }  // namespace wc

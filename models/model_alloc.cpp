@@ -4,7 +4,10 @@
 //
 // The allocator's memory is plain bytes, which Relacy cannot watch. The harness therefore makes
 // every allocator call also read and write `arena_owner`, a Relacy variable standing for the
-// allocator's memory: two calls that overlap without the lock are a data race on it.
+// allocator's memory: two calls that overlap without the lock are a data race on it. The
+// journal's two counters are PrimRelacy atomics, so Relacy does see those.
+#include <memory>
+
 #include "../core/allocator.hpp"
 #include "lock_suites.hpp"
 
@@ -16,12 +19,17 @@ struct AllocUnderLock : rl::test_suite<AllocUnderLock<AllocBugs, kSkipLock>, 3> 
   World w;
   ModelLock<NoSeededBugs> lock;
   rl::var<int> arena_owner;
-  alignas(64) char segment[8192];  // the header alone is ~4.3 KB
-  Allocator<AllocBugs>* heap = nullptr;
+  alignas(64) char segment[sizeof(Allocator<PrimRelacy, AllocBugs>) + 4096];  // header ~12.7 KB
+  Allocator<PrimRelacy, AllocBugs>* heap = nullptr;
+
+  // The journal's counters are Relacy atomics, which must be destroyed before Relacy's leak check.
+  ~AllocUnderLock() {
+    if (heap) std::destroy_at(heap);
+  }
 
   void before() {
     world() = &w;
-    heap = Allocator<AllocBugs>::create(segment, 0, sizeof segment);
+    heap = Allocator<PrimRelacy, AllocBugs>::create(segment, 0, sizeof segment);
     RL_ASSERT(heap != nullptr);
     arena_owner($) = -1;
   }

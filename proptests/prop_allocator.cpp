@@ -8,7 +8,9 @@
 //               every live pattern is intact (so no two allocations overlap);
 //   ALLOC-8     a failed alloc/realloc changes nothing and happens only when no free block is
 //               at least guaranteed_fit(n);
-//   accounting  used blocks and used bytes equal what the model's live allocations occupy.
+//   accounting  used blocks and used bytes equal what the model's live allocations occupy;
+//   ALLOC-10    no transaction is left open by a completed operation (crash recovery itself is
+//               proptests/prop_crash.cpp).
 // Negative twins: allocators that skip coalescing or skip the size footer must be refuted.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -21,10 +23,12 @@
 #include <vector>
 
 #include "core/allocator.hpp"
+#include "prim_sim.hpp"
 
 namespace {
 
 using namespace wc;
+using namespace wc::sim;
 
 constexpr std::uint64_t kSegment = 64 * 1024;
 
@@ -33,10 +37,20 @@ struct AllocModel {
   std::uint32_t next = 1;
 };
 
+// PrimSim needs its Sim before the allocator's first atomic op (its journal counters): a base
+// class is constructed before the members.
+struct SimHolder {
+  Sim sim;
+  SimHolder() { Sim::instance() = &sim; }
+};
+
 template <class Bugs>
-struct AllocSut {
+using Heap = Allocator<PrimSim, Bugs>;
+
+template <class Bugs>
+struct AllocSut : SimHolder {
   std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kSegment / 8);
-  Allocator<Bugs>* heap = Allocator<Bugs>::create(mem.data(), 0, kSegment);
+  Heap<Bugs>* heap = Heap<Bugs>::create(mem.data(), 0, kSegment);
   struct Live {
     std::uint64_t off, size;
     unsigned char pattern;
@@ -56,16 +70,17 @@ struct AllocSut {
     std::uint64_t used = 0;
     for (auto& [id, l] : live) {
       RC_ASSERT(intact(l, l.size));  // ALLOC-7: nobody overwrote it
-      used += heap->usable_size(l.off) + Allocator<Bugs>::kHead;
+      used += heap->usable_size(l.off) + Heap<Bugs>::kHead;
     }
+    RC_ASSERT(!heap->needs_recovery());  // ALLOC-10: an implicit transaction always closes
     const AllocStats st = heap->stats();
     RC_ASSERT(st.used_blocks == live.size());
     RC_ASSERT(st.used == used);
-    RC_ASSERT(st.free + st.used + Allocator<Bugs>::kHead == st.total);
+    RC_ASSERT(st.free + st.used + Heap<Bugs>::kHead == st.total);
   }
   void check_fresh(std::uint64_t off, std::uint64_t n) {  // ALLOC-7
     RC_ASSERT(off % 16 == 0);
-    RC_ASSERT(off > sizeof(Allocator<Bugs>) && off + n <= kSegment);
+    RC_ASSERT(off > sizeof(Heap<Bugs>) && off + n <= kSegment);
     RC_ASSERT(heap->usable_size(off) >= n);
   }
   void check_refusal(std::uint64_t n, const AllocStats& before) {  // ALLOC-8

@@ -1,4 +1,4 @@
-// tests/test_allocator.cpp: unit tests of wc::Allocator<> in a private 1 MiB buffer.
+// tests/test_allocator.cpp: unit tests of wc::Allocator<PrimStd> in a private 1 MiB buffer.
 //
 // Every test runs twice, with the header at offset 0 and at offset 64 of the segment.
 #include <gtest/gtest.h>
@@ -14,10 +14,11 @@
 #include <vector>
 
 #include "core/allocator.hpp"
+#include "prims/prim_std.hpp"
 
 namespace {
 
-using Alloc = wc::Allocator<>;
+using Alloc = wc::Allocator<wc::PrimStd>;
 using wc::AllocStats;
 using u64 = std::uint64_t;
 
