@@ -560,6 +560,188 @@ TEST_P(AllocatorTest, CopyAtAnotherAddressBehavesIdentically) {
   EXPECT_EQ(std::memcmp(other.data(), base(), kSegment), 0);
 }
 
+// ---- transactions and recovery (ALLOC-10, docs/invariants/recovery.md) ------------------
+
+u64 read_word(const char* base, u64 off) {
+  u64 v;
+  std::memcpy(&v, base + off, 8);
+  return v;
+}
+
+// Segment bytes that differ, outside the journal (the end of the header) and outside [lo, hi).
+u64 bytes_changed(const std::vector<char>& snap, const char* base, u64 header_off, u64 lo = 0,
+                  u64 hi = 0) {
+  const u64 journal_lo = header_off + sizeof(Alloc) - sizeof(Alloc::Journal);
+  const u64 journal_hi = header_off + sizeof(Alloc);
+  u64 n = 0;
+  for (u64 i = 0; i < kSegment; ++i)
+    if (!(i >= journal_lo && i < journal_hi) && !(i >= lo && i < hi) && snap[i] != base[i]) ++n;
+  return n;
+}
+
+TEST_P(AllocatorTest, OperationsOutsideATransactionCommitTheirOwn) {
+  EXPECT_FALSE(a_->needs_recovery());
+  const u64 p = a_->alloc(100);
+  ASSERT_NE(p, 0u);
+  EXPECT_FALSE(a_->needs_recovery());
+  EXPECT_EQ(a_->journal_entries(), 0u);
+  const AllocStats s = a_->stats();
+  a_->recover();  // nothing open: nothing to undo
+  expect_same_stats(a_->stats(), s);
+  EXPECT_NE(a_->realloc(p, 5000), 0u);
+  EXPECT_FALSE(a_->needs_recovery());
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+}
+
+TEST_P(AllocatorTest, BeginLoggedPutCommit) {
+  const u64 idx = a_->alloc(64);  // the caller's "index": a word it owns
+  ASSERT_NE(idx, 0u);
+  std::memset(base() + idx, 0, 64);
+  a_->begin();
+  EXPECT_TRUE(a_->needs_recovery());  // open, as it would be for a dead writer
+  EXPECT_TRUE(a_->logged_put(idx, 42));
+  EXPECT_TRUE(a_->logged_put(idx + 8, 43));
+  EXPECT_TRUE(a_->logged_put(idx + 8, 43));  // unchanged: needs no entry
+  EXPECT_EQ(a_->journal_entries(), 2u);
+  EXPECT_EQ(read_word(base(), idx), 42u);  // written at once
+  a_->commit();
+  EXPECT_FALSE(a_->needs_recovery());
+  EXPECT_EQ(a_->journal_entries(), 0u);
+  a_->recover();  // a committed transaction is never rolled back
+  EXPECT_EQ(read_word(base(), idx), 42u);
+  EXPECT_EQ(read_word(base(), idx + 8), 43u);
+  // Outside a transaction a logged_put is its own transaction.
+  EXPECT_TRUE(a_->logged_put(idx, 7));
+  EXPECT_FALSE(a_->needs_recovery());
+  EXPECT_EQ(read_word(base(), idx), 7u);
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+}
+
+TEST_P(AllocatorTest, LoggedPutRefusesTheHeaderAndWordsOutsideTheSegment) {
+  const auto snap = snapshot();
+  EXPECT_FALSE(a_->logged_put(header_off(), 1));                      // the magic
+  EXPECT_FALSE(a_->logged_put(header_off() + sizeof(Alloc) - 8, 1));  // the journal's entries
+  EXPECT_FALSE(a_->logged_put(kSegment, 1));
+  EXPECT_FALSE(a_->logged_put(std::numeric_limits<u64>::max() - 3, 1));
+  EXPECT_TRUE(unchanged_since(snap));
+  EXPECT_FALSE(a_->needs_recovery());
+}
+
+TEST_P(AllocatorTest, TransactionSpanningAllocAndFreeIsRolledBackByRecover) {
+  const u64 idx = a_->alloc(64);
+  const u64 old = a_->alloc(500);
+  const u64 guard = a_->alloc(10);
+  ASSERT_TRUE(idx && old && guard);
+  std::memset(base() + idx, 0, 64);
+  fill(old, 500, 9);
+  const AllocStats before = a_->stats();
+  const auto snap = snapshot();
+  // A cache-style replace: allocate the new value, write it (unjournaled), point the index at it
+  // (journaled), free the old value. Then the writer "dies" before commit().
+  a_->begin();
+  const u64 p = a_->alloc(3000);
+  ASSERT_NE(p, 0u);
+  fill(p, 3000, 10);
+  ASSERT_TRUE(a_->logged_put(idx, p));
+  ASSERT_TRUE(a_->free(old));
+  EXPECT_EQ(a_->stats().used_blocks, before.used_blocks);  // one more, one less
+  EXPECT_GT(a_->journal_entries(), 0u);
+  // The next lock holder:
+  ASSERT_TRUE(a_->needs_recovery());
+  a_->recover();
+  EXPECT_FALSE(a_->needs_recovery());
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+  expect_same_stats(a_->stats(), before);
+  EXPECT_EQ(read_word(base(), idx), 0u);
+  EXPECT_TRUE(holds(old, 500, 9)) << "the freed block's contents did not come back";
+  EXPECT_EQ(bytes_changed(snap, base(), header_off(), p, p + 3000), 0u);
+  EXPECT_FALSE(a_->free(p)) << "the rolled-back allocation is still live";
+  EXPECT_TRUE(a_->free(old));  // still live, still ours
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+}
+
+TEST_P(AllocatorTest, CommittedTransactionSurvivesRecover) {
+  const u64 idx = a_->alloc(64);
+  const u64 old = a_->alloc(500);
+  ASSERT_TRUE(idx && old);
+  std::memset(base() + idx, 0, 64);
+  const AllocStats before = a_->stats();
+  a_->begin();
+  const u64 p = a_->alloc(3000);
+  ASSERT_NE(p, 0u);
+  fill(p, 3000, 11);
+  ASSERT_TRUE(a_->logged_put(idx, p));
+  const u64 q = a_->realloc(p, 6000);  // moves or grows, inside the same transaction
+  ASSERT_NE(q, 0u);
+  ASSERT_TRUE(a_->logged_put(idx, q));
+  ASSERT_TRUE(a_->free(old));
+  a_->commit();
+  const AllocStats after = a_->stats();
+  EXPECT_EQ(after.used_blocks, before.used_blocks);
+  a_->recover();  // a later holder that recovers anyway undoes nothing
+  expect_same_stats(a_->stats(), after);
+  EXPECT_EQ(read_word(base(), idx), q);
+  EXPECT_TRUE(holds(q, 3000, 11));
+  EXPECT_FALSE(a_->free(old)) << "the committed free was undone";
+  EXPECT_TRUE(a_->free(q));
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+}
+
+TEST_P(AllocatorTest, RecoverTwiceIsIdempotent) {
+  const u64 old = a_->alloc(700);
+  ASSERT_NE(old, 0u);
+  fill(old, 700, 12);
+  const AllocStats before = a_->stats();
+  a_->begin();
+  ASSERT_NE(a_->alloc(100), 0u);
+  ASSERT_TRUE(a_->free(old));
+  a_->recover();
+  a_->recover();
+  expect_same_stats(a_->stats(), before);
+  EXPECT_TRUE(holds(old, 700, 12));
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+}
+
+// A transaction too large for the journal is refused operation by operation, cleanly: nothing is
+// written by the refused call, and what the transaction did so far can still be committed.
+TEST_P(AllocatorTest, FullJournalRefusesCleanly) {
+  const u64 idx = a_->alloc(64);
+  const u64 old = a_->alloc(100);
+  ASSERT_TRUE(idx && old);
+  a_->begin();
+  for (u64 i = 1; i <= Alloc::Journal::kEntries; ++i) ASSERT_TRUE(a_->logged_put(idx, i));
+  EXPECT_EQ(a_->journal_entries(), Alloc::Journal::kEntries);
+  const AllocStats before = a_->stats();
+  const auto snap = snapshot();
+  EXPECT_FALSE(a_->logged_put(idx, 9999));
+  EXPECT_EQ(a_->alloc(10), 0u);
+  EXPECT_FALSE(a_->free(old));
+  EXPECT_EQ(a_->realloc(old, 5000), 0u);
+  EXPECT_TRUE(unchanged_since(snap));
+  expect_same_stats(a_->stats(), before);
+  a_->commit();
+  EXPECT_EQ(read_word(base(), idx), u64(Alloc::Journal::kEntries));
+  EXPECT_NE(a_->alloc(10), 0u);  // room again
+  EXPECT_TRUE(a_->free(old));
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+}
+
+// The worst cases the allocator reserves are enough for a realistic transaction of the cache:
+// one alloc, one free and 64 index words.
+TEST_P(AllocatorTest, RealisticTransactionFitsTheJournal) {
+  const u64 idx = a_->alloc(64 * 8);
+  const u64 old = a_->alloc(100);
+  ASSERT_TRUE(idx && old);
+  a_->begin();
+  const u64 p = a_->alloc(2000);
+  ASSERT_NE(p, 0u);
+  for (u64 i = 0; i < 64; ++i) ASSERT_TRUE(a_->logged_put(idx + 8 * i, p + i));
+  ASSERT_TRUE(a_->free(old));
+  EXPECT_LE(a_->journal_entries(), Alloc::kJournalAlloc + Alloc::kJournalFree + 64);
+  a_->commit();
+  EXPECT_TRUE(a_->check_invariants()) << a_->violation();
+}
+
 TEST(AllocatorCreate, RejectsTooSmallSegmentAndMisalignedHeader) {
   std::vector<std::max_align_t> mem(kSegment / sizeof(std::max_align_t));
   EXPECT_EQ(Alloc::create(mem.data(), 0, sizeof(Alloc)), nullptr);
