@@ -5,3 +5,4 @@
 
 template class wc::RwLock<wc::PrimPosix>;
 template class wc::Group<wc::PrimPosix, wc::PosixOs>;
+template class wc::Allocator<wc::PrimPosix>;

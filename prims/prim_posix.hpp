@@ -253,9 +253,11 @@ struct PrimPosix {
 }  // namespace wc
 
 // ---- the shipped instantiations (defined in prims/posix_instantiations.cpp) --------------------
+#include "../core/allocator.hpp"
 #include "../core/registry.hpp"
 #include "../core/rwlock.hpp"
 #include "posix_os.hpp"
 
 extern template class wc::RwLock<wc::PrimPosix>;
 extern template class wc::Group<wc::PrimPosix, wc::PosixOs>;
+extern template class wc::Allocator<wc::PrimPosix>;
