@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -230,6 +231,25 @@ class Children {
       wc::PrimPosix::ProcStat st;
       if (wc::PrimPosix::read_stat(std::uint64_t(c.pid), st) == 0 && st.state == 'Z') return true;
       std::this_thread::sleep_for(2ms);
+    }
+    return false;
+  }
+
+  // Waits until the child sleeps in a futex (its current system call, /proc/<pid>/syscall, is
+  // SYS_futex): a waiter blocked on a lock. Bounded.
+  static bool until_in_futex(Child& c, int timeout_ms = kHangMs) {
+    const std::int64_t deadline = now_ms() + timeout_ms;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/syscall", int(c.pid));
+    while (now_ms() < deadline) {
+      char buf[64] = {};
+      const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+        ::close(fd);
+        if (n > 0 && std::strtol(buf, nullptr, 10) == SYS_futex) return true;
+      }
+      std::this_thread::sleep_for(1ms);
     }
     return false;
   }

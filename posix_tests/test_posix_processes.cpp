@@ -1,0 +1,554 @@
+// posix_tests/test_posix_processes.cpp: the core on PrimPosix / PosixOs with REAL processes.
+//
+// Workers are separate processes (posix_worker, fork + exec; see worker.cpp for the commands).
+// Kills are SIGKILL. Every test uses its own group (a unique namesalt), cleans /dev/shm of the
+// group's prefix before and after, and its Children destructor SIGKILLs and reaps whatever
+// worker is left, whatever the test asserted. Where segments must survive a kill, the test
+// process itself joins the group and stays attached (the "keeper"): a segment lives exactly as
+// long as a live process uses it (SEG-2), so without a keeper the next join would reap the dead
+// worker and destroy the very data we want to see recovered.
+//
+// Killed workers are usually NOT reaped (waitpid) before the survivors look: they are zombies,
+// which PrimPosix::alive must already count as dead.
+//
+// Time is asserted only as a hang bound (kAcquireBoundMs, generous, for a loaded 2-core box).
+#include <gtest/gtest.h>
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "common.hpp"
+#include "harness.hpp"
+
+namespace {
+
+using namespace pt;
+using wc::Acquire;
+using wc::Scope;
+using Status = Group::Status;
+
+constexpr long long kAcquireBoundMs = 5000;  // a hang check, not a timing test
+
+class Processes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    group_ = wc::group_name(std::uint64_t(::getpid()), "", unique_salt());
+    also_clean(group_);
+  }
+  void TearDown() override {
+    kids_.kill_all();
+    if (keeper_) keeper_->leave();
+    keeper_.reset();
+    for (const auto& p : prefixes_) p.clean();
+  }
+
+  // Registers a group whose objects this test must not leave behind; cleans it now.
+  void also_clean(const std::string& group) {
+    prefixes_.emplace_back(group);
+    prefixes_.back().clean();
+  }
+  std::vector<std::string> leftovers() const {
+    std::vector<std::string> all;
+    for (const auto& p : prefixes_)
+      for (auto& n : p.list()) all.push_back(n);
+    return all;
+  }
+
+  // The test process as a member of the group.
+  Group& keeper() {
+    if (!keeper_) {
+      keeper_ = std::make_unique<Group>(os_, group_, kinds(), init_content);
+      const auto s = keeper_->join();
+      EXPECT_EQ(s, Status::ok) << status_name(s) << " errno " << os_.last_error();
+    }
+    return *keeper_;
+  }
+  void keeper_leaves() {
+    if (keeper_) keeper_->leave();
+    keeper_.reset();
+  }
+
+  Child& spawn(std::vector<std::string> args, bool via_intermediate = false) {
+    return kids_.spawn(args, via_intermediate);
+  }
+
+  // Runs a worker to completion: its "result" line (empty if none), exit code in *code.
+  Fields run(const std::vector<std::string>& args, int* code) {
+    Child& c = spawn(args);
+    Fields f = Children::expect_line(c, "result");
+    if (f.empty()) Children::kill9(c);  // no report within the bound: do not wait twice
+    *code = Children::wait_exit(c);
+    last_transcript_ = c.transcript;
+    std::printf("  [%s] %s", args[0].c_str(), c.transcript.c_str());
+    return f;
+  }
+
+  // A new value at table[key] of the keeper's view, in one transaction.
+  static void keeper_store(const View& v, unsigned key, u64 seed) {
+    ASSERT_EQ(v.d->lock.lock(), Acquire::ok);
+    v.h->begin();
+    ASSERT_TRUE(store_value(v, key, seed, 50));
+    v.h->commit();
+    ASSERT_TRUE(v.d->lock.unlock());
+  }
+
+  std::string group_;
+  wc::PosixOs os_;
+  std::unique_ptr<Group> keeper_;
+  Children kids_;
+  std::vector<ShmPrefix> prefixes_;
+  std::string last_transcript_;
+};
+
+// (a) Four processes hammer one lock and one allocator: values written by one verify in all.
+TEST_F(Processes, FourWorkersShareTheLockAndTheAllocator) {
+  std::vector<Child*> ws;
+  for (int i = 0; i < 4; ++i)
+    ws.push_back(&spawn({"hammer", group_, "ms=1500", "seed=" + std::to_string(1000 + i)}));
+  for (Child* w : ws) {
+    const Fields f = Children::expect_line(*w, "ready");
+    ASSERT_FALSE(f.empty()) << "worker " << w->pid << " never attached:\n" << w->transcript;
+  }
+  for (Child* w : ws) Children::send(*w, "g");  // all attached: start together
+  long long foreign = 0;
+  for (Child* w : ws) {
+    const Fields r = Children::expect_line(*w, "result");
+    const int code = Children::wait_exit(*w);
+    std::printf("  [hammer %d] %s", int(w->pid), w->transcript.c_str());
+    EXPECT_EQ(code, 0) << "worker " << w->pid << ":\n" << w->transcript;
+    EXPECT_GT(num(r, "writes"), 0) << w->transcript;
+    EXPECT_GT(num(r, "reads"), 0) << w->transcript;
+    foreign += std::max(0LL, num(r, "foreign"));
+  }
+  EXPECT_GT(foreign, 0) << "no worker ever verified a value another process wrote";
+  const auto left = leftovers();
+  EXPECT_TRUE(left.empty()) << "the last worker out must destroy everything: "
+                            << join_names(left);
+}
+
+// Starts a "check" worker that announces itself and then blocks on the data lock; returns once
+// it sleeps in futex (a waiter that is already asleep when the holder dies).
+Child& blocked_checker(Children& kids, const std::string& group) {
+  Child& w = kids.spawn({"check", group, "mode=write", "announce=1"});
+  EXPECT_FALSE(Children::expect_line(w, "acquiring").empty()) << w.transcript;
+  EXPECT_TRUE(Children::until_in_futex(w)) << "the checker never slept on the lock";
+  return w;
+}
+
+// (b) kill -9 while holding the WRITE lock: a waiter already asleep on the lock takes over, is
+// told owner_died, repairs; every committed value is still there; a fresh process afterwards
+// gets the lock plainly.
+TEST_F(Processes, WriterKilledHoldingTheWriteLock) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  Child& holder = spawn({"hold-write", group_, "fill=20"});
+  const Fields ready = Children::expect_line(holder, "ready");
+  ASSERT_FALSE(ready.empty()) << holder.transcript;
+  ASSERT_EQ(num(ready, "live"), 20);
+  const View v = view_of(k, kData);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(Prim::pid_of(v.d->lock.writer_owner()), std::uint64_t(holder.pid));
+  Child& waiter = blocked_checker(kids_, group_);
+  ASSERT_FALSE(HasFailure());
+
+  const std::int64_t killed_at = now_ms();
+  Children::kill9(holder);  // never reaped before the waiter gets in: a zombie is dead for us
+  const Fields r = Children::expect_line(waiter, "result");
+  const std::int64_t took = now_ms() - killed_at;
+  ASSERT_EQ(Children::wait_exit(waiter), 0) << waiter.transcript;
+  std::printf("  [check, blocked] %s", waiter.transcript.c_str());
+  EXPECT_LT(took, kAcquireBoundMs) << "hang bound";
+  EXPECT_EQ(str(r, "acquire"), "owner_died") << "the recovery must be REPORTED";
+  EXPECT_EQ(num(r, "needs_recovery"), 0) << "no transaction was open";
+  EXPECT_EQ(str(r, "heap"), "ok");
+  EXPECT_EQ(num(r, "lock_ok"), 1);
+  EXPECT_EQ(num(r, "live"), 20) << "every committed value is still there";
+  EXPECT_EQ(num(r, "bad"), 0) << "and verifies";
+  EXPECT_EQ(num(r, "used"), 20);
+  EXPECT_GE(num(r, "takeovers"), 1);
+  EXPECT_EQ(num(r, "released"), 1);
+  EXPECT_EQ(num(r, "state"), 0) << "consistent after mark_consistent + unlock";
+  EXPECT_EQ(Children::wait_exit(holder), 128 + SIGKILL);
+
+  // The repair is done once: a fresh process, and the keeper, get the lock plainly.
+  int code = -1;
+  const Fields again = run({"check", group_, "mode=read"}, &code);
+  ASSERT_EQ(code, 0) << last_transcript_;
+  EXPECT_EQ(str(again, "acquire"), "ok");
+  EXPECT_EQ(num(again, "live"), 20);
+  EXPECT_EQ(num(again, "bad"), 0);
+  ASSERT_EQ(v.d->lock.lock(), Acquire::ok);
+  const Census c = census(v);
+  EXPECT_EQ(c.live, 20u);
+  EXPECT_EQ(c.bad, 0u);
+  EXPECT_TRUE(v.h->check_invariants()) << v.h->violation();
+  EXPECT_TRUE(v.d->lock.unlock());
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// (c) kill -9 while holding a READ lock: a writer already draining (asleep) gets in, plainly
+// (nothing to repair).
+TEST_F(Processes, ReaderKilledHoldingAReadLock) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  Child& holder = spawn({"hold-read", group_, "fill=5"});
+  const Fields ready = Children::expect_line(holder, "ready");
+  ASSERT_FALSE(ready.empty()) << holder.transcript;
+  ASSERT_EQ(num(ready, "readers"), 1);
+  Child& waiter = blocked_checker(kids_, group_);
+  ASSERT_FALSE(HasFailure());
+
+  const std::int64_t killed_at = now_ms();
+  Children::kill9(holder);
+  const Fields r = Children::expect_line(waiter, "result");
+  const std::int64_t took = now_ms() - killed_at;
+  ASSERT_EQ(Children::wait_exit(waiter), 0) << waiter.transcript;
+  std::printf("  [check, blocked] %s", waiter.transcript.c_str());
+  EXPECT_LT(took, kAcquireBoundMs) << "hang bound";
+  EXPECT_EQ(str(r, "acquire"), "ok") << "a dead reader changed nothing: no repair";
+  EXPECT_GE(num(r, "reaped"), 1) << "the dead reader's hold was cleared (RW-4)";
+  EXPECT_EQ(str(r, "heap"), "ok");
+  EXPECT_EQ(num(r, "lock_ok"), 1);
+  EXPECT_EQ(num(r, "live"), 5);
+  EXPECT_EQ(num(r, "bad"), 0);
+  EXPECT_EQ(Children::wait_exit(holder), 128 + SIGKILL);
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// (d) kill -9 in the middle of an allocator transaction (alloc done, value half written, its table
+// entry journaled, a committed value freed): the next holder rolls it all back.
+TEST_F(Processes, WriterKilledInsideAnAllocatorTransaction) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  Child& holder = spawn({"mid-txn", group_, "fill=20"});
+  const Fields ready = Children::expect_line(holder, "ready");
+  ASSERT_FALSE(ready.empty()) << holder.transcript;
+  ASSERT_EQ(num(ready, "open"), 1) << "the transaction is open when the worker is killed";
+  ASSERT_GT(num(ready, "journal"), 0);
+  const long long used_before = num(ready, "used");
+  ASSERT_EQ(used_before, 20);
+  Children::kill9(holder);
+  ASSERT_TRUE(Children::until_zombie(holder));
+
+  int code = -1;
+  const Fields r = run({"check", group_, "mode=write"}, &code);
+  ASSERT_EQ(code, 0) << last_transcript_;
+  EXPECT_EQ(str(r, "acquire"), "owner_died") << "the recovery must be REPORTED";
+  EXPECT_LT(num(r, "ms"), kAcquireBoundMs) << "hang bound";
+  EXPECT_EQ(num(r, "needs_recovery"), 1) << "the open transaction is visible";
+  EXPECT_EQ(num(r, "recovered"), 1);
+  EXPECT_EQ(num(r, "open_after"), 0);
+  EXPECT_EQ(str(r, "heap"), "ok") << "check_invariants after recover()";
+  EXPECT_EQ(num(r, "used"), used_before) << "the interrupted alloc is undone";
+  EXPECT_EQ(num(r, "live"), 20) << "the value freed inside the transaction is back";
+  EXPECT_EQ(num(r, "bad"), 0) << "and every committed value verifies";
+  EXPECT_EQ(num(r, "t200"), 0) << "the journaled table entry is rolled back";
+  EXPECT_EQ(num(r, "lock_ok"), 1);
+  EXPECT_EQ(num(r, "state"), 0);
+  EXPECT_EQ(Children::wait_exit(holder), 128 + SIGKILL);
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// (e) SEG-4 for real: a process that cannot map the fixed kind at its recorded address runs on
+// a local copy and says so; a normal process maps the shared one.
+TEST_F(Processes, FixedKindFallsBackToLocalWhereItsAddressIsTaken) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kFixed), Status::ok);
+  ASSERT_EQ(k.scope(kFixed), Scope::global);
+  const u64 fixed_base = k.registry()->entries_[kFixed].fixed_base.load();
+  EXPECT_EQ(fixed_base, kFixedBase) << "the creator maps at the preferred base when it is free";
+  ASSERT_EQ(reinterpret_cast<u64>(k.base(kFixed)), fixed_base);
+  const View v = view_of(k, kFixed);
+  ASSERT_TRUE(v);
+  const u64 marker = 0x4d41524bull;
+  keeper_store(v, 0, marker);
+
+  int code = -1;
+  const Fields local = run({"scope", group_, "block=1", "marker=" + std::to_string(marker)}, &code);
+  ASSERT_EQ(code, 0) << last_transcript_;
+  EXPECT_EQ(str(local, "blocked"), "mapped") << "the worker occupied the recorded range first";
+  EXPECT_EQ(str(local, "scope"), "local") << "the fallback must be REPORTED";
+  EXPECT_EQ(num(local, "local_ok"), 1) << "the local copy is a working, separate heap";
+  EXPECT_EQ(num(local, "use_count"), 1) << "a local copy is not a use of the global segment";
+  EXPECT_EQ(num(local, "generation"), 0);
+
+  const Fields global = run({"scope", group_, "block=0", "marker=" + std::to_string(marker)}, &code);
+  ASSERT_EQ(code, 0) << last_transcript_;
+  EXPECT_EQ(str(global, "scope"), "global");
+  EXPECT_EQ(std::strtoull(str(global, "base").c_str(), nullptr, 16), fixed_base);
+  EXPECT_EQ(num(global, "marker_ok"), 1) << "it reads what the keeper wrote";
+  EXPECT_EQ(num(global, "use_count"), 2);
+
+  // The local writer wrote into its own copy only.
+  EXPECT_EQ(k.use_count(kFixed), 1u);
+  ASSERT_EQ(v.d->lock.lock_shared(k.slot_index()), Acquire::ok);
+  EXPECT_TRUE(verify_value(v, 0, v.d->table[0]));
+  EXPECT_EQ(reinterpret_cast<const ValueHead*>(v.base + v.d->table[0])->seed, marker);
+  EXPECT_TRUE(v.d->lock.unlock_shared(k.slot_index()));
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// (f) Groups named after another salt or another parent see nothing of ours, and we nothing of
+// theirs; the same parent and salt (the control) does see our segment.
+TEST_F(Processes, GroupsAreIsolatedBySaltAndByParent) {
+  const std::string salt = group_.substr(group_.rfind('_') + 1);
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  const u64 gen_a = k.generation(kData);
+  const std::string seg_a = wc::segment_name(group_, kData, gen_a);
+  ASSERT_TRUE(ShmPrefix::exists(seg_a));
+  int code = -1;
+
+  // Control: a child of this process with our salt computes our group and sees our segment.
+  {
+    Child& c = spawn({"probe", "ppid:" + salt});
+    const Fields seen = Children::expect_line(c, "seen");
+    const Fields r = Children::expect_line(c, "result");
+    EXPECT_EQ(Children::wait_exit(c), 0) << c.transcript;
+    EXPECT_EQ(str(seen, "group"), group_);
+    EXPECT_EQ(num(seen, "use_count0"), 1);
+    EXPECT_EQ(num(seen, "gen0"), (long long)gen_a);
+    EXPECT_EQ(str(r, "segment"), seg_a) << "it attached to our segment";
+  }
+  // Same parent, another salt.
+  {
+    const std::string other = wc::group_name(std::uint64_t(::getpid()), "", unique_salt());
+    also_clean(other);
+    Child& c = spawn({"probe", other});
+    const Fields seen = Children::expect_line(c, "seen");
+    const Fields r = Children::expect_line(c, "result");
+    EXPECT_EQ(Children::wait_exit(c), 0) << c.transcript;
+    EXPECT_EQ(num(seen, "use_count0"), 0);
+    EXPECT_EQ(num(seen, "gen0"), 0) << "no entry for the kind our group created";
+    EXPECT_NE(str(r, "segment"), seg_a);
+    EXPECT_EQ(str(r, "segment").rfind(other + "_k0_g", 0), 0u) << str(r, "segment");
+    EXPECT_NE(str(r, "listed").find(str(r, "segment")), std::string::npos);
+  }
+  // Same salt, another parent: the worker's parent is an intermediate process.
+  {
+    Child& c = spawn({"probe", "ppid:" + salt}, /*via_intermediate=*/true);
+    const std::string other = wc::group_name(std::uint64_t(c.pid), "", salt);
+    also_clean(other);
+    const Fields seen = Children::expect_line(c, "seen");
+    const Fields r = Children::expect_line(c, "result");
+    EXPECT_EQ(Children::wait_exit(c), 0) << c.transcript;
+    EXPECT_EQ(str(seen, "group"), other);
+    EXPECT_NE(other, group_);
+    EXPECT_EQ(num(seen, "use_count0"), 0);
+    EXPECT_EQ(num(seen, "gen0"), 0);
+    EXPECT_NE(str(r, "segment"), seg_a);
+    EXPECT_EQ(str(r, "segment").rfind(other + "_k0_g", 0), 0u) << str(r, "segment");
+  }
+  (void)code;
+  // Ours is untouched by either.
+  EXPECT_TRUE(ShmPrefix::exists(seg_a));
+  EXPECT_EQ(k.current_generation(kData), gen_a);
+  EXPECT_EQ(k.use_count(kData), 1u);
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// (g) The group's objects are 0600 whatever the creator's umask, and another user cannot open
+// them (or create a replacement under their names).
+TEST_F(Processes, OtherUserCannotOpenTheGroupsObjects) {
+  mode_t old = ::umask(0);
+  Group& k = keeper();
+  ::umask(0277);
+  const auto s = k.attach(kData);
+  ::umask(old);
+  ASSERT_EQ(s, Status::ok);
+  const std::string reg = wc::registry_name(group_);
+  const std::string seg = wc::segment_name(group_, kData, k.generation(kData));
+  for (const auto& n : {reg, seg}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((std::string(wc::PosixOs::kShmDir) + "/" + n).c_str(), &st), 0) << n;
+    EXPECT_EQ(st.st_mode & 07777, mode_t(0600)) << n;
+    EXPECT_EQ(st.st_uid, ::geteuid()) << n;
+  }
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch to user nobody";
+  const passwd* pw = ::getpwnam("nobody");
+  if (!pw) GTEST_SKIP() << "no user nobody";
+  const uid_t uid = pw->pw_uid;
+  const gid_t gid = pw->pw_gid;
+  const std::string group = group_;
+
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::alarm(60);
+    if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0 ||
+        ::getuid() != uid || ::geteuid() != uid)
+      ::_exit(77);
+    int fd = ::shm_open(("/" + reg).c_str(), O_RDWR, 0);
+    if (fd >= 0 || errno != EACCES) ::_exit(1);
+    fd = ::shm_open(("/" + reg).c_str(), O_RDONLY, 0);
+    if (fd >= 0 || errno != EACCES) ::_exit(2);
+    fd = ::shm_open(("/" + seg).c_str(), O_RDWR, 0);
+    if (fd >= 0 || errno != EACCES) ::_exit(3);
+    wc::PosixOs os;
+    auto m = os.open(reg, sizeof(Group::Reg), /*create=*/true, nullptr);
+    if (m.base != nullptr || os.last_error() != EACCES) ::_exit(4);
+    Group g(os, group, kinds(), init_content);
+    if (g.join() != Status::map_failed) ::_exit(5);
+    ::_exit(0);
+  }
+  int st = 0;
+  const std::int64_t deadline = now_ms() + kHangMs;
+  while (::waitpid(pid, &st, WNOHANG) == 0 && now_ms() < deadline)
+    std::this_thread::sleep_for(2ms);
+  if (now_ms() >= deadline) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &st, 0);
+    FAIL() << "the nobody child hung";
+  }
+  ASSERT_TRUE(WIFEXITED(st));
+  if (WEXITSTATUS(st) == 77) GTEST_SKIP() << "could not switch to nobody (no CAP_SETUID?)";
+  EXPECT_EQ(WEXITSTATUS(st), 0) << "1-3: shm_open did not fail with EACCES; 4: PosixOs::open "
+                                   "did not; 5: Group::join did not report map_failed";
+  // Still ours, unchanged.
+  EXPECT_TRUE(ShmPrefix::exists(reg));
+  EXPECT_TRUE(ShmPrefix::exists(seg));
+  EXPECT_EQ(k.use_count(kData), 1u);
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// (h) SEG-2 for real: a killed attached process is reaped by the next reap / join / attach; its use
+// vanishes, and when it was the last user its segment is destroyed.
+TEST_F(Processes, KilledAttachedProcessIsReaped) {
+  Group& k = keeper();  // joined, not attached
+  // 1. One user among two: killed, reaped by reap(); the segment stays for the keeper.
+  Child& a = spawn({"attach-hold", group_, "kind=0"});
+  const Fields ra = Children::expect_line(a, "ready");
+  ASSERT_FALSE(ra.empty()) << a.transcript;
+  const u64 g1 = u64(num(ra, "gen"));
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  ASSERT_EQ(k.generation(kData), g1);
+  EXPECT_EQ(k.use_count(kData), 2u);
+  Children::kill9(a);
+  ASSERT_TRUE(Children::until_zombie(a));
+  EXPECT_EQ(k.use_count(kData), 1u) << "the derived count ignores the dead (a zombie) at once";
+  k.reap();
+  unsigned owners = 0;
+  for (const auto& sl : k.registry()->slots_used_) owners += sl.owner.load() != 0;
+  EXPECT_EQ(owners, 1u) << "the dead process's slot is cleared";
+  EXPECT_TRUE(ShmPrefix::exists(wc::segment_name(group_, kData, g1))) << "the keeper still uses it";
+  EXPECT_EQ(k.current_generation(kData), g1);
+  EXPECT_EQ(Children::wait_exit(a), 128 + SIGKILL);
+  ASSERT_EQ(k.detach(kData), Status::ok);
+  EXPECT_EQ(k.current_generation(kData), 0u) << "no user left: destroyed";
+  EXPECT_FALSE(ShmPrefix::exists(wc::segment_name(group_, kData, g1)));
+
+  // 2. The last user killed; the next JOIN (another process) reaps it and destroys the segment.
+  Child& b = spawn({"attach-hold", group_, "kind=0"});
+  const Fields rb = Children::expect_line(b, "ready");
+  ASSERT_FALSE(rb.empty()) << b.transcript;
+  const u64 g2 = u64(num(rb, "gen"));
+  EXPECT_GT(g2, g1) << "a recreated segment gets a new generation";
+  Children::kill9(b);
+  EXPECT_EQ(Children::wait_exit(b), 128 + SIGKILL);
+  EXPECT_TRUE(ShmPrefix::exists(wc::segment_name(group_, kData, g2))) << "nobody looked yet";
+  int code = -1;
+  const Fields rj = run({"join-report", group_}, &code);
+  ASSERT_EQ(code, 0) << last_transcript_;
+  EXPECT_EQ(num(rj, "use_count0"), 0);
+  EXPECT_EQ(num(rj, "gen0"), 0);
+  EXPECT_FALSE(ShmPrefix::exists(wc::segment_name(group_, kData, g2)));
+  EXPECT_EQ(k.current_generation(kData), 0u);
+
+  // 3. The last user killed (a zombie); the keeper's next ATTACH reaps it, destroys its segment
+  // and creates a new generation.
+  Child& c = spawn({"attach-hold", group_, "kind=0"});
+  const Fields rc = Children::expect_line(c, "ready");
+  ASSERT_FALSE(rc.empty()) << c.transcript;
+  const u64 g3 = u64(num(rc, "gen"));
+  Children::kill9(c);
+  ASSERT_TRUE(Children::until_zombie(c));
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  EXPECT_GT(k.generation(kData), g3);
+  EXPECT_FALSE(ShmPrefix::exists(wc::segment_name(group_, kData, g3)));
+  EXPECT_EQ(k.use_count(kData), 1u);
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// (i) SEG-6 for real: a process killed while holding the REGISTRY lock, having left an orphan
+// object; the next registry operation is told owner_died, removes the orphan, reaps the dead and
+// keeps the live segment.
+TEST_F(Processes, RegistryLockHolderKilledIsRepaired) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  const View v = view_of(k, kData);
+  ASSERT_TRUE(v);
+  keeper_store(v, 0, 0xabcdef);
+  const std::string mine = wc::segment_name(group_, kData, k.generation(kData));
+  const std::string orphan = wc::segment_name(group_, kData, 999);
+  Child& h = spawn({"hold-registry", group_, "orphan=999"});
+  const Fields ready = Children::expect_line(h, "ready");
+  ASSERT_FALSE(ready.empty()) << h.transcript;
+  ASSERT_EQ(str(ready, "acquire"), "ok");
+  ASSERT_TRUE(ShmPrefix::exists(orphan));
+  Children::kill9(h);
+  ASSERT_TRUE(Children::until_zombie(h));
+
+  const std::int64_t t0 = now_ms();
+  k.reap();
+  EXPECT_LT(now_ms() - t0, kAcquireBoundMs) << "hang bound";
+  EXPECT_EQ(k.repairs(), 1u) << "the registry lock reported owner_died and the repair ran";
+  EXPECT_FALSE(ShmPrefix::exists(orphan)) << "the orphan is removed";
+  EXPECT_TRUE(ShmPrefix::exists(mine));
+  auto names = ShmPrefix(group_).list();
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> want{mine, wc::registry_name(group_)};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(names, want);
+  EXPECT_EQ(k.use_count(kData), 1u);
+  EXPECT_TRUE(k.registry()->lock_.check_invariants());
+  ASSERT_EQ(v.d->lock.lock_shared(k.slot_index()), Acquire::ok);
+  EXPECT_TRUE(verify_value(v, 0, v.d->table[0]));
+  EXPECT_TRUE(v.d->lock.unlock_shared(k.slot_index()));
+  EXPECT_EQ(Children::wait_exit(h), 128 + SIGKILL);
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// A defect in core/registry.hpp, shown with real processes and left DISABLED until core/ is
+// fixed: remove_orphans() sweeps every name that starts with "<group>_k". A group without a salt
+// ("wincache_1_p<pid>") therefore takes the segments of a sibling group (same parent, e.g.
+// another php-fpm pool) whose salt starts with 'k' ("wincache_1_p<pid>_k1_k0_g1") for its own
+// orphans, and removes them. Run with --gtest_also_run_disabled_tests to see it fail.
+TEST_F(Processes, DISABLED_OrphanSweepSparesASiblingGroupWhoseSaltStartsWithK) {
+  const std::string plain = wc::group_name(std::uint64_t(::getpid()), "", "");
+  const std::string sibling = wc::group_name(std::uint64_t(::getpid()), "", "k" + unique_salt().substr(1));
+  also_clean(sibling);
+  also_clean(plain);
+  Child& b = spawn({"attach-hold", sibling, "kind=0"});
+  const Fields rb = Children::expect_line(b, "ready");
+  ASSERT_FALSE(rb.empty()) << b.transcript;
+  const std::string theirs = wc::segment_name(sibling, kData, u64(num(rb, "gen")));
+  ASSERT_TRUE(ShmPrefix::exists(theirs));
+
+  wc::PosixOs os;
+  Group a(os, plain, kinds(), init_content);
+  ASSERT_EQ(a.join(), Status::ok);
+  Child& h = spawn({"hold-registry", plain});
+  ASSERT_FALSE(Children::expect_line(h, "ready").empty()) << h.transcript;
+  Children::kill9(h);
+  ASSERT_TRUE(Children::until_zombie(h));
+  a.reap();  // owner_died -> repair_locked -> remove_orphans("wincache_1_p<pid>_k")
+  EXPECT_EQ(a.repairs(), 1u);
+  EXPECT_TRUE(ShmPrefix::exists(theirs)) << "another group's live segment was swept as an orphan";
+  a.leave();
+}
+
+}  // namespace
