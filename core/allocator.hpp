@@ -245,6 +245,14 @@ class Allocator {
     return moved ? moved + kHead : payload;
   }
 
+  // Calls fn(payload offset) for every used block, in address order: O(blocks). For sweeps
+  // (an index segment was lost and its values must be reclaimed) and for tests.
+  template <class Fn>
+  void for_each_used(Fn&& fn) const {
+    for (std::uint64_t off = begin_; off < end_ && size_of(off) != 0; off += size_of(off))
+      if (!is_free(off)) fn(off + kHead);
+  }
+
   // Usable bytes of a used block's payload (>= what was requested).
   std::uint64_t usable_size(std::uint64_t payload) const {
     return size_of(payload - kHead) - kHead;

@@ -173,7 +173,10 @@ class Group {
   // ---- lifecycle ---------------------------------------------------------------------------
   // Map (or create) the registry, initialise it if first (SEG-1), claim a process slot.
   Status join() {
-    if (reg_) return Status::ok;
+    if (reg_) {  // already joined: still a registry operation, so it reaps
+      reap();
+      return Status::ok;
+    }
     reg_map_ = os_.open(registry_name(group_), sizeof(Reg), true, nullptr);
     if (!reg_map_.base) return Status::map_failed;
     reg_ = static_cast<Reg*>(reg_map_.base);
@@ -193,6 +196,7 @@ class Group {
         sl.attached.store(0, std::memory_order_relaxed);
         sl.local.store(0, std::memory_order_relaxed);
         slot_ = i;
+        g.release();
         return Status::ok;
       }
     }
@@ -207,10 +211,11 @@ class Group {
   Status attach(unsigned kind) {
     if (!reg_) return Status::not_joined;
     if (kind >= kinds_.size()) return Status::bad_kind;
-    if (att_[kind].scope != Scope::none) return Status::ok;
     Guard g(*this);
-    reap_locked();
-    return attach_locked(kind);
+    reap_locked();  // every registry operation reaps, even an attach that changes nothing
+    const Status st = att_[kind].scope != Scope::none ? Status::ok : attach_locked(kind);
+    g.release();
+    return st;
   }
 
   Status detach(unsigned kind) {
@@ -219,6 +224,7 @@ class Group {
     Guard g(*this);
     detach_locked(kind);
     reap_locked();
+    g.release();
     return Status::ok;
   }
 
@@ -236,6 +242,7 @@ class Group {
       last = true;
       for (unsigned i = 0; i < Tuning::slots; ++i)
         if (reg_->slots_used_[i].owner.load(std::memory_order_seq_cst) != 0) last = false;
+      g.release();
     }
     if (last) os_.remove(registry_name(group_));  // SEG-2: the group is gone
     os_.close(reg_map_);
@@ -248,6 +255,7 @@ class Group {
     if (!reg_) return;
     Guard g(*this);
     reap_locked();
+    g.release();
   }
 
   // Recreate `kind` under a new generation (the repair of last resort for an unrepairable
@@ -256,6 +264,7 @@ class Group {
     if (!reg_) return Status::not_joined;
     if (kind >= kinds_.size()) return Status::bad_kind;
     Guard g(*this);
+    reap_locked();
     auto& e = reg_->entries_[kind];
     const std::uint64_t old = e.generation.load(std::memory_order_seq_cst);
     if (old != 0) {
@@ -265,7 +274,9 @@ class Group {
     close_attachment(kind);
     clear_bit(slot().attached, kind);
     clear_bit(slot().local, kind);
-    return attach_locked(kind);
+    const Status st = attach_locked(kind);
+    g.release();
+    return st;
   }
 
   // Called at request start: if `kind`'s generation moved, drop the stale mapping and attach
@@ -275,9 +286,11 @@ class Group {
     if (reg_->entries_[kind].generation.load(std::memory_order_acquire) == att_[kind].generation)
       return false;
     Guard g(*this);
+    reap_locked();
     close_attachment(kind);
     clear_bit(slot().attached, kind);
     attach_locked(kind);
+    g.release();
     return true;
   }
 
@@ -338,7 +351,10 @@ class Group {
     w.store(w.load(std::memory_order_relaxed) & ~bit(k), std::memory_order_seq_cst);
   }
 
-  // Takes the registry lock exclusively; repairs if a writer died inside (SEG-6).
+  // Takes the registry lock exclusively; repairs if a writer died inside (SEG-6). Released
+  // EXPLICITLY on every path, never by a destructor: a process killed inside (the property tests
+  // kill by throwing) must leave the lock held, exactly as SIGKILL would, not release it while
+  // unwinding.
   struct Guard {
     Group& g;
     bool held = true;
@@ -354,7 +370,6 @@ class Group {
       if (held) g.reg_->lock_.unlock();
       held = false;
     }
-    ~Guard() { release(); }
   };
 
   Status ensure_initialised() {
