@@ -128,6 +128,11 @@ struct Registry {
   Lock lock_;
   // Source of generations: only grows, never 0 (under lock_).
   A<std::uint64_t> last_generation_;
+  // Set (under lock_) by the last process to leave, together with unlinking the registry's name.
+  // A process that mapped this object before the unlink and then gets the lock must not live on
+  // in it (it would be a group of its own, invisible to later joiners): it sees closed_, unmaps
+  // and joins afresh (SEG-7).
+  A<std::uint64_t> closed_;
   struct Entry {
     A<std::uint64_t> generation;  // 0 = no live segment of this kind. Written last on create,
                                   // first on destroy (SEG-6). Under lock_; read by anyone.
@@ -177,33 +182,43 @@ class Group {
       reap();
       return Status::ok;
     }
-    reg_map_ = os_.open(registry_name(group_), sizeof(Reg), true, nullptr);
-    if (!reg_map_.base) return Status::map_failed;
-    reg_ = static_cast<Reg*>(reg_map_.base);
-    const Status s = ensure_initialised();
-    if (s != Status::ok) {
+    const proc_id me = Prim::self();
+    for (unsigned attempt = 0;; ++attempt) {
+      reg_map_ = os_.open(registry_name(group_), sizeof(Reg), true, nullptr);
+      if (!reg_map_.base) return Status::map_failed;
+      reg_ = static_cast<Reg*>(reg_map_.base);
+      const Status s = ensure_initialised();
+      if (s != Status::ok) {
+        os_.close(reg_map_);
+        reg_ = nullptr;
+        return s;
+      }
+      Guard g(*this);
+      if (reg_->closed_.load(std::memory_order_seq_cst) != 0) {
+        // SEG-7: we mapped a registry whose last member closed and unlinked it: join afresh.
+        g.release();
+        os_.close(reg_map_);
+        reg_ = nullptr;
+        if (attempt == 16) return Status::init_timeout;
+        continue;
+      }
+      reap_locked();
+      for (unsigned i = 0; i < Tuning::slots; ++i) {
+        auto& sl = reg_->slots_used_[i];
+        std::uint64_t cur = 0;
+        if (sl.owner.compare_exchange_strong(cur, me, std::memory_order_seq_cst)) {
+          sl.attached.store(0, std::memory_order_relaxed);
+          sl.local.store(0, std::memory_order_relaxed);
+          slot_ = i;
+          g.release();
+          return Status::ok;
+        }
+      }
+      g.release();
       os_.close(reg_map_);
       reg_ = nullptr;
-      return s;
+      return Status::no_slot;
     }
-    Guard g(*this);
-    reap_locked();
-    const proc_id me = Prim::self();
-    for (unsigned i = 0; i < Tuning::slots; ++i) {
-      auto& sl = reg_->slots_used_[i];
-      std::uint64_t cur = 0;
-      if (sl.owner.compare_exchange_strong(cur, me, std::memory_order_seq_cst)) {
-        sl.attached.store(0, std::memory_order_relaxed);
-        sl.local.store(0, std::memory_order_relaxed);
-        slot_ = i;
-        g.release();
-        return Status::ok;
-      }
-    }
-    g.release();
-    os_.close(reg_map_);
-    reg_ = nullptr;
-    return Status::no_slot;
   }
 
   // Attach this process to `kind`: map the live segment or create it; for a fixed kind, map it
@@ -242,9 +257,14 @@ class Group {
       last = true;
       for (unsigned i = 0; i < Tuning::slots; ++i)
         if (reg_->slots_used_[i].owner.load(std::memory_order_seq_cst) != 0) last = false;
+      if (last) {
+        // SEG-2 / SEG-7: the group is gone. Unlink and mark closed UNDER the lock, so that a
+        // process which mapped this object meanwhile sees closed_ when it gets the lock.
+        os_.remove(registry_name(group_));
+        reg_->closed_.store(1, std::memory_order_seq_cst);
+      }
       g.release();
     }
-    if (last) os_.remove(registry_name(group_));  // SEG-2: the group is gone
     os_.close(reg_map_);
     reg_ = nullptr;
     slot_ = kNoSlot;
@@ -418,14 +438,23 @@ class Group {
     if (gen != 0) {
       void* at = spec.fixed ? reinterpret_cast<void*>(e.fixed_base.load(std::memory_order_relaxed))
                             : nullptr;
-      a.map = os_.open(segment_name(group_, kind, gen), spec.size, false, at);
-      if (!a.map.base && !spec.fixed) {
-        // The entry names an object that is gone (its creator died between unpublish and
-        // remove): drop the entry and create anew below.
-        e.generation.store(0, std::memory_order_seq_cst);
-        gen = 0;
-      } else if (!a.map.base) {
-        return attach_local(kind);  // SEG-4: cannot map at the shared address
+      const std::string nm = segment_name(group_, kind, gen);
+      a.map = os_.open(nm, spec.size, false, at);
+      if (!a.map.base) {
+        bool exists = false;
+        for (const auto& n : os_.list(nm)) exists = exists || n == nm;
+        if (!exists) {
+          // The entry names an object that is gone (its creator died between unpublish and
+          // remove): drop the entry and create anew below.
+          e.generation.store(0, std::memory_order_seq_cst);
+          gen = 0;
+        } else if (spec.fixed && at) {
+          return attach_local(kind);  // SEG-4: cannot map at the shared address
+        } else {
+          // It exists but THIS process cannot open it (EMFILE, ENOMEM, EPERM...): a clear
+          // failure for us, never an unpublication of the segment everyone else uses.
+          return Status::map_failed;
+        }
       }
     }
     if (gen == 0) {
@@ -540,9 +569,24 @@ class Group {
     reap_locked();
   }
 
+  // True if `n` is exactly one of OUR segment names: <group>_k<digits>_g<digits>. A prefix match
+  // is not enough: another group's name can extend ours (a salt starting with "k1").
+  bool is_our_segment_name(const std::string& n) const {
+    const std::string prefix = group_ + "_k";
+    if (n.compare(0, prefix.size(), prefix) != 0) return false;
+    std::size_t i = prefix.size(), digits = 0;
+    while (i < n.size() && n[i] >= '0' && n[i] <= '9') ++i, ++digits;
+    if (digits == 0 || n.compare(i, 2, "_g") != 0) return false;
+    i += 2;
+    digits = 0;
+    while (i < n.size() && n[i] >= '0' && n[i] <= '9') ++i, ++digits;
+    return digits != 0 && i == n.size();
+  }
+
   void remove_orphans() {
     const std::string prefix = group_ + "_k";
     for (const auto& n : os_.list(prefix)) {
+      if (!is_our_segment_name(n)) continue;  // a sibling group's object: never ours to remove
       bool named = false;
       for (unsigned k = 0; k < kinds_.size(); ++k) {
         const std::uint64_t gen = reg_->entries_[k].generation.load(std::memory_order_seq_cst);
