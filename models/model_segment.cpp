@@ -24,7 +24,8 @@ using Reg = Registry<PrimRelacy, ModelRegTuning>;
 // The modelled kernel's named objects. Relacy runs its threads as fibers that switch only at
 // modelled operations, so these plain structures change atomically with respect to them.
 struct Kernel {
-  Reg* registry = nullptr;  // the registry object (constructed zero-state by the suite)
+  Reg* registry[2] = {};  // fresh, zero-state registry objects (constructed by the suite): a
+  unsigned regs_used = 0; // registry created again after its unlink is a NEW object
   alignas(64) char pool[4][256] = {};
   unsigned used = 0;
   std::map<std::string, void*> names;
@@ -46,9 +47,10 @@ struct ModelOs {
     auto it = k.names.find(name);
     if (it == k.names.end()) {
       if (!create) return m;
-      void* mem = name.size() > 4 && name.compare(name.size() - 4, 4, "_reg") == 0
-                      ? static_cast<void*>(k.registry)
-                      : (k.used < 4 ? k.pool[k.used++] : nullptr);
+      const bool is_reg = name.size() > 4 && name.compare(name.size() - 4, 4, "_reg") == 0;
+      void* mem = is_reg ? (k.regs_used < 2 ? static_cast<void*>(k.registry[k.regs_used++])
+                                            : nullptr)
+                         : (k.used < 4 ? k.pool[k.used++] : nullptr);
       if (!mem) return m;
       it = k.names.emplace(name, mem).first;
       m.created = true;
@@ -79,10 +81,11 @@ template <class Bugs>
 struct InitRace : rl::test_suite<InitRace<Bugs>, 3> {
   World w;
   Kernel k;
-  Reg reg;
+  Reg reg, reg2;
   void before() {
     world() = &w;
-    k.registry = &reg;
+    k.registry[0] = &reg;
+    k.registry[1] = &reg2;
     kernel() = &k;
   }
   void thread(unsigned) {
@@ -103,10 +106,11 @@ template <class Bugs>
 struct InitialiserDies : rl::test_suite<InitialiserDies<Bugs>, 2> {
   World w;
   Kernel k;
-  Reg reg;
+  Reg reg, reg2;
   void before() {
     world() = &w;
-    k.registry = &reg;
+    k.registry[0] = &reg;
+    k.registry[1] = &reg2;
     kernel() = &k;
   }
   void thread(unsigned idx) {
@@ -128,10 +132,11 @@ template <class Bugs>
 struct AttachDetachReap : rl::test_suite<AttachDetachReap<Bugs>, 2> {
   World w;
   Kernel k;
-  Reg reg;
+  Reg reg, reg2;
   void before() {
     world() = &w;
-    k.registry = &reg;
+    k.registry[0] = &reg;
+    k.registry[1] = &reg2;
     kernel() = &k;
   }
   void thread(unsigned idx) {
