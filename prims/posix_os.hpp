@@ -23,7 +23,11 @@
 //   close(m)            munmap.
 //   remove(name)        shm_unlink (a missing name is not an error); the memory goes with the
 //                       last mapping.
-//   list(prefix)        readdir("/dev/shm"), the names that start with `prefix`.
+//   list(prefix)        readdir("/dev/shm"), the names that start with `prefix`. Without a file
+//                       descriptor to read the directory (EMFILE), it still reports `prefix`
+//                       itself if that exact name exists (stat needs no descriptor): the segment
+//                       layer's "does this object still exist?" must not be answered "no" by a
+//                       process that merely ran out of descriptors.
 //
 // Never throws (beyond std::bad_alloc from the strings), never crashes on a refusal of the
 // kernel. One object per process; last_error() is for diagnostics and is not synchronised.
@@ -125,7 +129,15 @@ class PosixOs {
     std::vector<std::string> out;
     DIR* d = ::opendir(kShmDir);
     if (!d) {
+      // No descriptor to read the directory with (EMFILE, ENFILE...). The segment layer asks
+      // list(exact name) to learn whether an object it cannot open still exists, and "no" would
+      // make it drop a live segment: answer that question with stat(), which needs no
+      // descriptor. A prefix sweep then sees less than there is, which only removes less.
       last_error_ = errno;
+      struct stat st;
+      if (valid_name(prefix) &&
+          ::stat((std::string(kShmDir) + "/" + prefix).c_str(), &st) == 0)
+        out.push_back(prefix);
       return out;
     }
     while (const dirent* ent = ::readdir(d)) {
