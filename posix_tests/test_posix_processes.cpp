@@ -522,14 +522,15 @@ TEST_F(Processes, RegistryLockHolderKilledIsRepaired) {
   EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
 }
 
-// A defect in core/registry.hpp, shown with real processes and left DISABLED until core/ is
-// fixed: remove_orphans() sweeps every name that starts with "<group>_k". A group without a salt
-// ("wincache_1_p<pid>") therefore takes the segments of a sibling group (same parent, e.g.
-// another php-fpm pool) whose salt starts with 'k' ("wincache_1_p<pid>_k1_k0_g1") for its own
-// orphans, and removes them. Run with --gtest_also_run_disabled_tests to see it fail.
-TEST_F(Processes, DISABLED_OrphanSweepSparesASiblingGroupWhoseSaltStartsWithK) {
+// ---- regressions: three registry defects these tests found (fixed in core by 26170a5) ---------
+
+// remove_orphans() used to sweep every name starting with "<group>_k". A group without a salt
+// ("wincache_1_p<pid>") then took the segments of a sibling group (same parent, e.g. another
+// php-fpm pool) whose salt starts with 'k' ("wincache_1_p<pid>_k1_k0_g1") for its own orphans.
+TEST_F(Processes, OrphanSweepSparesASiblingGroupWhoseSaltStartsWithK) {
   const std::string plain = wc::group_name(std::uint64_t(::getpid()), "", "");
-  const std::string sibling = wc::group_name(std::uint64_t(::getpid()), "", "k" + unique_salt().substr(1));
+  const std::string sibling =
+      wc::group_name(std::uint64_t(::getpid()), "", "k" + unique_salt().substr(1));
   also_clean(sibling);
   also_clean(plain);
   Child& b = spawn({"attach-hold", sibling, "kind=0"});
@@ -541,14 +542,74 @@ TEST_F(Processes, DISABLED_OrphanSweepSparesASiblingGroupWhoseSaltStartsWithK) {
   wc::PosixOs os;
   Group a(os, plain, kinds(), init_content);
   ASSERT_EQ(a.join(), Status::ok);
-  Child& h = spawn({"hold-registry", plain});
+  Child& h = spawn({"hold-registry", plain, "orphan=7"});
   ASSERT_FALSE(Children::expect_line(h, "ready").empty()) << h.transcript;
+  const std::string ours = wc::segment_name(plain, kData, 7);
+  ASSERT_TRUE(ShmPrefix::exists(ours));
   Children::kill9(h);
   ASSERT_TRUE(Children::until_zombie(h));
-  a.reap();  // owner_died -> repair_locked -> remove_orphans("wincache_1_p<pid>_k")
+  a.reap();  // owner_died -> repair -> remove_orphans
   EXPECT_EQ(a.repairs(), 1u);
+  EXPECT_FALSE(ShmPrefix::exists(ours)) << "our own orphan is still swept";
   EXPECT_TRUE(ShmPrefix::exists(theirs)) << "another group's live segment was swept as an orphan";
   a.leave();
+}
+
+// attach used to take ANY failure to open a published non-fixed segment for "its object is
+// gone" and unpublish the entry: one process out of file descriptors (EMFILE; ENFILE, ENOMEM,
+// EPERM, a size mismatch alike) dropped the live segment every other process uses.
+TEST_F(Processes, AProcessThatCannotOpenALiveSegmentDoesNotUnpublishIt) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  const u64 gen = k.generation(kData);
+  int code = -1;
+  const Fields r = run({"attach-no-fds", group_}, &code);
+  ASSERT_EQ(code, 0) << last_transcript_;
+  EXPECT_EQ(str(r, "attach"), "map_failed") << "a clear failure for that process";
+  EXPECT_EQ(num(r, "errno"), EMFILE);
+  EXPECT_EQ(k.current_generation(kData), gen) << "a live segment was unpublished";
+  EXPECT_TRUE(ShmPrefix::exists(wc::segment_name(group_, kData, gen)));
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// leave() used to decide "I am the last" under the registry lock but unlink the registry AFTER
+// releasing it: a process joining in between lived on in the unlinked registry, invisible to
+// later joiners (a new registry under the same name, generations from 1 again, so the late
+// process even re-initialised the early one's live segment). The leaver here stops itself
+// (SIGSTOP) right before its unlink; a second process joins meanwhile (it gets in, or blocks on
+// the registry lock, depending on where the unlink sits); then the leaver goes on. A third
+// process must find the second.
+TEST_F(Processes, AJoinRacingTheLastLeaveIsNotSplitOff) {
+  Child& leaver = spawn({"leave-pausing", group_});
+  ASSERT_FALSE(Children::expect_line(leaver, "ready").empty()) << leaver.transcript;
+  Children::send(leaver, "g");
+  ASSERT_FALSE(Children::expect_line(leaver, "unlinking").empty()) << leaver.transcript;
+  Child& early = spawn({"attach-hold", group_, "kind=0"});
+  Fields re;
+  for (const std::int64_t deadline = now_ms() + kHangMs; re.empty() && now_ms() < deadline;) {
+    if (Children::until_in_futex(early, 5)) break;  // blocked on the registry lock
+    re = Children::expect_line(early, "ready", 5);  // or already in
+  }
+  ::kill(leaver.pid, SIGCONT);
+  ASSERT_FALSE(Children::expect_line(leaver, "result").empty()) << leaver.transcript;
+  EXPECT_EQ(Children::wait_exit(leaver), 0);
+  if (re.empty()) re = Children::expect_line(early, "ready");
+  ASSERT_FALSE(re.empty()) << early.transcript;
+
+  Child& late = spawn({"probe", group_});
+  const Fields seen = Children::expect_line(late, "seen");
+  const Fields rl = Children::expect_line(late, "result");
+  EXPECT_EQ(Children::wait_exit(late), 0) << late.transcript;
+  EXPECT_EQ(num(seen, "use_count0"), 1) << "the group was split: the live member is invisible";
+  EXPECT_EQ(num(seen, "gen0"), num(re, "gen"));
+  EXPECT_EQ(str(rl, "segment"), wc::segment_name(group_, kData, u64(num(re, "gen"))))
+      << "the late process must attach to the early one's segment";
+  kids_.kill_all();
+  int code = -1;
+  run({"join-report", group_}, &code);  // reaps the killed early process: nothing remains
+  EXPECT_EQ(code, 0);
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
 }
 
 }  // namespace

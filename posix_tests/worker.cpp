@@ -25,12 +25,17 @@
 //   join-report                join (which reaps the dead) and report use counts and objects
 //   hold-registry orphan=      optionally create an unpublished segment object (an orphan), take
 //                              the REGISTRY lock, ready, sleep
+//   attach-no-fds              attach kData with RLIMIT_NOFILE exhausted, report, _Exit
+//   leave-pausing              join, ready, wait for a byte on stdin, leave, stopping itself
+//                              (SIGSTOP) between the registry unlock and the registry unlink
 //
 // Exit codes: 0 fine, 2 usage, 3 join failed, 4 attach failed, 5 no allocator in the segment,
 // 10 a value failed its checksum, 11 an invariant failed, 12 an unexpected lock result,
 // 13 another failure. Every failure also prints "error ..." on stdout.
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -332,6 +337,43 @@ int cmd_join_report(Worker& w) {
   return 0;
 }
 
+// Attach with no file descriptor left (RLIMIT_NOFILE at the descriptors already open): the
+// kernel refuses shm_open with EMFILE, which is not "the segment is gone".
+int cmd_attach_no_fds(Worker& w) {
+  int lowest_free = 0;  // open() returns the lowest free descriptor: make it over the limit
+  while (::fcntl(lowest_free, F_GETFD) != -1) ++lowest_free;
+  const rlimit lim{rlim_t(lowest_free), rlim_t(lowest_free)};
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) die(13, "setrlimit");
+  const auto s = w.g.attach(kData);
+  say("result attach=%s errno=%d gen0=%llu", status_name(s), w.os.last_error(),
+      (unsigned long long)w.g.current_generation(kData));
+  std::_Exit(0);  // leave() would need no descriptor, but keep the experiment minimal
+}
+
+// The last member leaves, but stops itself (SIGSTOP) just before it unlinks the registry, i.e.
+// after it released the registry lock: the window in which another process may join.
+struct PausingOs : wc::PosixOs {
+  void remove(const std::string& name) {
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, "_reg") == 0) {
+      say("unlinking %s", name.c_str());
+      ::raise(SIGSTOP);
+    }
+    wc::PosixOs::remove(name);
+  }
+};
+
+int cmd_leave_pausing(const std::string& group) {
+  PausingOs os;
+  wc::Group<Prim, PausingOs> g(os, group, kinds(), init_content);
+  if (g.join() != wc::Group<Prim, PausingOs>::Status::ok) die(3, "join");
+  say("ready slot=%u", g.slot_index());
+  char go;
+  if (::read(0, &go, 1) != 1) die(13, "no go byte on stdin");
+  g.leave();
+  say("result left=1");
+  return 0;
+}
+
 int cmd_hold_registry(Worker& w) {
   if (const u64 orphan = opt("orphan", 0)) {
     auto m = w.os.open(wc::segment_name(w.group, kData, orphan), kSegSize, true, nullptr);
@@ -361,6 +403,7 @@ int main(int argc, char** argv) {
   std::string group = argv[2];
   if (group.compare(0, 5, "ppid:") == 0)
     group = wc::group_name(Prim::parent_pid(), "", group.substr(5));
+  if (cmd == "leave-pausing") return cmd_leave_pausing(group);
   Worker w(group);
   if (cmd == "hammer") return cmd_hammer(w);
   if (cmd == "hold-write") return cmd_hold_write(w);
@@ -372,5 +415,6 @@ int main(int argc, char** argv) {
   if (cmd == "probe") return cmd_probe(w);
   if (cmd == "join-report") return cmd_join_report(w);
   if (cmd == "hold-registry") return cmd_hold_registry(w);
+  if (cmd == "attach-no-fds") return cmd_attach_no_fds(w);
   die(2, "unknown command " + cmd);
 }
