@@ -16,6 +16,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/allocator.hpp"
@@ -27,9 +28,25 @@
 
 namespace pt {
 
+// Negative twins: posix_worker_twin_<bug> is this worker built with WC_TWIN = one seeded bug of
+// core/ (wc::NoSeededBugs). The layout is the same, so a twin works on the same segments as
+// everyone else; the twin tests check that the real-process tests catch the bug. Without WC_TWIN
+// the worker and the tests use exactly the shipped instantiations.
+#ifndef WC_TWIN
+#define WC_TWIN 0
+#endif
+enum : int { kTwinNone = 0, kTwinSkipJournal = 1, kTwinForgetDirty = 2, kTwinSkipDrain = 3 };
+struct TwinBugs : wc::NoSeededBugs {
+  static constexpr bool skip_journal = WC_TWIN == kTwinSkipJournal;
+  static constexpr bool forget_dirty = WC_TWIN == kTwinForgetDirty;
+  static constexpr bool skip_drain = WC_TWIN == kTwinSkipDrain;
+};
+
 using Prim = wc::PrimPosix;
-using Lock = wc::RwLock<Prim>;
-using Heap = wc::Allocator<Prim>;
+using Lock = std::conditional_t<WC_TWIN == kTwinNone, wc::RwLock<Prim>,
+                                wc::RwLock<Prim, wc::RwLockTuning, TwinBugs>>;
+using Heap = std::conditional_t<WC_TWIN == kTwinNone, wc::Allocator<Prim>,
+                                wc::Allocator<Prim, TwinBugs>>;
 using Group = wc::Group<Prim, wc::PosixOs>;
 using u64 = std::uint64_t;
 

@@ -108,14 +108,16 @@ class Children {
   // Starts the worker with `args` (argv[1..]). via_intermediate: the worker's parent is a
   // helper process (the returned pid) that waits for it and exits with its status; killing the
   // helper kills the worker (PDEATHSIG).
-  Child& spawn(const std::vector<std::string>& args, bool via_intermediate = false) {
+  // `exe`: another worker binary (a twin); the default is posix_worker.
+  Child& spawn(const std::vector<std::string>& args, bool via_intermediate = false,
+               const std::string& exe = WC_POSIX_WORKER) {
     auto c = std::make_unique<Child>();
     int to_child[2] = {-1, -1}, from_child[2] = {-1, -1};
     if (::pipe2(to_child, O_CLOEXEC) != 0 || ::pipe2(from_child, O_CLOEXEC) != 0) {
       std::perror("pipe2");
       std::abort();
     }
-    std::vector<std::string> argv_s{WC_POSIX_WORKER};
+    std::vector<std::string> argv_s{exe};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& s : argv_s) argv.push_back(s.data());

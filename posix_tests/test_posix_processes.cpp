@@ -73,8 +73,9 @@ class Processes : public ::testing::Test {
     keeper_.reset();
   }
 
-  Child& spawn(std::vector<std::string> args, bool via_intermediate = false) {
-    return kids_.spawn(args, via_intermediate);
+  Child& spawn(const std::vector<std::string>& args, bool via_intermediate = false,
+               const std::string& exe = WC_POSIX_WORKER) {
+    return kids_.spawn(args, via_intermediate, exe);
   }
 
   // Runs a worker to completion: its "result" line (empty if none), exit code in *code.
@@ -610,6 +611,70 @@ TEST_F(Processes, AJoinRacingTheLastLeaveIsNotSplitOff) {
   run({"join-report", group_}, &code);  // reaps the killed early process: nothing remains
   EXPECT_EQ(code, 0);
   EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// ---- negative twins: the same scenarios with a worker built with one seeded bug ---------------
+// Each must be caught, and as the failure its bug causes (see common.hpp, core/prim.hpp).
+
+class PosixTwin : public Processes {
+ protected:
+  static std::string twin(const char* bug) { return std::string(WC_POSIX_TWIN) + bug; }
+};
+
+// skip_journal: the allocator's own writes bypass the undo journal. Scenario (d), the killed
+// transaction and the recovery both run in twins: recover() puts back only the caller's journaled
+// table words, so a committed value now names a block the allocator considers free.
+TEST_F(PosixTwin, SkipJournalLosesCommittedData) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  Child& holder = spawn({"mid-txn", group_, "fill=20"}, false, twin("skip_journal"));
+  ASSERT_FALSE(Children::expect_line(holder, "ready").empty()) << holder.transcript;
+  Children::kill9(holder);
+  ASSERT_TRUE(Children::until_zombie(holder));
+  Child& c = spawn({"check", group_, "mode=write"}, false, twin("skip_journal"));
+  const Fields r = Children::expect_line(c, "result");
+  ASSERT_EQ(Children::wait_exit(c), 0) << c.transcript;
+  std::printf("  [check, twin] %s", c.transcript.c_str());
+  EXPECT_EQ(str(r, "acquire"), "owner_died") << "the lock is not the seeded part";
+  EXPECT_EQ(num(r, "recovered"), 1);
+  EXPECT_GE(num(r, "bad"), 1)
+      << "the twin's rollback left the data intact: scenario (d) would not catch skip_journal";
+}
+
+// forget_dirty: a takeover from a writer that died inside is not reported. Scenario (b) with a
+// twin checker: it gets `ok` where the shipped lock says owner_died.
+TEST_F(PosixTwin, ForgetDirtyHidesTheDeath) {
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  Child& holder = spawn({"hold-write", group_, "fill=3"});
+  ASSERT_FALSE(Children::expect_line(holder, "ready").empty()) << holder.transcript;
+  Children::kill9(holder);
+  ASSERT_TRUE(Children::until_zombie(holder));
+  Child& c = spawn({"check", group_, "mode=write"}, false, twin("forget_dirty"));
+  const Fields r = Children::expect_line(c, "result");
+  ASSERT_EQ(Children::wait_exit(c), 0) << c.transcript;
+  EXPECT_EQ(str(r, "acquire"), "ok") << "the twin must hide the death (else (b) proves nothing)";
+  EXPECT_GE(num(r, "takeovers"), 1) << "it did take over from the dead writer";
+}
+
+// skip_drain: a writer enters without waiting for the readers inside. Scenario (a) with four
+// twin workers: readers see values and counters change under them.
+TEST_F(PosixTwin, SkipDrainTearsReads) {
+  std::vector<Child*> ws;
+  for (int i = 0; i < 4; ++i)
+    ws.push_back(&spawn({"hammer", group_, "ms=1500", "seed=" + std::to_string(2000 + i)}, false,
+                        twin("skip_drain")));
+  for (Child* w : ws) ASSERT_FALSE(Children::expect_line(*w, "ready").empty()) << w->transcript;
+  for (Child* w : ws) Children::send(*w, "g");
+  int caught = 0;
+  for (Child* w : ws) {
+    const int code = Children::wait_exit(*w);
+    std::string line;
+    while (Children::read_line(*w, line, 100)) {
+    }
+    caught += code == 10 || code == 11;  // a bad checksum or a broken invariant
+  }
+  EXPECT_GT(caught, 0) << "no worker noticed writers inside read sections";
 }
 
 }  // namespace
