@@ -314,6 +314,47 @@ class Group {
     return true;
   }
 
+  // Where named shared memory outlives its processes (Linux), a group whose processes all died
+  // leaves its registry and segments behind. Called at startup (join) by the glue: for every
+  // OTHER group's registry under `prefix` that this user can open, take its lock, and if every
+  // slot's owner is dead, mark it closed (a racing joiner starts afresh, SEG-7) and remove its
+  // segments and its registry. Returns how many groups were removed (SEG-8).
+  unsigned sweep_dead_groups(const std::string& prefix = "wincache_") {
+    unsigned removed = 0;
+    for (const auto& name : os_.list(prefix)) {
+      if (name.size() <= 4 || name.compare(name.size() - 4, 4, "_reg") != 0) continue;
+      const std::string other = name.substr(0, name.size() - 4);
+      if (other == group_) continue;
+      Group g(os_, other, {});
+      g.reg_map_ = os_.open(name, sizeof(Reg), false, nullptr);
+      if (!g.reg_map_.base) continue;  // gone meanwhile, or another user's (0600)
+      g.reg_ = static_cast<Reg*>(g.reg_map_.base);
+      const bool ready = (g.reg_->init_.load(std::memory_order_seq_cst) & Reg::kReady) != 0 &&
+                         g.reg_->magic_.load(std::memory_order_acquire) == Reg::kMagic &&
+                         g.reg_->slots_.load(std::memory_order_relaxed) == Tuning::slots;
+      if (ready) {
+        Guard lock(g);
+        bool all_dead = g.reg_->closed_.load(std::memory_order_seq_cst) == 0;
+        for (unsigned i = 0; all_dead && i < Tuning::slots; ++i) {
+          const std::uint64_t owner =
+              g.reg_->slots_used_[i].owner.load(std::memory_order_seq_cst);
+          if (owner != 0 && Prim::alive(owner)) all_dead = false;
+        }
+        if (all_dead) {
+          for (const auto& n : os_.list(other + "_k"))
+            if (g.is_our_segment_name(n)) os_.remove(n);
+          os_.remove(name);
+          g.reg_->closed_.store(1, std::memory_order_seq_cst);
+          ++removed;
+        }
+        lock.release();
+      }
+      os_.close(g.reg_map_);
+      g.reg_ = nullptr;
+    }
+    return removed;
+  }
+
   // ---- observation (statistics page, tests) -----------------------------------------------
   // SEG-2: the number of live processes attached to kind's global segment, derived from slots.
   unsigned use_count(unsigned kind) const {

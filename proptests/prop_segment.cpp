@@ -810,3 +810,49 @@ TEST(SegmentMachineTwin, FreeWithoutWaitingForReadersIsRefuted) {
 }
 
 }  // namespace
+
+// SEG-8: a group whose processes all died leaves its objects behind (as Linux keeps them); a
+// process of another group sweeps them at startup, and never a group with a live member.
+namespace {
+struct SweepFixture : ::testing::Test {
+  Sim sim;
+  SimKernel kernel;
+  using G = Group<PrimSim, SimOs, SegTuning>;
+  SweepFixture() { Sim::instance() = &sim; }
+  std::unique_ptr<G> start(SimOs& os, const std::string& grp, std::uint64_t& id) {
+    id = sim.spawn();
+    sim.current = id;
+    auto g = std::make_unique<G>(os, grp, std::vector<KindSpec>{{kListSize, false, 0}});
+    EXPECT_EQ(g->join(), G::Status::ok);
+    EXPECT_EQ(g->attach(LIST), G::Status::ok);
+    sim.current = 0;
+    return g;
+  }
+};
+
+TEST_F(SweepFixture, DeadGroupIsRemovedLiveGroupIsKept) {
+  SimOs os_a(kernel), os_b(kernel), os_c(kernel), os_k(kernel);
+  const std::string dead_grp = group_name(1001, "", ""), live_grp = group_name(1002, "", ""),
+                    sibling = group_name(1001, "", "k1"), me = group_name(1003, "", "");
+  std::uint64_t a, b, c, k;
+  auto ga = start(os_a, dead_grp, a);
+  auto gb = start(os_b, live_grp, b);
+  auto gc = start(os_c, sibling, c);
+  sim.dead[a] = true;  // killed: its group's objects stay behind
+  ga.reset();
+  // Each group's first LIST segment is generation 1 of its own registry.
+  ASSERT_TRUE(kernel.exists(dead_grp + "_reg"));
+  ASSERT_TRUE(kernel.exists(segment_name(dead_grp, LIST, 1)));
+  auto gk = start(os_k, me, k);
+  sim.current = k;
+  EXPECT_EQ(gk->sweep_dead_groups(), 1u);
+  sim.current = 0;
+  EXPECT_FALSE(kernel.exists(dead_grp + "_reg"));
+  EXPECT_FALSE(kernel.exists(segment_name(dead_grp, LIST, 1))) << "the dead group's segment stayed";
+  EXPECT_TRUE(kernel.exists(live_grp + "_reg")) << "a live group was swept";
+  EXPECT_TRUE(kernel.exists(segment_name(live_grp, LIST, 1)));
+  EXPECT_TRUE(kernel.exists(sibling + "_reg")) << "a sibling whose name extends it was swept";
+  EXPECT_TRUE(kernel.exists(segment_name(sibling, LIST, 1)));
+  EXPECT_TRUE(kernel.exists(me + "_reg"));
+}
+}  // namespace
