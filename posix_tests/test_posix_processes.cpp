@@ -523,6 +523,50 @@ TEST_F(Processes, RegistryLockHolderKilledIsRepaired) {
   EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
 }
 
+// SEG-8 for real: Linux keeps shm objects after their processes die. A group whose processes were
+// all SIGKILLed (still zombies) is removed by another group's sweep; a group whose only process
+// is merely stopped (SIGSTOP) is alive and stays; the sweeper's own group stays.
+TEST_F(Processes, SweepRemovesGroupsWhoseProcessesAllDied) {
+  const std::string dead = wc::group_name(std::uint64_t(::getpid()), "", unique_salt());
+  const std::string stopped = wc::group_name(std::uint64_t(::getpid()), "", unique_salt());
+  also_clean(dead);
+  also_clean(stopped);
+  std::vector<Child*> victims;
+  for (int i = 0; i < 2; ++i) {
+    victims.push_back(&spawn({"attach-hold", dead, "kind=0"}));
+    ASSERT_FALSE(Children::expect_line(*victims.back(), "ready").empty())
+        << victims.back()->transcript;
+  }
+  Child& sleeper = spawn({"attach-hold", stopped, "kind=0"});
+  ASSERT_FALSE(Children::expect_line(sleeper, "ready").empty()) << sleeper.transcript;
+  for (Child* v : victims) Children::kill9(*v);
+  for (Child* v : victims) ASSERT_TRUE(Children::until_zombie(*v));
+  ::kill(sleeper.pid, SIGSTOP);
+  bool is_stopped = false;
+  for (const std::int64_t deadline = now_ms() + kHangMs; !is_stopped && now_ms() < deadline;) {
+    Prim::ProcStat st;
+    is_stopped = Prim::read_stat(std::uint64_t(sleeper.pid), st) == 0 && st.state == 'T';
+    if (!is_stopped) std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_TRUE(is_stopped);
+  ASSERT_FALSE(ShmPrefix(dead).list().empty());
+
+  Group& k = keeper();
+  ASSERT_EQ(k.attach(kData), Status::ok);
+  // The three groups share this prefix (same parent, salts from this process); nothing else does.
+  std::string prefix = dead;
+  while (stopped.compare(0, prefix.size(), prefix) != 0 || group_.compare(0, prefix.size(), prefix) != 0)
+    prefix.pop_back();
+  EXPECT_EQ(k.sweep_dead_groups(prefix), 1u);
+  EXPECT_TRUE(ShmPrefix(dead).list().empty()) << join_names(ShmPrefix(dead).list());
+  EXPECT_EQ(ShmPrefix(stopped).list().size(), 2u) << "a stopped process is not a dead one";
+  EXPECT_EQ(ShmPrefix(group_).list().size(), 2u) << "the sweeper's own group stays";
+  ::kill(sleeper.pid, SIGCONT);
+  kids_.kill_all();
+  keeper_leaves();
+  for (const auto& p : prefixes_) p.clean();
+}
+
 // ---- regressions: three registry defects these tests found (fixed in core by 26170a5) ---------
 
 // remove_orphans() used to sweep every name starting with "<group>_k". A group without a salt
