@@ -657,6 +657,31 @@ TEST_F(Processes, AJoinRacingTheLastLeaveIsNotSplitOff) {
   EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
 }
 
+// A defect that remains in core/registry.hpp (SEG-7), shown with real processes and DISABLED until
+// core/ is fixed. The last leaver unlinks the registry and THEN stores closed_, both under the
+// lock. Killed between the two, it leaves the lock to a joiner that mapped the registry before
+// the unlink: that joiner is told owner_died, repairs, finds closed_ == 0 and lives on in the
+// unlinked registry, invisible to every later joiner (the split the SEG-7 fix was meant to
+// prevent). Run with --gtest_also_run_disabled_tests to see it fail.
+TEST_F(Processes, DISABLED_AJoinRacingALeaverKilledAfterItsUnlinkIsNotSplitOff) {
+  Child& leaver = spawn({"leave-pausing", group_, "after=1"});
+  ASSERT_FALSE(Children::expect_line(leaver, "ready").empty()) << leaver.transcript;
+  Children::send(leaver, "g");
+  ASSERT_FALSE(Children::expect_line(leaver, "unlinking").empty()) << leaver.transcript;
+  // Stopped before its unlink, holding the registry lock: a joiner maps the registry and waits.
+  Child& early = spawn({"attach-hold", group_, "kind=0"});
+  ASSERT_TRUE(Children::until_in_futex(early)) << early.transcript;
+  ::kill(leaver.pid, SIGCONT);
+  ASSERT_FALSE(Children::expect_line(leaver, "unlinked").empty()) << leaver.transcript;
+  Children::kill9(leaver);  // between the unlink and closed_ = 1
+  const Fields re = Children::expect_line(early, "ready");
+  ASSERT_FALSE(re.empty()) << early.transcript;
+  Child& late = spawn({"probe", group_});
+  const Fields seen = Children::expect_line(late, "seen");
+  EXPECT_EQ(Children::wait_exit(late), 0) << late.transcript;
+  EXPECT_EQ(num(seen, "use_count0"), 1) << "the group was split: the live member is invisible";
+}
+
 // ---- negative twins: the same scenarios with a worker built with one seeded bug ---------------
 // Each must be caught, and as the failure its bug causes (see common.hpp, core/prim.hpp).
 

@@ -26,8 +26,9 @@
 //   hold-registry orphan=      optionally create an unpublished segment object (an orphan), take
 //                              the REGISTRY lock, ready, sleep
 //   attach-no-fds              attach kData with RLIMIT_NOFILE exhausted, report, _Exit
-//   leave-pausing              join, ready, wait for a byte on stdin, leave, stopping itself
-//                              (SIGSTOP) between the registry unlock and the registry unlink
+//   leave-pausing  after=0|1   join, ready, wait for a byte on stdin, leave, stopping itself
+//                              (SIGSTOP) right before the registry unlink (and, after=1, right
+//                              after it too)
 //
 // Exit codes: 0 fine, 2 usage, 3 join failed, 4 attach failed, 5 no allocator in the segment,
 // 10 a value failed its checksum, 11 an invariant failed, 12 an unexpected lock result,
@@ -352,18 +353,26 @@ int cmd_attach_no_fds(Worker& w) {
 
 // The last member leaves, but stops itself (SIGSTOP) just before it unlinks the registry, i.e.
 // after it released the registry lock: the window in which another process may join.
+// With after=1 it stops a second time right after the unlink (still holding the lock).
 struct PausingOs : wc::PosixOs {
+  bool stop_after = false;
   void remove(const std::string& name) {
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, "_reg") == 0) {
+    const bool reg = name.size() > 4 && name.compare(name.size() - 4, 4, "_reg") == 0;
+    if (reg) {
       say("unlinking %s", name.c_str());
       ::raise(SIGSTOP);
     }
     wc::PosixOs::remove(name);
+    if (reg && stop_after) {
+      say("unlinked %s", name.c_str());
+      ::raise(SIGSTOP);
+    }
   }
 };
 
 int cmd_leave_pausing(const std::string& group) {
   PausingOs os;
+  os.stop_after = opt("after", 0) != 0;
   wc::Group<Prim, PausingOs> g(os, group, kinds(), init_content);
   if (g.join() != wc::Group<Prim, PausingOs>::Status::ok) die(3, "join");
   say("ready slot=%u", g.slot_index());
