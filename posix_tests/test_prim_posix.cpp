@@ -1,8 +1,9 @@
 // posix_tests/test_prim_posix.cpp: PrimPosix and PosixOs on their own, with real processes
 // (fork without exec: these tests need nothing but the two backends).
 //
-// Each forked child reports through its exit code (0 = every check held, else the bit of the
-// first failed check) and never returns into gtest: it ends with _exit.
+// Each forked child reports through its exit code (0 = every check held, else the number of the
+// first failed check) and never returns into gtest: it ends with _exit. A child still there when
+// its test ends is SIGKILLed and reaped (Forked's destructor).
 #include <gtest/gtest.h>
 
 #include <sys/mman.h>
@@ -19,9 +20,48 @@ using namespace pt;
 using wc::PosixOs;
 using wc::PrimPosix;
 
-// Forks; the child runs `body` and _exits with its result. Returns the child's pid.
+// A forked child that is SIGKILLed and reaped when the test leaves its scope, whatever the test
+// asserted.
+class Forked {
+ public:
+  explicit Forked(pid_t pid) : pid_(pid) {}
+  Forked(const Forked&) = delete;
+  Forked& operator=(const Forked&) = delete;
+  ~Forked() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  pid_t pid() const { return pid_; }
+  // Exit code (128 + signal if killed); -1 if it did not end within the bound (then killed).
+  int wait(int timeout_ms = kHangMs) {
+    const std::int64_t deadline = now_ms() + timeout_ms;
+    int st = 0;
+    for (;;) {
+      const pid_t r = ::waitpid(pid_, &st, WNOHANG);
+      if (r == pid_) break;
+      if (now_ms() >= deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &st, 0);
+        reaped_ = true;
+        return -1;
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+    reaped_ = true;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+
+ private:
+  pid_t pid_;
+  bool reaped_ = false;
+};
+
+// Forks; the child runs `body` and _exits with its result.
 template <class F>
-pid_t fork_child(F&& body) {
+Forked fork_child(F&& body) {
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -29,23 +69,8 @@ pid_t fork_child(F&& body) {
     ::alarm(60);  // never outlive a wedged test
     ::_exit(body());
   }
-  return pid;
-}
-
-// Exit code of a forked child (128 + signal if killed), -1 if it did not end within the bound.
-int wait_child(pid_t pid, int timeout_ms = kHangMs) {
-  const std::int64_t deadline = now_ms() + timeout_ms;
-  int st = 0;
-  for (;;) {
-    const pid_t r = ::waitpid(pid, &st, WNOHANG);
-    if (r == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    if (now_ms() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &st, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(2ms);
-  }
+  if (pid < 0) std::abort();
+  return Forked(pid);
 }
 
 std::uint64_t my_starttime() {
@@ -68,7 +93,7 @@ TEST(PrimPosix, ProcIdIsPidPlusStartTime) {
 
 TEST(PrimPosix, SelfIsRecomputedInAForkedChild) {
   const auto parent = PrimPosix::self();  // cached before the fork
-  const pid_t pid = fork_child([parent] {
+  Forked child = fork_child([parent] {
     const auto mine = PrimPosix::self();
     if (mine == parent) return 1;  // the cache leaked across fork
     if (PrimPosix::pid_of(mine) != std::uint64_t(::getpid())) return 2;
@@ -86,17 +111,18 @@ TEST(PrimPosix, SelfIsRecomputedInAForkedChild) {
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) return 5;
     return 0;
   });
-  EXPECT_EQ(wait_child(pid), 0);
+  EXPECT_EQ(child.wait(), 0);
 }
 
 TEST(PrimPosix, KilledChildIsDeadAlreadyAsAZombie) {
   int p[2];
   ASSERT_EQ(::pipe(p), 0);
-  const pid_t pid = fork_child([&] {
+  Forked forked = fork_child([&] {
     const auto id = PrimPosix::self();
     if (::write(p[1], &id, sizeof id) != sizeof id) return 1;
     for (;;) ::pause();
   });
+  const pid_t pid = forked.pid();
   ::close(p[1]);
   PrimPosix::proc_id child = 0;
   ASSERT_EQ(::read(p[0], &child, sizeof child), ssize_t(sizeof child));
@@ -110,9 +136,7 @@ TEST(PrimPosix, KilledChildIsDeadAlreadyAsAZombie) {
   ASSERT_TRUE(Children::until_zombie(c));
   EXPECT_EQ(::kill(pid, 0), 0) << "a zombie still answers kill(0)";
   EXPECT_FALSE(PrimPosix::alive(child)) << "a SIGKILLed, unreaped child must count as dead";
-  int st = 0;
-  ASSERT_EQ(::waitpid(pid, &st, 0), pid);
-  EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+  EXPECT_EQ(forked.wait(), 128 + SIGKILL);
   EXPECT_FALSE(PrimPosix::alive(child)) << "reaped";
 }
 
@@ -124,9 +148,9 @@ TEST(PrimPosix, AReusedPidIsNotTheSameProcess) {
   EXPECT_FALSE(PrimPosix::alive(PrimPosix::make_id(pid, start - 1)));
   EXPECT_TRUE(PrimPosix::alive(PrimPosix::make_id(pid, start)));
   // A pid that is gone.
-  const pid_t gone = fork_child([] { return 0; });
-  ASSERT_EQ(wait_child(gone), 0);
-  EXPECT_FALSE(PrimPosix::alive(PrimPosix::make_id(std::uint64_t(gone), start)));
+  Forked gone = fork_child([] { return 0; });
+  ASSERT_EQ(gone.wait(), 0);
+  EXPECT_FALSE(PrimPosix::alive(PrimPosix::make_id(std::uint64_t(gone.pid()), start)));
 }
 
 // A shared object mapped twice (different addresses): the futex is keyed by the object.
@@ -156,7 +180,7 @@ TEST(PrimPosix, FutexWaitAndWakeCrossProcesses) {
   EXPECT_EQ(PrimPosix::wait(w, 7, 30), PrimPosix::wait_result::timed_out);
 
   const std::string name = sw.name;
-  const pid_t pid = fork_child([name] {
+  Forked waiter = fork_child([name] {
     PosixOs os;
     auto m = os.open(name, 4096, false, nullptr);  // a second mapping, at another address
     if (!m.base) return 10;
@@ -169,7 +193,7 @@ TEST(PrimPosix, FutexWaitAndWakeCrossProcesses) {
   bool asleep = false;
   for (const std::int64_t deadline = now_ms() + kHangMs; !asleep && now_ms() < deadline;) {
     char path[64], buf[64] = {};
-    std::snprintf(path, sizeof path, "/proc/%d/syscall", int(pid));
+    std::snprintf(path, sizeof path, "/proc/%d/syscall", int(waiter.pid()));
     const int fd = ::open(path, O_RDONLY);
     if (fd >= 0) {
       const ssize_t n = ::read(fd, buf, sizeof buf - 1);
@@ -181,7 +205,7 @@ TEST(PrimPosix, FutexWaitAndWakeCrossProcesses) {
   ASSERT_TRUE(asleep) << "the child never went to sleep in futex";
   EXPECT_EQ(w.load(), 7u);
   PrimPosix::wake_all(w);  // value unchanged: the wake itself must reach the other process
-  EXPECT_EQ(wait_child(pid), 0) << "1 = the child's wait timed out: the wake did not cross";
+  EXPECT_EQ(waiter.wait(), 0) << "1 = the child's wait timed out: the wake did not cross";
 }
 
 // ---- PosixOs --------------------------------------------------------------------------------
@@ -318,11 +342,11 @@ TEST_F(PosixOsTest, ListRemoveAndLocal) {
   ASSERT_NE(l.base, nullptr);
   EXPECT_EQ(static_cast<char*>(l.base)[12345], 0);
   static_cast<char*>(l.base)[12345] = 1;
-  const pid_t pid = fork_child([&] {
+  Forked child = fork_child([&] {
     static_cast<char*>(l.base)[12345] = 2;  // private: the parent must not see this
     return 0;
   });
-  EXPECT_EQ(wait_child(pid), 0);
+  EXPECT_EQ(child.wait(), 0);
   EXPECT_EQ(static_cast<char*>(l.base)[12345], 1);
   os_.close(l);
 }
