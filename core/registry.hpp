@@ -56,6 +56,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "naming.hpp"
@@ -147,6 +149,14 @@ struct Registry {
   } slots_used_[Tuning::slots];
 };
 
+// Optional Os member: bool same_object(const std::string& name, const Mapping&) const.
+template <class Os, class = void>
+struct has_same_object : std::false_type {};
+template <class Os>
+struct has_same_object<Os, std::void_t<decltype(std::declval<const Os&>().same_object(
+                               std::declval<const std::string&>(),
+                               std::declval<const typename Os::Mapping&>()))>> : std::true_type {};
+
 template <class Prim, class Os, class Tuning = RegistryTuning, class Bugs = NoSegmentBugs>
 class Group {
  public:
@@ -195,7 +205,11 @@ class Group {
       }
       Guard g(*this);
       if (reg_->closed_.load(std::memory_order_seq_cst) != 0) {
-        // SEG-7: we mapped a registry whose last member closed and unlinked it: join afresh.
+        // SEG-7: we mapped a registry whose last member closed it: join afresh. If that member
+        // was killed between closing and unlinking, the closed object still holds the name:
+        // remove the name, but only while it still names THIS object (never a newer registry).
+        if constexpr (has_same_object<Os>::value)
+          if (os_.same_object(registry_name(group_), reg_map_)) os_.remove(registry_name(group_));
         g.release();
         os_.close(reg_map_);
         reg_ = nullptr;
@@ -258,10 +272,11 @@ class Group {
       for (unsigned i = 0; i < Tuning::slots; ++i)
         if (reg_->slots_used_[i].owner.load(std::memory_order_seq_cst) != 0) last = false;
       if (last) {
-        // SEG-2 / SEG-7: the group is gone. Unlink and mark closed UNDER the lock, so that a
-        // process which mapped this object meanwhile sees closed_ when it gets the lock.
-        os_.remove(registry_name(group_));
+        // SEG-2 / SEG-7: the group is gone. Mark closed, THEN unlink, both under the lock: a
+        // process that mapped this object meanwhile sees closed_ when it gets the lock, even if
+        // we are killed before the unlink (it then removes the stale name itself).
         reg_->closed_.store(1, std::memory_order_seq_cst);
+        os_.remove(registry_name(group_));
       }
       g.release();
     }

@@ -657,13 +657,11 @@ TEST_F(Processes, AJoinRacingTheLastLeaveIsNotSplitOff) {
   EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
 }
 
-// A defect that remains in core/registry.hpp (SEG-7), shown with real processes and DISABLED until
-// core/ is fixed. The last leaver unlinks the registry and THEN stores closed_, both under the
-// lock. Killed between the two, it leaves the lock to a joiner that mapped the registry before
-// the unlink: that joiner is told owner_died, repairs, finds closed_ == 0 and lives on in the
-// unlinked registry, invisible to every later joiner (the split the SEG-7 fix was meant to
-// prevent). Run with --gtest_also_run_disabled_tests to see it fail.
-TEST_F(Processes, DISABLED_AJoinRacingALeaverKilledAfterItsUnlinkIsNotSplitOff) {
+// SEG-7 regression (found by this test): the last leaver used to unlink the registry and THEN
+// store closed_. Killed between the two, it left the lock to a joiner that had mapped the
+// registry before the unlink, and that joiner lived on in the unlinked registry, invisible to
+// every later joiner. closed_ is now stored first.
+TEST_F(Processes, AJoinRacingALeaverKilledAfterItsUnlinkIsNotSplitOff) {
   Child& leaver = spawn({"leave-pausing", group_, "after=1"});
   ASSERT_FALSE(Children::expect_line(leaver, "ready").empty()) << leaver.transcript;
   Children::send(leaver, "g");
@@ -674,6 +672,26 @@ TEST_F(Processes, DISABLED_AJoinRacingALeaverKilledAfterItsUnlinkIsNotSplitOff) 
   ::kill(leaver.pid, SIGCONT);
   ASSERT_FALSE(Children::expect_line(leaver, "unlinked").empty()) << leaver.transcript;
   Children::kill9(leaver);  // between the unlink and closed_ = 1
+  const Fields re = Children::expect_line(early, "ready");
+  ASSERT_FALSE(re.empty()) << early.transcript;
+  Child& late = spawn({"probe", group_});
+  const Fields seen = Children::expect_line(late, "seen");
+  EXPECT_EQ(Children::wait_exit(late), 0) << late.transcript;
+  EXPECT_EQ(num(seen, "use_count0"), 1) << "the group was split: the live member is invisible";
+}
+
+// SEG-7, the other window: the last leaver marks the registry closed, then is killed before it
+// unlinks the name. A joiner that mapped the closed object must not retry on it forever: holding
+// its lock, it finds the name still naming that very object, removes the name and starts afresh.
+TEST_F(Processes, AJoinRacingALeaverKilledBeforeItsUnlinkStartsAfresh) {
+  Child& leaver = spawn({"leave-pausing", group_});
+  ASSERT_FALSE(Children::expect_line(leaver, "ready").empty()) << leaver.transcript;
+  Children::send(leaver, "g");
+  ASSERT_FALSE(Children::expect_line(leaver, "unlinking").empty()) << leaver.transcript;
+  // Stopped after closed_ = 1, before its unlink, holding the registry lock.
+  Child& early = spawn({"attach-hold", group_, "kind=0"});
+  ASSERT_TRUE(Children::until_in_futex(early)) << early.transcript;
+  Children::kill9(leaver);
   const Fields re = Children::expect_line(early, "ready");
   ASSERT_FALSE(re.empty()) << early.transcript;
   Child& late = spawn({"probe", group_});

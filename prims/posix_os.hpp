@@ -57,6 +57,7 @@ class PosixOs {
     void* base = nullptr;
     std::uint64_t size = 0;
     bool created = false;
+    std::uint64_t dev = 0, ino = 0;  // identity of the object mapped (same_object)
   };
 
   static constexpr const char* kShmDir = "/dev/shm";
@@ -93,6 +94,8 @@ class PosixOs {
         if (const int e = reserve(fd, size)) return close_fail(fd, e);
       }
     }
+    struct stat id;
+    const bool have_id = ::fstat(fd, &id) == 0;
     const int flags = MAP_SHARED | (at ? MAP_FIXED_NOREPLACE : 0);
     void* b = ::mmap(at, std::size_t(size), PROT_READ | PROT_WRITE, flags, fd, 0);
     const int e = errno;
@@ -102,7 +105,21 @@ class PosixOs {
       ::munmap(b, std::size_t(size));
       return created ? unlink_fail(path, EEXIST) : fail(EEXIST);
     }
-    return Mapping{b, size, created};
+    Mapping m{b, size, created};
+    if (have_id) {
+      m.dev = std::uint64_t(id.st_dev);
+      m.ino = std::uint64_t(id.st_ino);
+    }
+    return m;
+  }
+
+  // Does `name` still name the object `m` maps? (A closed registry left under its name by a
+  // killed last leaver is removed only if so: never a newer object of the same name.)
+  bool same_object(const std::string& name, const Mapping& m) const {
+    if (!valid_name(name) || m.ino == 0) return false;
+    struct stat st;
+    if (::stat((std::string(kShmDir) + "/" + name).c_str(), &st) != 0) return false;
+    return std::uint64_t(st.st_dev) == m.dev && std::uint64_t(st.st_ino) == m.ino;
   }
 
   Mapping create_local(std::uint64_t size) {

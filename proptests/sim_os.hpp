@@ -69,6 +69,10 @@ class SimOs {
     return m;
   }
   void close(Mapping& m) { m = Mapping{}; }
+  bool same_object(const std::string& name, const Mapping& m) const {
+    auto it = k_.names.find(name);
+    return it != k_.names.end() && it->second == m.obj;
+  }
   void remove(const std::string& name) { k_.names.erase(name); }
   std::vector<std::string> list(const std::string& prefix) {
     std::vector<std::string> out;
