@@ -39,8 +39,10 @@
 //
 //   static bool alive(proc_id p);
 //       Precondition: p was returned by self() in some process. Returns false once that process
-//       has exited or been killed; never false while it runs. May be slow (a syscall): core/
-//       calls it only after a bounded wait has expired, never on a fast path.
+//       has exited or been killed; never false while it runs. May be slow (a syscall, a read of
+//       /proc): core/ never calls it on a fast path: the lock asks only after a bounded wait
+//       has expired; the registry's reaper and the reclaimer's collect ask during their
+//       (rare, lock-holding) maintenance passes.
 //
 //   enum class wait_result { woken, timed_out };
 //   static wait_result wait(atomic<std::uint32_t>& word, std::uint32_t expected,
