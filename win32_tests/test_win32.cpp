@@ -289,6 +289,30 @@ TEST(GroupWin32, KilledLastUserWhileWeAreDetachedDropsTheSegment) {
   g.leave();
 }
 
+TEST(GroupWin32, RegistryLockHolderKilledIsRepaired) {
+  wc::Win32Os os;
+  const std::string name = unique("grp3");
+  Group g(os, name, kinds(), group_init);
+  ASSERT_EQ(g.join(), Group::Status::ok);
+  ASSERT_EQ(g.attach(0), Group::Status::ok);
+  const auto gen = g.generation(0);
+  Event ev("grp3");
+  Child c({"hold-registry", name, ev.name});
+  ASSERT_TRUE(c.started);
+  ASSERT_TRUE(ev.wait_for(c)) << "worker exit code " << c.wait_exit(0);
+  EXPECT_EQ(g.use_count(0), 2u);
+  c.kill();
+  const auto t0 = std::chrono::steady_clock::now();
+  g.reap();  // the registry lock says owner_died: repair (SEG-6), reap the dead
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  EXPECT_EQ(g.repairs(), 1u);
+  EXPECT_EQ(g.use_count(0), 1u);
+  EXPECT_EQ(g.current_generation(0), gen) << "the live segment is kept";
+  EXPECT_EQ(g.registry()->lock_.try_lock(), wc::Acquire::ok);
+  g.registry()->lock_.unlock();
+  g.leave();
+}
+
 // ---- e. Allocator: a writer killed inside an open transaction -------------------------------
 TEST(AllocatorWin32, KilledInsideATransactionIsRolledBack) {
   Segment s("heap");

@@ -9,6 +9,8 @@
 //   hold-lock <mapping> <event>   lock() the Data's RwLock, set report[3], SetEvent, sleep
 //   group-attach <group> <event>  join the group, attach kind 0, write its generation and self()
 //                                 into the content's report words, SetEvent, sleep
+//   hold-registry <group> <event> join the group, attach kind 0, take the REGISTRY lock, SetEvent,
+//                                 sleep
 //   mid-txn <mapping> <event>     lock(), begin(), alloc a value and write half of it, journal its
 //                                 table entry, SetEvent, sleep (the transaction stays open)
 //
@@ -94,6 +96,14 @@ int main(int argc, char** argv) {
     auto* d = reinterpret_cast<Data*>(g.content(0));
     d->report[1].store(Prim::self());
     d->report[2].store(g.generation(0));
+    signal(arg);
+    sleep_forever();
+  }
+  if (cmd == "hold-registry") {
+    Group g(os, name, kinds(), group_init);
+    if (g.join() != Group::Status::ok) die(3, "join");
+    if (g.attach(0) != Group::Status::ok) die(4, "attach");
+    if (g.registry()->lock_.lock() != wc::Acquire::ok) die(5, "registry lock");
     signal(arg);
     sleep_forever();
   }
