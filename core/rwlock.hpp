@@ -294,6 +294,23 @@ class RwLock {
     }
   }
 
+  // RW-3: a writer that died while claiming or draining (neither ENTERED nor DIRTY) changed
+  // nothing: a reader clears its word (CAS from that exact dead word) and reads, rather than
+  // promoting to exclusive, which would wait for, or in try_ mode fail because of, the other
+  // readers. Returns false if the word needs a repairer (or moved under us: look again).
+  // Precondition: the owner named by `w` is dead.
+  bool clear_harmless_dead_writer(std::uint64_t w) {
+    const std::uint64_t dead = w & kProcIdMask;
+    for (;;) {
+      if (w & (kEntered | kDirty)) return false;  // it entered before dying: promote, repair
+      if (writer_.compare_exchange_strong(w, 0, std::memory_order_seq_cst)) {
+        notify();
+        return true;
+      }
+      if (w == 0 || (w & kProcIdMask) != dead) return true;  // cleared or taken: look again
+    }
+  }
+
   // Make `slot` ours: free, ours already, or left behind by a dead process (RW-4).
   bool claim_slot(unsigned slot, proc_id me) {
     std::uint64_t v = slots_[slot].load(std::memory_order_relaxed);
@@ -330,6 +347,7 @@ class RwLock {
       bool promote = w == 0;  // free but needing repair or reinitialisation
       if (!promote && !blocking) {
         if (!is_dead(w & kProcIdMask)) return Acquire::would_block;
+        if (clear_harmless_dead_writer(w)) continue;
         promote = true;
       }
       // Wait, without announcing again, until the write side is free (RW-2). Announcing while
@@ -338,7 +356,10 @@ class RwLock {
         const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
         const std::uint64_t cur = writer_.load(std::memory_order_seq_cst);
         if (cur == 0) break;
-        if (pause(spins, seen) && is_dead(cur & kProcIdMask)) promote = true;
+        if (pause(spins, seen) && is_dead(cur & kProcIdMask)) {
+          if (clear_harmless_dead_writer(cur)) break;
+          promote = true;
+        }
       }
       if (!promote) continue;
       // Promote: the writer died, or the structure needs repair. Repair needs the lock
