@@ -15,7 +15,9 @@
 //     Mapping: MapViewOfFileEx(h, FILE_MAP_ALL_ACCESS, 0, 0, size, at). at == nullptr maps
 //       anywhere; otherwise exactly at `at` or the call fails (ERROR_INVALID_ADDRESS, 487, when
 //       the range is taken): Windows never replaces an existing mapping. An existing object
-//       smaller than `size` fails to map. A failure is base == nullptr (GetLastError() value in
+//       smaller than `size` fails to map; a larger one is mapped in its first `size` bytes
+//       (sections carry no size query short of the native API; the segment layer's headers
+//       record their geometry). A failure is base == nullptr (GetLastError() value in
 //       last_error()); a failed open() closes its handle, so an object it created goes away.
 //   create_local(size)  VirtualAlloc(MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE): zero-filled.
 //   close(m)            UnmapViewOfFile (VirtualFree for a local copy) + CloseHandle of the
