@@ -7,7 +7,9 @@
 #   MODEL_ARGS="--random;--iterations=2000000" scripts/test.sh   a long random model search
 #   RC_PARAMS_CI="max_success=5000" scripts/test.sh              more property cases
 #
-# Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest). Each prints its own
+# Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest), posix (real processes),
+# win32 (the Win32 backends cross-compiled with mingw-w64 and run under Wine, in the separate
+# build $build/win32, see scripts/win32_tests.sh; WIN32_TESTS=0 skips it). Each prints its own
 # summary line; the script exits non-zero if any stage fails.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +21,8 @@ rc_params=${RC_PARAMS_CI:-max_success=1000}
 
 packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev libgmock-dev
           libbenchmark-dev relacy-dev librapidcheck-dev libboost-dev)
+win32_tests=${WIN32_TESTS:-1}
+if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -45,14 +49,14 @@ ninja -C "$build" || { echo "build failed" >&2; exit 1; }
 total_pass=0
 total_fail=0
 summaries=()
-stage() {  # stage LABEL DESCRIPTION
-  local label=$1 what=$2 log="$build/Testing/Temporary/LastTest.log"
+stage() {  # stage LABEL DESCRIPTION [BUILD_DIR]
+  local label=$1 what=$2 dir=${3:-$build} log="$build/Testing/Temporary/LastTest.log"
   echo
   echo "== stage $label: $what"
   local out rc
-  out=$(ctest --test-dir "$build" -L "^$label\$" -j"$jobs" --output-on-failure 2>&1)
+  out=$(ctest --test-dir "$dir" -L "^$label\$" -j"$jobs" --output-on-failure 2>&1)
   rc=$?
-  echo "$out" | grep -vE "^(Test project|Constructing|Checking|Updating| *Start +[0-9]+:|.*Test +#[0-9]+: .* Passed)" | sed "/^$/N;/^\n$/D"
+  echo "$out" | grep -vE "^(Internal ctest|Test project|Constructing|Checking|Updating| *Start +[0-9]+:|.*Test +#[0-9]+: .* Passed)" | sed "/^$/N;/^\n$/D"
   local n_ok n_bad
   n_ok=$(echo "$out" | sed -nE 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2 \1/p' | awk '{print $1-$2}')
   n_bad=$(echo "$out" | sed -nE 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/p')
@@ -82,6 +86,33 @@ stage model "Relacy model checking, suites and their negative twins"
 stage prop "RapidCheck state machines and their negative twins"
 stage unit "gtest with real threads"
 stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
+
+# win32: its own cross-compiled build; Wine is started before ctest and stopped after it.
+win32_stage() {
+  local wbuild="$build/win32" what="real processes under Wine: PrimWin32, Win32Os, TerminateProcess recovery"
+  local t0=$SECONDS
+  if ! "$root/scripts/win32_tests.sh" build "$wbuild"; then
+    echo; echo "== stage win32: $what"
+    summaries+=("stage win32: 0 passed, 1 failed (mingw build failed)")
+    total_fail=$((total_fail + 1))
+    return
+  fi
+  if ! "$root/scripts/win32_tests.sh" wine-start "$wbuild"; then
+    "$root/scripts/win32_tests.sh" wine-stop "$wbuild"
+    echo; echo "== stage win32: $what"
+    summaries+=("stage win32: 0 passed, 1 failed (wine did not start)")
+    total_fail=$((total_fail + 1))
+    return
+  fi
+  local n_before=${#summaries[@]}
+  WINEPREFIX="$wbuild/wineprefix" WINEDEBUG=-all,err+module WINEDLLOVERRIDES="mscoree,mshtml=" \
+    stage win32 "$what" "$wbuild"
+  "$root/scripts/win32_tests.sh" wine-stop "$wbuild"
+  if ((${#summaries[@]} > n_before)); then
+    summaries[-1]="${summaries[-1]} (build + wine + tests: $((SECONDS - t0)) s)"
+  fi
+}
+if [ "$win32_tests" != 0 ]; then win32_stage; fi
 
 echo
 echo "== summary"

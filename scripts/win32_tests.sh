@@ -35,7 +35,7 @@ do_build() {
 wine_start() {
   wine_env "$1"
   mkdir -p "$WINEPREFIX"
-  wineserver -p </dev/null >/dev/null 2>&1 || { echo "win32: wineserver -p failed" >&2; return 1; }
+  wineserver -p </dev/null >/dev/null 2>&1 || true  # fails if one already runs: fine
   wine wineboot </dev/null >/dev/null 2>&1 || { echo "win32: wineboot failed" >&2; return 1; }
 }
 
