@@ -263,6 +263,8 @@ class Allocator {
   // holds the segment lock exclusively throughout. Precondition: no transaction left open by a
   // dead writer (after owner_died, recover() first). begin() inside an open transaction joins it
   // (one commit() then ends both).
+  // REC-6: the caller holds the segment lock exclusively from begin() to commit(), journals every
+  // write to memory that was live before the transaction, and allocates before freeing.
   void begin() {
     if (!log_.is_open()) log_.begin();
   }
@@ -287,6 +289,7 @@ class Allocator {
   }
 
   // A transaction is open: begun and not committed, by this caller or by a writer that died.
+  // REC-5: after owner_died (or whenever this is true on taking the lock) recover() first.
   bool needs_recovery() const { return log_.needs_recovery(); }
 
   // Rolls the open transaction back (ALLOC-10): afterwards the allocator is exactly as before

@@ -24,6 +24,9 @@
 // list, and the caller collects (or frees nothing and keeps the entry linked) rather than lose
 // track of memory.
 //
+// RECL-3 (the caller's part): every used block is exactly one of referenced, in flight (recorded
+// in the same allocator transaction that allocated it), or retired here; see reclamation.md.
+//
 // Lives inside the segment it protects; plain offsets and fixed-width atomics only.
 #pragma once
 
