@@ -11,9 +11,11 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/allocator.hpp"
+#include "core/naming.hpp"
 #include "core/registry.hpp"
 #include "core/rwlock.hpp"
 #include "prims/prim_win32.hpp"
@@ -21,13 +23,31 @@
 
 namespace wt {
 
+// Negative twin (as in posix_tests/common.hpp): win32_worker_twin_<bug>.exe is the worker built
+// with WC_TWIN = one seeded bug of core/ (wc::NoSeededBugs); same layout, so it works on the same
+// segments. Without WC_TWIN the worker and the tests use exactly the shipped instantiations.
+#ifndef WC_TWIN
+#define WC_TWIN 0
+#endif
+enum : int { kTwinNone = 0, kTwinForgetDirty = 2 };
+struct TwinBugs : wc::NoSeededBugs {
+  static constexpr bool forget_dirty = WC_TWIN == kTwinForgetDirty;
+};
+
 using Prim = wc::PrimWin32;
-using Lock = wc::RwLock<Prim>;
-using Heap = wc::Allocator<Prim>;
+using Lock = std::conditional_t<WC_TWIN == kTwinNone, wc::RwLock<Prim>,
+                                wc::RwLock<Prim, wc::RwLockTuning, TwinBugs>>;
+using Heap = std::conditional_t<WC_TWIN == kTwinNone, wc::Allocator<Prim>,
+                                wc::Allocator<Prim, TwinBugs>>;
 using Group = wc::Group<Prim, wc::Win32Os>;
 using u64 = std::uint64_t;
 
+// Group kinds: kData (0) anywhere, kFixed (1) the same content at a fixed address (preferred
+// base kFixedBase, 64 KiB aligned as MapViewOfFileEx wants).
+constexpr unsigned kData = 0;
+constexpr unsigned kFixed = 1;
 constexpr u64 kSegSize = u64{1} << 20;
+constexpr u64 kFixedBase = 0x3f0000000000ull;
 constexpr unsigned kTable = 64;
 
 struct Data {
@@ -118,7 +138,41 @@ inline bool store_value(const View& v, unsigned key, u64 seed, u64 len) {
   return old == 0 || v.h->free(old);
 }
 
-inline std::vector<wc::KindSpec> kinds() { return {wc::KindSpec{kSegSize, false, 0}}; }
+inline bool remove_value(const View& v, unsigned key) {
+  const u64 old = v.d->table[key];
+  if (old == 0) return true;
+  if (!v.h->logged_put(v.off_of(&v.d->table[key]), 0)) return false;
+  return v.h->free(old);
+}
+
+struct Census {
+  unsigned live = 0;  // table entries that name a value
+  unsigned bad = 0;   // of which fail verify_value
+};
+inline Census census(const View& v) {
+  Census c;
+  for (unsigned k = 0; k < kTable; ++k) {
+    const u64 p = v.d->table[k];
+    if (p == 0) continue;
+    ++c.live;
+    if (!verify_value(v, k, p)) ++c.bad;
+  }
+  return c;
+}
+
+inline std::vector<wc::KindSpec> kinds() {
+  return {wc::KindSpec{kSegSize, false, 0}, wc::KindSpec{kSegSize, true, kFixedBase}};
+}
+
+// The content of an attached kind (nullptr h if none or no allocator header).
+inline View view_of(Group& g, unsigned kind) {
+  if (g.scope(kind) == wc::Scope::none) return View{};
+  return view_at(g.content(kind), kSegSize - wc::SegmentHeader::kContentOffset);
+}
+
+// A worker's report words: a small named mapping the test creates and the worker writes.
+constexpr u64 kReportSize = 65536;
+constexpr unsigned kReportWords = 16;  // per worker index
 
 inline void group_init(unsigned, char* content, u64 bytes, wc::Scope) {
   init_content(content, bytes);
