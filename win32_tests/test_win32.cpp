@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,11 +16,13 @@ using namespace wt;
 
 namespace {
 
-std::wstring worker_path() {
+// win32_worker.exe, or with `twin` its seeded-bug twin win32_worker_twin_<twin>.exe.
+std::wstring worker_path(const char* twin = nullptr) {
   wchar_t buf[MAX_PATH];
   const DWORD n = ::GetModuleFileNameW(nullptr, buf, MAX_PATH);
   std::wstring p(buf, n);
-  return p.substr(0, p.find_last_of(L"\\/") + 1) + L"win32_worker.exe";
+  p = p.substr(0, p.find_last_of(L"\\/") + 1);
+  return twin ? p + L"win32_worker_twin_" + widen(twin) + L".exe" : p + L"win32_worker.exe";
 }
 
 // A unique name per test and run (ctest runs tests in parallel).
@@ -30,8 +34,8 @@ std::string unique(const char* what) {
 struct Child {
   PROCESS_INFORMATION pi{};
   bool started = false;
-  explicit Child(const std::vector<std::string>& args) {
-    std::wstring cmd = L"\"" + worker_path() + L"\"";
+  explicit Child(const std::vector<std::string>& args, const char* twin = nullptr) {
+    std::wstring cmd = L"\"" + worker_path(twin) + L"\"";
     for (const auto& a : args) cmd += L" " + widen(a);
     STARTUPINFOW si{};
     si.cb = sizeof si;
@@ -94,6 +98,48 @@ struct Segment {
     os.close(m);
   }
 };
+
+// The report words workers write (see worker.cpp): kReportWords per worker index.
+struct ReportMap {
+  wc::Win32Os os;
+  std::string name;
+  wc::Win32Os::Mapping m;
+  explicit ReportMap(const char* what) : name(unique(what) + "_rep") {
+    m = os.open(name, kReportSize, true, nullptr);
+  }
+  ~ReportMap() {
+    os.remove(name);
+    os.close(m);
+  }
+  u64 at(unsigned index, unsigned word) const {
+    return static_cast<std::atomic<u64>*>(m.base)[kReportWords * index + word].load();
+  }
+};
+
+// A salt for a group named like a real one, group_name(our pid, "", salt): at most 7 of the 8
+// characters a salt keeps (clean_salt), so that salt + one character is still another salt.
+std::string salt_of(const char* what) {
+  return std::string(what).substr(0, 3) + std::to_string(::GetTickCount() % 10000);
+}
+
+// OpenFileMappingW's verdict on a name: 0 if it opens, else GetLastError().
+DWORD open_error(const std::string& name) {
+  HANDLE h = ::OpenFileMappingW(FILE_MAP_READ, FALSE, widen("Local\\" + name).c_str());
+  if (h) {
+    ::CloseHandle(h);
+    return 0;
+  }
+  return ::GetLastError();
+}
+
+// Commits one value with key `key` and seed `seed` (the caller is the only writer).
+void store_one(const View& v, unsigned key, u64 seed) {
+  ASSERT_EQ(v.d->lock.lock(), wc::Acquire::ok);
+  v.h->begin();
+  ASSERT_TRUE(store_value(v, key, seed, 200));
+  v.h->commit();
+  ASSERT_TRUE(v.d->lock.unlock());
+}
 
 }  // namespace
 
@@ -358,4 +404,248 @@ TEST(AllocatorWin32, KilledInsideATransactionIsRolledBack) {
   EXPECT_TRUE(verify_value(v, 1, v.d->table[1]));
   EXPECT_TRUE(v.h->check_invariants());
   v.d->lock.unlock();
+}
+
+// ---- f. the real-process scenarios of posix_tests/test_posix_processes.cpp -------------------
+
+// (a) Four workers join one group, attach kData and hammer store/remove/verify under the lock for
+// 1 s, then detach and leave: all exit 0, every read verified every checksum, some process read
+// another's values, and the last one out destroyed the registry and the segment (with every handle
+// closed, OpenFileMappingW says ERROR_FILE_NOT_FOUND for both names).
+TEST(ProcessesWin32, FourWorkersShareTheLockAndTheAllocator) {
+  const std::string group = wc::group_name(::GetCurrentProcessId(), "", salt_of("ham"));
+  ReportMap rep("ham");
+  ASSERT_NE(rep.m.base, nullptr);
+  std::vector<std::unique_ptr<Event>> ready;
+  std::vector<std::unique_ptr<Child>> ws;
+  std::vector<HANDLE> gos;
+  for (unsigned i = 0; i < 4; ++i) {
+    const std::string what = "ham" + std::to_string(i);
+    ready.push_back(std::make_unique<Event>(what.c_str()));
+    gos.push_back(::CreateEventW(nullptr, TRUE, FALSE, widen(ready[i]->name + "_go").c_str()));
+    ASSERT_NE(gos[i], nullptr);
+    ws.push_back(std::make_unique<Child>(
+        std::vector<std::string>{"hammer", group, rep.name, std::to_string(i), ready[i]->name,
+                                 "1000"}));
+    ASSERT_TRUE(ws[i]->started);
+  }
+  for (unsigned i = 0; i < 4; ++i)
+    ASSERT_TRUE(ready[i]->wait_for(*ws[i])) << "worker " << i << " never attached, exit code "
+                                            << ws[i]->wait_exit(0);
+  for (HANDLE g : gos) ::SetEvent(g);  // all attached: start together
+  u64 foreign = 0, gen = 0;
+  for (unsigned i = 0; i < 4; ++i) {
+    EXPECT_EQ(ws[i]->wait_exit(30000), 0) << "worker " << i;
+    EXPECT_EQ(rep.at(i, 0), 1u) << "worker " << i << " reported";
+    EXPECT_GT(rep.at(i, 1), 0u) << "writes of worker " << i;
+    EXPECT_GT(rep.at(i, 2), 0u) << "reads of worker " << i;
+    std::printf("  [hammer %u] writes=%llu reads=%llu foreign=%llu stores=%llu removes=%llu\n", i,
+                (unsigned long long)rep.at(i, 1), (unsigned long long)rep.at(i, 2),
+                (unsigned long long)rep.at(i, 3), (unsigned long long)rep.at(i, 5),
+                (unsigned long long)rep.at(i, 6));
+    foreign += rep.at(i, 3);
+    if (i == 0) gen = rep.at(i, 4);
+    EXPECT_EQ(rep.at(i, 4), gen) << "every worker used the same generation";
+  }
+  for (HANDLE g : gos) ::CloseHandle(g);
+  EXPECT_GT(foreign, 0u) << "no worker ever verified a value another process wrote";
+  ASSERT_NE(gen, 0u);
+  EXPECT_EQ(open_error(wc::registry_name(group)), DWORD(ERROR_FILE_NOT_FOUND))
+      << "the last worker out must destroy the registry";
+  EXPECT_EQ(open_error(wc::segment_name(group, kData, gen)), DWORD(ERROR_FILE_NOT_FOUND))
+      << "and the segment";
+}
+
+// (c) A worker TerminateProcess'ed while holding a READ lock: a writer already waiting (draining)
+// gets in plainly (ok: a dead reader changed nothing), within the hang bound; the dead reader's
+// hold was reaped and every value verifies.
+TEST(ProcessesWin32, ReaderKilledHoldingAReadLock) {
+  wc::Win32Os os;
+  const std::string group = wc::group_name(::GetCurrentProcessId(), "", salt_of("rd"));
+  Group k(os, group, kinds(), group_init);
+  ASSERT_EQ(k.join(), Group::Status::ok);
+  ASSERT_EQ(k.attach(kData), Group::Status::ok);
+  const View v = view_of(k, kData);
+  ASSERT_NE(v.h, nullptr);
+  ReportMap rep("rd");
+  Event ev("rd");
+  Child holder({"hold-read", group, rep.name, "0", ev.name});
+  ASSERT_TRUE(holder.started);
+  ASSERT_TRUE(ev.wait_for(holder)) << "worker exit code " << holder.wait_exit(0);
+  EXPECT_EQ(rep.at(0, 1), 5u) << "live values";
+  EXPECT_EQ(rep.at(0, 2), 1u) << "the worker's read hold";
+
+  struct Arg {
+    Lock* lock;
+    wc::Acquire r;
+  } arg{&v.d->lock, wc::Acquire::misuse};
+  HANDLE t = ::CreateThread(
+      nullptr, 0,
+      [](void* p) -> DWORD {
+        auto* a = static_cast<Arg*>(p);
+        a->r = a->lock->lock();
+        return 0;
+      },
+      &arg, 0, nullptr);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(::WaitForSingleObject(t, 300), WAIT_TIMEOUT) << "the writer waits for the reader";
+  const auto t0 = std::chrono::steady_clock::now();
+  holder.kill();
+  const DWORD w = ::WaitForSingleObject(t, 10000);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(w, WAIT_OBJECT_0) << "hang bound";
+  if (w != WAIT_OBJECT_0) ::TerminateThread(t, 1);
+  ::CloseHandle(t);
+  ASSERT_EQ(w, WAIT_OBJECT_0);
+  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(arg.r, wc::Acquire::ok) << "a dead reader changed nothing: no repair";
+  EXPECT_GE(v.d->lock.reaped_readers(), 1u) << "the dead reader's hold was cleared";
+  EXPECT_FALSE(v.h->needs_recovery());
+  EXPECT_EQ(v.h->violation(), nullptr);
+  const Census c = census(v);
+  EXPECT_EQ(c.live, 5u);
+  EXPECT_EQ(c.bad, 0u);
+  EXPECT_TRUE(v.d->lock.unlock());
+  EXPECT_TRUE(v.d->lock.check_invariants());
+  k.leave();
+  EXPECT_EQ(open_error(wc::registry_name(group)), DWORD(ERROR_FILE_NOT_FOUND));
+}
+
+// (e) SEG-4: a worker that cannot map the fixed kind at its recorded address (it reserved that
+// very range first) runs on a local copy and REPORTS Scope::local; a normal worker maps the shared
+// one at the recorded base and reads what we wrote.
+TEST(ProcessesWin32, FixedKindFallsBackToLocalWhereItsAddressIsTaken) {
+  wc::Win32Os os;
+  const std::string group = wc::group_name(::GetCurrentProcessId(), "", salt_of("fix"));
+  Group k(os, group, kinds(), group_init);
+  ASSERT_EQ(k.join(), Group::Status::ok);
+  ASSERT_EQ(k.attach(kFixed), Group::Status::ok);
+  ASSERT_EQ(k.scope(kFixed), wc::Scope::global);
+  const u64 fixed_base = k.registry()->entries_[kFixed].fixed_base.load();
+  EXPECT_EQ(fixed_base, kFixedBase) << "the creator maps at the preferred base when it is free";
+  ASSERT_EQ(reinterpret_cast<u64>(k.base(kFixed)), fixed_base);
+  const View v = view_of(k, kFixed);
+  ASSERT_NE(v.h, nullptr);
+  const u64 marker = 0x4d41524bull;
+  store_one(v, 0, marker);
+  ReportMap rep("fix");
+
+  Child local({"scope", group, rep.name, "0", "1", std::to_string(marker)});
+  ASSERT_TRUE(local.started);
+  ASSERT_EQ(local.wait_exit(), 0);
+  EXPECT_EQ(rep.at(0, 2), 1u) << "the worker reserved the recorded range first";
+  EXPECT_EQ(rep.at(0, 8), fixed_base);
+  EXPECT_EQ(rep.at(0, 1), u64(wc::Scope::local)) << "the fallback must be REPORTED";
+  EXPECT_EQ(rep.at(0, 4), 1u) << "the local copy is a working, separate heap";
+  EXPECT_EQ(rep.at(0, 5), 1u) << "a local copy is not a use of the global segment";
+  EXPECT_EQ(rep.at(0, 6), 0u) << "no generation";
+
+  Child global({"scope", group, rep.name, "1", "0", std::to_string(marker)});
+  ASSERT_TRUE(global.started);
+  ASSERT_EQ(global.wait_exit(), 0);
+  EXPECT_EQ(rep.at(1, 1), u64(wc::Scope::global));
+  EXPECT_EQ(rep.at(1, 7), fixed_base) << "mapped at the recorded base";
+  EXPECT_EQ(rep.at(1, 3), 1u) << "it reads what we wrote";
+  EXPECT_EQ(rep.at(1, 5), 2u);
+  EXPECT_EQ(rep.at(1, 6), k.generation(kFixed));
+
+  // The local writer wrote into its own copy only.
+  EXPECT_EQ(k.use_count(kFixed), 1u);
+  ASSERT_EQ(v.d->lock.lock_shared(k.slot_index()), wc::Acquire::ok);
+  EXPECT_TRUE(verify_value(v, 0, v.d->table[0]));
+  EXPECT_EQ(reinterpret_cast<const ValueHead*>(v.base + v.d->table[0])->seed, marker);
+  EXPECT_TRUE(v.d->lock.unlock_shared(k.slot_index()));
+  k.leave();
+}
+
+// (f) Groups named after another salt or another parent see nothing of ours; the same parent and
+// salt (the control) does see our segment.
+TEST(ProcessesWin32, GroupsAreIsolatedBySaltAndByParent) {
+  wc::Win32Os os;
+  const std::string salt = salt_of("iso");
+  const std::string group = wc::group_name(::GetCurrentProcessId(), "", salt);
+  Group k(os, group, kinds(), group_init);
+  ASSERT_EQ(k.join(), Group::Status::ok);
+  ASSERT_EQ(k.attach(kData), Group::Status::ok);
+  const u64 gen_a = k.generation(kData);
+  ReportMap rep("iso");
+
+  // Control: a child of ours with our salt computes our group and attaches our segment.
+  Child same({"probe", "ppid:" + salt, rep.name, "0"});
+  ASSERT_TRUE(same.started);
+  ASSERT_EQ(same.wait_exit(), 0);
+  EXPECT_EQ(rep.at(0, 6), wc::fnv1a64(group)) << "the child computed our group name";
+  EXPECT_EQ(rep.at(0, 1), 1u);
+  EXPECT_EQ(rep.at(0, 2), gen_a);
+  EXPECT_EQ(rep.at(0, 3), gen_a) << "it attached our segment";
+  EXPECT_EQ(rep.at(0, 5), 2u);
+
+  // Same parent, another salt.
+  const std::string other = wc::group_name(::GetCurrentProcessId(), "", salt + "b");
+  Child salted({"probe", other, rep.name, "1"});
+  ASSERT_TRUE(salted.started);
+  ASSERT_EQ(salted.wait_exit(), 0);
+  EXPECT_EQ(rep.at(1, 1), 0u) << "use_count of the kind our group created";
+  EXPECT_EQ(rep.at(1, 2), 0u) << "no entry for it";
+  EXPECT_NE(rep.at(1, 3), 0u);
+  EXPECT_EQ(rep.at(1, 5), 1u) << "it made its own segment, used by it alone";
+
+  // Same salt, another parent: the probe is started by an intermediate worker.
+  Child via({"via", "probe", "ppid:" + salt, rep.name, "2"});
+  ASSERT_TRUE(via.started);
+  ASSERT_EQ(via.wait_exit(30000), 0);
+  const u64 parent = rep.at(2, 4);
+  EXPECT_EQ(parent, Prim::pid_of(via.id())) << "the probe's parent is the intermediate";
+  EXPECT_EQ(rep.at(2, 6), wc::fnv1a64(wc::group_name(parent, "", salt)));
+  EXPECT_NE(rep.at(2, 6), wc::fnv1a64(group));
+  EXPECT_EQ(rep.at(2, 1), 0u);
+  EXPECT_EQ(rep.at(2, 2), 0u);
+  EXPECT_EQ(rep.at(2, 5), 1u);
+
+  // Ours is untouched by either.
+  EXPECT_EQ(k.current_generation(kData), gen_a);
+  EXPECT_EQ(k.use_count(kData), 1u);
+  EXPECT_EQ(open_error(wc::segment_name(group, kData, gen_a)), 0u);
+  k.leave();
+}
+
+// (b) as a worker sees it, then its negative twin (posix_tests' PosixTwin.ForgetDirtyHidesTheDeath):
+// a writer TerminateProcess'ed holding the write lock. A normal checker process is told owner_died
+// (the recovery is REPORTED) and verifies every value; the forget_dirty twin, in the same scenario,
+// takes over too but is told ok: the death is hidden, which is the failure the bug causes.
+TEST(ProcessesWin32, ForgetDirtyTwinHidesTheDeath) {
+  wc::Win32Os os;
+  const std::string group = wc::group_name(::GetCurrentProcessId(), "", salt_of("tw"));
+  Group k(os, group, kinds(), group_init);
+  ASSERT_EQ(k.join(), Group::Status::ok);
+  ASSERT_EQ(k.attach(kData), Group::Status::ok);
+  ReportMap rep("twin");
+  for (unsigned round = 0; round < 2; ++round) {
+    const bool twin = round == 1;
+    const std::string i = std::to_string(2 * round), j = std::to_string(2 * round + 1);
+    Event ev(twin ? "twinw1" : "twinw0");
+    Child holder({"hold-write", group, rep.name, i, ev.name});
+    ASSERT_TRUE(holder.started);
+    ASSERT_TRUE(ev.wait_for(holder)) << "worker exit code " << holder.wait_exit(0);
+    holder.kill();
+    Child c({"check", group, rep.name, j}, twin ? "forget_dirty" : nullptr);
+    ASSERT_TRUE(c.started);
+    ASSERT_EQ(c.wait_exit(), 0) << (twin ? "twin" : "normal");
+    const unsigned r = 2 * round + 1;
+    EXPECT_EQ(rep.at(r, 0), 1u);
+    EXPECT_GE(rep.at(r, 8), 1u) << "it did take over from the dead writer";
+    EXPECT_EQ(rep.at(r, 4), 1u) << "heap invariants";
+    EXPECT_EQ(rep.at(r, 5), 1u) << "lock invariants";
+    EXPECT_EQ(rep.at(r, 7), 0u) << "every value verifies";
+    EXPECT_EQ(rep.at(r, 10), 1u) << "released";
+    if (!twin) {
+      EXPECT_EQ(rep.at(r, 1), u64(wc::Acquire::owner_died)) << "the recovery must be REPORTED";
+      EXPECT_EQ(rep.at(r, 6), 3u) << "live values";
+    } else {
+      EXPECT_EQ(rep.at(r, 1), u64(wc::Acquire::ok))
+          << "the twin must hide the death (else the normal check proves nothing)";
+      EXPECT_EQ(rep.at(r, 6), 3u) << "live values (the holder re-stored keys 0..2)";
+    }
+  }
+  k.leave();
 }
