@@ -3,8 +3,8 @@
 //
 // A test segment (a named mapping, or a Group kind's content) holds Data: an RwLock<PrimWin32>,
 // a table of value offsets and a few words the worker reports through, followed by an
-// Allocator<PrimWin32> managing the rest. A value is [ key | seed | len | sum ][ len bytes ];
-// table[key] holds its payload offset, written with Heap::logged_put inside a transaction.
+// Allocator<PrimWin32> managing the rest. The values (checksummed, one table entry each) are
+// tests_shared/segment_content.hpp's, shared with posix_tests/.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,7 @@
 #include "core/rwlock.hpp"
 #include "prims/prim_win32.hpp"
 #include "prims/win32_os.hpp"
+#include "tests_shared/segment_content.hpp"
 
 namespace wt {
 
@@ -79,86 +80,26 @@ inline View view_at(void* base, u64 bytes) {
   return v;
 }
 
-struct ValueHead {
-  u64 key, seed, len, sum;
-};
-constexpr u64 kValueHead = sizeof(ValueHead);
-
-inline std::uint8_t byte_at(u64 seed, u64 i) {
-  return std::uint8_t((seed >> ((i % 8) * 8)) ^ (i * 31) ^ (i >> 7));
-}
-
-inline u64 checksum(u64 key, u64 seed, u64 len, const unsigned char* bytes) {
-  u64 h = 0xcbf29ce484222325ull;
-  auto mix = [&h](u64 v) {
-    for (int i = 0; i < 8; ++i) {
-      h ^= (v >> (8 * i)) & 0xff;
-      h *= 0x100000001b3ull;
-    }
-  };
-  mix(key);
-  mix(seed);
-  mix(len);
-  for (u64 i = 0; i < len; ++i) {
-    h ^= bytes[i];
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-// `upto` < len: only that many bytes and no checksum (a writer killed half-way).
-inline void write_value(const View& v, u64 p, u64 key, u64 seed, u64 len, u64 upto = ~u64{0}) {
-  auto* head = reinterpret_cast<ValueHead*>(v.base + p);
-  auto* bytes = reinterpret_cast<unsigned char*>(v.base + p + kValueHead);
-  head->key = key;
-  head->seed = seed;
-  head->len = len;
-  for (u64 i = 0; i < len && i < upto; ++i) bytes[i] = byte_at(seed, i);
-  if (upto >= len) head->sum = checksum(key, seed, len, bytes);
-}
+// The values: tests_shared/segment_content.hpp, wrapped for this layout.
+using wcts::byte_at;
+using wcts::checksum;
+using wcts::Census;
+using wcts::kValueHead;
+using wcts::ValueHead;
+using wcts::write_value;
 
 inline bool verify_value(const View& v, unsigned key, u64 p) {
-  if (p < kHeapOff || p % 16 != 0 || p + kValueHead > v.bytes) return false;
-  const auto* head = reinterpret_cast<const ValueHead*>(v.base + p);
-  if (head->key != key || head->len > v.bytes - p - kValueHead) return false;
-  if (v.h->usable_size(p) < kValueHead + head->len) return false;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(v.base + p + kValueHead);
-  for (u64 i = 0; i < head->len; ++i)
-    if (bytes[i] != byte_at(head->seed, i)) return false;
-  return head->sum == checksum(key, head->seed, head->len, bytes);
+  return wcts::verify_value(v, kHeapOff, key, p);
 }
+
+inline Census census(const View& v) { return wcts::census(v, kHeapOff, kTable); }
 
 // One store in the caller's open transaction: allocate first, then free the old value.
 inline bool store_value(const View& v, unsigned key, u64 seed, u64 len) {
-  const u64 p = v.h->alloc(kValueHead + len);
-  if (p == 0) return false;
-  write_value(v, p, key, seed, len);
-  const u64 old = v.d->table[key];
-  if (!v.h->logged_put(v.off_of(&v.d->table[key]), p)) return false;
-  return old == 0 || v.h->free(old);
+  return wcts::put_value(v, key, seed, len);
 }
 
-inline bool remove_value(const View& v, unsigned key) {
-  const u64 old = v.d->table[key];
-  if (old == 0) return true;
-  if (!v.h->logged_put(v.off_of(&v.d->table[key]), 0)) return false;
-  return v.h->free(old);
-}
-
-struct Census {
-  unsigned live = 0;  // table entries that name a value
-  unsigned bad = 0;   // of which fail verify_value
-};
-inline Census census(const View& v) {
-  Census c;
-  for (unsigned k = 0; k < kTable; ++k) {
-    const u64 p = v.d->table[k];
-    if (p == 0) continue;
-    ++c.live;
-    if (!verify_value(v, k, p)) ++c.bad;
-  }
-  return c;
-}
+inline bool remove_value(const View& v, unsigned key) { return wcts::remove_value(v, key); }
 
 inline std::vector<wc::KindSpec> kinds() {
   return {wc::KindSpec{kSegSize, false, 0}, wc::KindSpec{kSegSize, true, kFixedBase}};
