@@ -573,7 +573,6 @@ class Group {
   void detach_locked(unsigned kind) {
     Att& a = att_[kind];
     if (a.scope == Scope::none) return;
-    const bool was_global = a.scope == Scope::global;
     close_attachment(kind);
     clear_bit(slot().attached, kind);
     clear_bit(slot().local, kind);
@@ -583,26 +582,34 @@ class Group {
       if (e.legacy_refs.load(std::memory_order_seq_cst) > 0)
         e.legacy_refs.fetch_sub(1, std::memory_order_seq_cst);
     }
-    (void)was_global;
   }
 
-  // SEG-2: clear dead processes' slots, then destroy every segment no live slot uses.
+  // SEG-2: clear dead processes' slots, then destroy every segment no live slot uses. One pass:
+  // Prim::alive is asked once per occupied slot (it may read /proc), not once per slot per kind.
   void reap_locked() {
-    if constexpr (!Bugs::no_reaper && !Bugs::legacy_counters) {
-      for (unsigned i = 0; i < Tuning::slots; ++i) {
-        auto& sl = reg_->slots_used_[i];
-        std::uint64_t owner = sl.owner.load(std::memory_order_seq_cst);
-        if (owner == 0 || Prim::alive(owner)) continue;
+    std::uint64_t used = 0;  // kinds some live process is attached to
+    for (unsigned i = 0; i < Tuning::slots; ++i) {
+      auto& sl = reg_->slots_used_[i];
+      std::uint64_t owner = sl.owner.load(std::memory_order_seq_cst);
+      if (owner == 0) continue;
+      if (Prim::alive(owner)) {
+        used |= sl.attached.load(std::memory_order_seq_cst);
+        continue;
+      }
+      if constexpr (!Bugs::no_reaper && !Bugs::legacy_counters) {
         sl.attached.store(0, std::memory_order_relaxed);
         sl.local.store(0, std::memory_order_relaxed);
         sl.owner.compare_exchange_strong(owner, 0, std::memory_order_seq_cst);
-        ++reaped_;
       }
     }
     for (unsigned k = 0; k < kinds_.size(); ++k) {
       auto& e = reg_->entries_[k];
       const std::uint64_t gen = e.generation.load(std::memory_order_seq_cst);
-      if (gen == 0 || use_count(k) != 0) continue;
+      if (gen == 0) continue;
+      bool in_use = (used & bit(k)) != 0;
+      if constexpr (Bugs::legacy_counters)
+        in_use = e.legacy_refs.load(std::memory_order_seq_cst) != 0;
+      if (in_use) continue;
       e.generation.store(0, std::memory_order_seq_cst);  // SEG-6: unpublish first
       os_.remove(segment_name(group_, k, gen));
     }
@@ -667,7 +674,6 @@ class Group {
   unsigned slot_ = kNoSlot;
   Att att_[Tuning::kinds];
   unsigned repairs_ = 0;
-  unsigned reaped_ = 0;
 };
 
 }  // namespace wc
