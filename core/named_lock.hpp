@@ -1,0 +1,164 @@
+// core/named_lock.hpp: wincache_lock's table of named, process-owned, robust locks.
+//
+// A fixed table of slots in shared memory; a slot is {key hash, second key hash, owner}. A lock
+// named K is held by process P when some slot carries K's two hashes and owner == P. Claiming and
+// releasing slots happens under the table's RwLock (exclusive, held for a few word writes), so
+// two processes can never claim two slots for one name. Waiting happens OUTSIDE that lock: a
+// waiter sleeps on `seq_` (bumped and woken by every release) with a bounded timeout, and each
+// time it looks again it asks Prim::alive about the holder:
+//   NL-1 at most one live process holds a name;
+//   NL-2 a holder that died is replaced by the next waiter (reported as `taken_over`), so a
+//        killed holder never blocks anyone for longer than one poll interval (WinCache's named
+//        mutex reported WAIT_ABANDONED; a pthread mutex would hang);
+//   NL-3 a process does not hold a name twice (acquire says `already_held`) and cannot release a
+//        name it does not hold.
+// Every slot write is a single word and a slot is free whenever owner == 0, so a process killed
+// while holding the table lock leaves a table that is consistent as it stands: the next holder
+// (owner_died) only marks it consistent. Names are identified by two independent 64-bit hashes;
+// two names colliding in both is treated as one lock (a false sharing of ~2^-128 odds, never a
+// false exclusion failure).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "prim.hpp"
+#include "rwlock.hpp"
+
+namespace wc {
+
+struct NoLockTableBugs {
+  static constexpr bool ignore_dead_holder = false;  // a dead holder is waited for forever
+  static constexpr bool skip_owner_check = false;    // a second claim of a held name succeeds
+};
+
+enum class NamedLock : std::uint8_t {
+  acquired,
+  taken_over,    // acquired from a holder that had died (NL-2)
+  already_held,  // this process holds it (NL-3)
+  full,          // every slot is held by a live process
+  interrupted,   // the caller's stop() said to give up waiting
+  error,         // the table lock reported misuse
+};
+
+template <class Prim, unsigned N = 1024, class Bugs = NoLockTableBugs,
+          class LockTuning = RwLockTuning>
+class LockTable {
+  template <class T>
+  using A = typename Prim::template atomic<T>;
+
+ public:
+  using proc_id = typename Prim::proc_id;
+  static constexpr unsigned kSlots = N;
+  static constexpr std::uint32_t kPollMs = 20;
+
+  struct Slot {
+    A<std::uint64_t> h1, h2, owner;
+  };
+
+  static std::uint64_t hash(const char* k, std::size_t n, std::uint64_t seed) {
+    std::uint64_t h = 0xcbf29ce484222325ull ^ seed;  // FNV-1a, seeded
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ std::uint8_t(k[i])) * 0x100000001b3ull;
+    return h ^ (h >> 31);
+  }
+
+  // Blocks until this process holds `key`, or stop() returns true (checked every poll).
+  template <class Stop>
+  NamedLock acquire(const char* key, std::size_t n, Stop&& stop) {
+    const std::uint64_t a = hash(key, n, 0), b = hash(key, n, 0x5bd1e995u) | 1;
+    const proc_id me = Prim::self();
+    for (;;) {
+      const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
+      if (!guard()) return NamedLock::error;
+      Slot* mine = nullptr;
+      Slot* free_slot = nullptr;
+      NamedLock r = NamedLock::acquired;
+      bool busy = false;
+      for (auto& s : slots_) {
+        const std::uint64_t o = s.owner.load(std::memory_order_seq_cst);
+        if (o == 0) {
+          if (!free_slot) free_slot = &s;
+          continue;
+        }
+        if (s.h1.load(std::memory_order_relaxed) != a || s.h2.load(std::memory_order_relaxed) != b)
+          continue;
+        if (o == me && !Bugs::skip_owner_check) {
+          r = NamedLock::already_held;
+        } else if (Bugs::skip_owner_check) {
+          continue;
+        } else if (!Bugs::ignore_dead_holder && !Prim::alive(o)) {
+          s.owner.store(me, std::memory_order_seq_cst);  // NL-2: take over from the dead
+          r = NamedLock::taken_over;
+          mine = &s;
+        } else {
+          busy = true;
+        }
+        break;
+      }
+      if (r == NamedLock::already_held || mine) {
+        lock_.unlock();
+        return r;
+      }
+      if (!busy) {
+        if (!free_slot) {
+          lock_.unlock();
+          return NamedLock::full;
+        }
+        free_slot->h1.store(a, std::memory_order_relaxed);
+        free_slot->h2.store(b, std::memory_order_relaxed);
+        free_slot->owner.store(me, std::memory_order_seq_cst);  // the claim is this one word
+        lock_.unlock();
+        return NamedLock::acquired;
+      }
+      lock_.unlock();
+      if (stop()) return NamedLock::interrupted;
+      Prim::wait(seq_, seen, kPollMs);
+    }
+  }
+
+  // Releases `key` if this process holds it.
+  bool release(const char* key, std::size_t n) {
+    const std::uint64_t a = hash(key, n, 0), b = hash(key, n, 0x5bd1e995u) | 1;
+    const proc_id me = Prim::self();
+    if (!guard()) return false;
+    bool done = false;
+    for (auto& s : slots_) {
+      if (s.owner.load(std::memory_order_seq_cst) == me &&
+          s.h1.load(std::memory_order_relaxed) == a && s.h2.load(std::memory_order_relaxed) == b) {
+        s.owner.store(0, std::memory_order_seq_cst);
+        done = true;
+        break;
+      }
+    }
+    lock_.unlock();
+    if (done) {
+      seq_.fetch_add(1, std::memory_order_seq_cst);
+      Prim::wake_all(seq_);
+    }
+    return done;
+  }
+
+  // Names held by live processes right now (statistics).
+  unsigned held() const {
+    unsigned n = 0;
+    for (const auto& s : slots_) n += s.owner.load(std::memory_order_relaxed) != 0;
+    return n;
+  }
+
+ private:
+  bool guard() {
+    const Acquire r = lock_.lock();
+    if (r == Acquire::ok) return true;
+    if (r == Acquire::owner_died || r == Acquire::broken) {
+      lock_.mark_consistent();  // single-word slot writes: consistent as it stands
+      return true;
+    }
+    return false;
+  }
+
+  RwLock<Prim, LockTuning> lock_;
+  A<std::uint32_t> seq_{0};
+  Slot slots_[N] = {};
+};
+
+}  // namespace wc

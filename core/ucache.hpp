@@ -1,0 +1,639 @@
+// core/ucache.hpp: the user cache's index: a hash table over offsets in one shared segment, with
+// TTL, per-entry statistics and eviction (expired first, then least recently used).
+//
+// Layout of the region the cache owns (all references are offsets from the region's start, so
+// every process may map it anywhere):
+//
+//   [Header: magic, geometry, counters, the RwLock] [Allocator header + journal] [arena ...]
+//
+// The arena holds one block for the bucket array (nbuckets offsets, 0 = empty chain) and one
+// block per entry: an Entry record, the key bytes, then the value bytes. The value is opaque to
+// the core except for ValueType::long_int, whose 8 bytes are an int64 that inc/dec/cas update in
+// place.
+//
+// Concurrency: readers (get, exists, info) hold the lock shared; everything that changes the
+// index holds it exclusively. Per-entry hit counts and last-use stamps, and the global hit and
+// miss counters, are atomics that readers bump under the shared hold (statistics only: never
+// journaled, never used for anything but eviction order and info()).
+//
+// Crash consistency (UC-3, docs/invariants/ucache.md): every write to an index word that was
+// live before the transaction (a bucket head, a chain link, the item count, an int value) goes
+// through Allocator::logged_put inside a transaction that also covers the allocator's own writes;
+// a new entry is filled while it is still unreachable and published by one journaled link. The
+// next holder after a writer died (Acquire::owner_died / broken) runs recover(), then validates
+// the whole index (every chain in bounds, every entry a used block of the right size, in the
+// right bucket, no cycle, item count and used-block census agreeing) and resets the region only
+// if that fails (counted in resets). Eviction and clear commit entry by entry, so a death there
+// loses nothing but the entries already removed on purpose.
+//
+// Memory full (UC-5): a store first sweeps expired entries, then evicts in least-recently-used
+// order until the new entry fits. It fails only when the entry cannot fit even an empty arena.
+// No whole-cache wipe (APCu), no permanently full cache (WinCache).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "allocator.hpp"
+#include "prim.hpp"
+#include "rwlock.hpp"
+
+namespace wc {
+
+// Seeded bugs of the cache index (negative twins of the property test). NoCacheBugs ships.
+struct NoCacheBugs {
+  static constexpr bool ignore_ttl = false;         // expired entries stay visible
+  static constexpr bool evict_newest = false;       // eviction takes the MOST recently used first
+  static constexpr bool wipe_when_full = false;     // APCu: a full cache is wiped whole
+  static constexpr bool unjournaled_links = false;  // index links written around the journal
+};
+
+// What info() reports as value_type; the encoding of everything but long_int is the caller's.
+enum class ValueType : std::uint32_t {
+  null_v = 0, bool_v = 1, long_int = 2, double_v = 3, string_v = 4, array_v = 5, object_v = 6,
+};
+
+enum class CacheStatus : std::uint8_t {
+  ok,
+  miss,        // no such key (or it expired)
+  exists,      // add() of a key that is present
+  too_large,   // the entry cannot fit even an empty cache
+  not_int,     // inc/dec/cas on a value that is not ValueType::long_int
+  mismatch,    // cas: the current value is not `old`
+  busy,        // the lock reported misuse (recursion): a programming error of the caller
+};
+
+struct CacheStats {
+  std::uint64_t items, hits, misses, evictions, expirations, resets, recoveries;
+  std::uint64_t created_ms;
+};
+
+// One entry as info() shows it.
+struct EntryInfo {
+  const char* key;
+  std::uint32_t key_len;
+  ValueType type;
+  std::uint64_t value_len;
+  std::uint64_t ttl_s;
+  std::uint64_t age_s;
+  std::uint64_t hits;
+};
+
+template <class Prim, class Bugs = NoCacheBugs, class LockTuning = RwLockTuning>
+class UserCache {
+  template <class T>
+  using A = typename Prim::template atomic<T>;
+
+ public:
+  using Lock = RwLock<Prim, LockTuning>;
+  using Alloc = Allocator<Prim>;
+  static constexpr std::uint64_t kMagic = 0x5743554341434831ull;  // "WCUCACH1"
+  static constexpr std::uint32_t kMaxKey = 4096;
+
+  struct Header {
+    std::uint64_t magic;
+    std::uint64_t size;         // bytes of the region
+    std::uint64_t alloc_off;    // the allocator header
+    std::uint64_t buckets;      // payload offset of the bucket array
+    std::uint64_t nbuckets;     // a power of two
+    std::uint64_t created_ms;   // this incarnation's birth (uptime); reset() renews it
+    std::uint64_t items;        // journaled
+    A<std::uint64_t> hits, misses, evictions, expirations, resets, recoveries;
+    Lock lock;
+  };
+
+  struct Entry {
+    std::uint64_t next;       // journaled once the entry is reachable
+    std::uint64_t hash;
+    std::uint32_t key_len;
+    std::uint32_t type;
+    std::uint64_t value_len;
+    std::uint64_t created_ms;
+    std::uint64_t ttl_s;      // 0 = no expiry
+    A<std::uint64_t> last_used_ms;
+    A<std::uint64_t> hits;
+  };
+  static constexpr std::uint64_t kEntryBytes = sizeof(Entry);
+
+  // ---- creation ----------------------------------------------------------------------------
+  // Lay a fresh cache over [base, base + size). The memory is private to the caller (the
+  // segment's OnCreate) or held exclusively (reset). nullptr if `size` is too small.
+  static UserCache* create(void* base, std::uint64_t size, std::uint64_t now_ms) {
+    auto* c = new (base) UserCache();
+    if (!c->init(size, now_ms)) return nullptr;
+    return c;
+  }
+  // Another process's cache. nullptr if the magic or geometry do not match.
+  static UserCache* attach(void* base, std::uint64_t size) {
+    auto* c = reinterpret_cast<UserCache*>(base);
+    if (c->h().magic != kMagic || c->h().size != size) return nullptr;
+    if (!Alloc::attach(base, c->h().alloc_off, size)) return nullptr;
+    return c;
+  }
+
+  // ---- reads (lock shared) -----------------------------------------------------------------
+  // On a hit calls fn(ValueType, const char* bytes, std::uint64_t len) while the read lock is
+  // held (the caller copies the value out) and returns ok; otherwise miss.
+  template <class Fn>
+  CacheStatus get(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+                  Fn&& fn) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return CacheStatus::busy;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    CacheStatus st = CacheStatus::miss;
+    if (e && !expired(e, now_ms)) {
+      Entry& en = entry(e);
+      en.hits.fetch_add(1, std::memory_order_relaxed);
+      if (en.last_used_ms.load(std::memory_order_relaxed) != now_ms)
+        en.last_used_ms.store(now_ms, std::memory_order_relaxed);
+      h().hits.fetch_add(1, std::memory_order_relaxed);
+      fn(ValueType(en.type), value_ptr(e), en.value_len);
+      st = CacheStatus::ok;
+    } else {
+      h().misses.fetch_add(1, std::memory_order_relaxed);
+    }
+    unlock(slot, held);
+    return st;
+  }
+
+  // Present and not expired; no statistics change (WinCache's exists did not count hits).
+  bool exists(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return false;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    const bool yes = e && !expired(e, now_ms);
+    unlock(slot, held);
+    return yes;
+  }
+
+  // Calls fn(const EntryInfo&) for every live entry (all of them, or just `key` if non-null),
+  // under the read lock. Returns the statistics at that moment.
+  template <class Fn>
+  CacheStats info(unsigned slot, std::uint64_t now_ms, const char* key, std::uint32_t klen,
+                  Fn&& fn) {
+    const Held held = read_lock(slot);
+    CacheStats s{};
+    if (held == Held::none) return s;
+    s = stats_locked();
+    auto visit = [&](std::uint64_t e) {
+      if (expired(e, now_ms)) return;
+      const Entry& en = entry(e);
+      EntryInfo inf{key_ptr(e), en.key_len, ValueType(en.type), en.value_len, en.ttl_s,
+                    now_ms >= en.created_ms ? (now_ms - en.created_ms) / 1000 : 0,
+                    en.hits.load(std::memory_order_relaxed)};
+      fn(inf);
+    };
+    if (key) {
+      if (const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr)) visit(e);
+    } else {
+      for_each_entry(visit);
+    }
+    unlock(slot, held);
+    return s;
+  }
+
+  AllocStats meminfo(unsigned slot) {
+    const Held held = read_lock(slot);
+    AllocStats s{};
+    if (held == Held::none) return s;
+    s = alloc().stats();
+    unlock(slot, held);
+    return s;
+  }
+
+  // ---- writes (lock exclusive) -------------------------------------------------------------
+  enum class Mode : std::uint8_t { set, add };
+
+  // Store key -> (type, bytes). add: CacheStatus::exists if a live entry is present.
+  CacheStatus store(unsigned slot, const char* key, std::uint32_t klen, ValueType type,
+                    const char* val, std::uint64_t vlen, std::uint64_t ttl_s,
+                    std::uint64_t now_ms, Mode mode) {
+    if (klen == 0 || klen > kMaxKey) return CacheStatus::too_large;
+    if (!write_lock()) return CacheStatus::busy;
+    (void)slot;
+    const std::uint64_t hash = hash_of(key, klen);
+    std::uint64_t link = 0;
+    std::uint64_t old = find(key, klen, hash, &link);
+    if (old && expired(old, now_ms)) {
+      alloc().begin();
+      remove_entry(old, link, /*expired=*/true);
+      alloc().commit();
+      old = 0;
+    }
+    if (old && mode == Mode::add) {
+      h().lock.unlock();
+      return CacheStatus::exists;
+    }
+    const std::uint64_t need = entry_bytes(klen, vlen);
+    const std::uint64_t e = allocate(need, now_ms, old);  // opens a transaction on success
+    if (!e) {
+      h().lock.unlock();
+      return CacheStatus::too_large;
+    }
+    // Still unreachable: plain writes.
+    Entry& en = *new (base() + e) Entry();
+    en.hash = hash;
+    en.key_len = klen;
+    en.type = std::uint32_t(type);
+    en.value_len = vlen;
+    en.created_ms = now_ms;
+    en.ttl_s = ttl_s;
+    en.last_used_ms.store(now_ms, std::memory_order_relaxed);
+    en.hits.store(0, std::memory_order_relaxed);
+    std::memcpy(key_ptr(e), key, klen);
+    if (vlen) std::memcpy(value_ptr(e), val, vlen);
+    // The old entry may have moved in its chain during eviction: find it again.
+    link = 0;
+    old = find(key, klen, hash, &link);
+    const std::uint64_t bucket_word = bucket_off(hash);
+    if (old) {
+      en.next = entry(old).next;
+      put(link, e);  // replaces old in its chain: one journaled word publishes the new entry
+      alloc().free(old);
+    } else {
+      en.next = word(bucket_word);
+      put(bucket_word, e);
+      put(items_off(), h().items + 1);
+    }
+    alloc().commit();
+    h().lock.unlock();
+    return CacheStatus::ok;
+  }
+
+  CacheStatus remove(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms) {
+    (void)slot;
+    if (!write_lock()) return CacheStatus::busy;
+    std::uint64_t link = 0;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), &link);
+    CacheStatus st = CacheStatus::miss;
+    if (e) {
+      const bool was_expired = expired(e, now_ms);
+      alloc().begin();
+      remove_entry(e, link, was_expired);
+      alloc().commit();
+      if (!was_expired) st = CacheStatus::ok;
+    }
+    h().lock.unlock();
+    return st;
+  }
+
+  // Adds delta to a live long_int entry; *out = the new value. Wraps like PHP's int arithmetic
+  // does not (PHP turns an overflow into a float; WinCache wrapped): we wrap, two's complement.
+  CacheStatus add_int(unsigned slot, const char* key, std::uint32_t klen, std::int64_t delta,
+                      std::uint64_t now_ms, std::int64_t* out) {
+    return update_int(slot, key, klen, now_ms, [&](std::int64_t cur, std::int64_t& next) {
+      next = std::int64_t(std::uint64_t(cur) + std::uint64_t(delta));
+      if (out) *out = next;
+      return true;
+    });
+  }
+
+  CacheStatus cas(unsigned slot, const char* key, std::uint32_t klen, std::int64_t expect,
+                  std::int64_t desired, std::uint64_t now_ms) {
+    return update_int(slot, key, klen, now_ms, [&](std::int64_t cur, std::int64_t& next) {
+      next = desired;
+      return cur == expect;
+    });
+  }
+
+  // Removes every entry, committing entry by entry.
+  void clear() {
+    if (!write_lock()) return;
+    for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
+      const std::uint64_t bw = h().buckets + b * 8;
+      while (const std::uint64_t e = word(bw)) {
+        alloc().begin();
+        remove_entry(e, bw, false, /*count=*/false);
+        alloc().commit();
+      }
+    }
+    h().lock.unlock();
+  }
+
+  CacheStats stats(unsigned slot) {
+    const Held held = read_lock(slot);
+    CacheStats s{};
+    if (held == Held::none) return s;
+    s = stats_locked();
+    unlock(slot, held);
+    return s;
+  }
+
+  // The whole-index check run after a writer died (and by the tests): nullptr if every
+  // invariant holds, otherwise the first that fails. Needs the lock held (or a quiescent cache).
+  const char* violation() const {
+    if (h().magic != kMagic) return "UC-1 magic";
+    if (const char* v = alloc().violation()) return v;
+    if (alloc().needs_recovery()) return "UC-3 no open transaction";
+    std::vector<std::uint64_t> used;
+    alloc().for_each_used([&](std::uint64_t p) { used.push_back(p); });  // address order
+    auto is_used = [&](std::uint64_t p) { return std::binary_search(used.begin(), used.end(), p); };
+    if (!is_used(h().buckets) || alloc().usable_size(h().buckets) < h().nbuckets * 8)
+      return "UC-1 bucket array is a used block";
+    std::uint64_t count = 0;
+    for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
+      std::uint64_t steps = 0;
+      for (std::uint64_t e = word(h().buckets + b * 8); e; e = entry(e).next) {
+        if (++steps > used.size()) return "UC-2 chains are acyclic";
+        if (!is_used(e)) return "UC-2 every entry is a used block";
+        const Entry& en = entry(e);
+        if (en.key_len == 0 || en.key_len > kMaxKey) return "UC-2 key length";
+        if (entry_bytes(en.key_len, en.value_len) > alloc().usable_size(e))
+          return "UC-2 entry fits its block";
+        if (hash_of(key_ptr(e), en.key_len) != en.hash) return "UC-2 stored hash";
+        if ((en.hash & (h().nbuckets - 1)) != b) return "UC-2 entry in its bucket";
+        ++count;
+      }
+    }
+    if (count != h().items) return "UC-2 item count";
+    if (count + 1 != used.size()) return "UC-2 every used block is reachable";
+    return nullptr;
+  }
+
+  Header& h() { return hd_; }
+  const Header& h() const { return hd_; }
+  Alloc& alloc() { return *reinterpret_cast<Alloc*>(base() + h().alloc_off); }
+  const Alloc& alloc() const { return *reinterpret_cast<const Alloc*>(base() + h().alloc_off); }
+  // The largest value (with this key length) a store can ever accept.
+  std::uint64_t max_value(std::uint32_t klen) const {
+    const std::uint64_t m = alloc().max_request();
+    const std::uint64_t fixed = kEntryBytes + round8(klen);
+    return m > fixed ? m - fixed : 0;
+  }
+
+  static std::uint64_t hash_of(const char* k, std::uint32_t n) {
+    // 64-bit multiply-xorshift over 8-byte words, then the tail; seeded with the length.
+    std::uint64_t hv = 0x9E3779B97F4A7C15ull ^ (std::uint64_t(n) * 0xC2B2AE3D27D4EB4Full);
+    std::uint32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, k + i, 8);
+      hv = (hv ^ (w * 0x87C37B91114253D5ull)) * 0x4CF5AD432745937Full;
+      hv ^= hv >> 29;
+    }
+    std::uint64_t t = 0;
+    for (std::uint32_t j = 0; i < n; ++i, ++j) t |= std::uint64_t(std::uint8_t(k[i])) << (8 * j);
+    hv = (hv ^ (t * 0x87C37B91114253D5ull)) * 0x4CF5AD432745937Full;
+    hv ^= hv >> 32;
+    hv *= 0xD6E8FEB86659FD93ull;
+    hv ^= hv >> 32;
+    return hv;
+  }
+
+ private:
+  enum class Held : std::uint8_t { none, shared, exclusive };
+
+  char* base() { return reinterpret_cast<char*>(this); }
+  const char* base() const { return reinterpret_cast<const char*>(this); }
+  static std::uint64_t round8(std::uint64_t n) { return (n + 7) & ~std::uint64_t{7}; }
+  static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
+    return kEntryBytes + round8(klen) + vlen;
+  }
+  Entry& entry(std::uint64_t e) { return *reinterpret_cast<Entry*>(base() + e); }
+  const Entry& entry(std::uint64_t e) const { return *reinterpret_cast<const Entry*>(base() + e); }
+  char* key_ptr(std::uint64_t e) { return base() + e + kEntryBytes; }
+  const char* key_ptr(std::uint64_t e) const { return base() + e + kEntryBytes; }
+  char* value_ptr(std::uint64_t e) { return key_ptr(e) + round8(entry(e).key_len); }
+  const char* value_ptr(std::uint64_t e) const { return key_ptr(e) + round8(entry(e).key_len); }
+  std::uint64_t word(std::uint64_t off) const {
+    std::uint64_t v;
+    std::memcpy(&v, base() + off, 8);
+    return v;
+  }
+  std::uint64_t items_off() const { return offsetof(Header, items); }
+  std::uint64_t bucket_off(std::uint64_t hash) const {
+    return h().buckets + (hash & (h().nbuckets - 1)) * 8;
+  }
+  // A journaled index write (UC-3).
+  void put(std::uint64_t off, std::uint64_t v) {
+    if constexpr (Bugs::unjournaled_links) {
+      std::memcpy(base() + off, &v, 8);
+    } else {
+      alloc().logged_put(off, v);
+    }
+  }
+
+  bool init(std::uint64_t size, std::uint64_t now_ms) {
+    const std::uint64_t alloc_off = (sizeof(Header) + 63) / 64 * 64;
+    if (size < alloc_off + sizeof(Alloc) + 4096) return false;
+    Header* hd = &hd_;
+    hd->magic = 0;
+    hd->size = size;
+    hd->alloc_off = alloc_off;
+    hd->created_ms = now_ms;
+    hd->items = 0;
+    Alloc* a = Alloc::create(base(), alloc_off, size);
+    if (!a) return false;
+    // About one bucket per 256 bytes of arena: chains stay short for entries of ~100 bytes.
+    std::uint64_t nb = 16;
+    while (nb * 256 < size && nb < (std::uint64_t{1} << 24)) nb <<= 1;
+    const std::uint64_t b = a->alloc(nb * 8);
+    if (!b) return false;
+    std::memset(base() + b, 0, nb * 8);
+    hd->buckets = b;
+    hd->nbuckets = nb;
+    hd->magic = kMagic;
+    return true;
+  }
+
+  // Reinitialise in place, keeping the lock word (held by the caller) and the counters that
+  // describe history.
+  void reset(std::uint64_t now_ms) {
+    const std::uint64_t size = h().size;
+    const std::uint64_t alloc_off = h().alloc_off;
+    Alloc* a = Alloc::create(base(), alloc_off, size);
+    std::uint64_t nb = h().nbuckets;
+    const std::uint64_t b = a ? a->alloc(nb * 8) : 0;
+    std::memset(base() + b, 0, nb * 8);
+    h().buckets = b;
+    h().items = 0;
+    h().created_ms = now_ms;
+    h().resets.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Takes the lock exclusively, repairing after a dead writer (UC-4). False only on misuse.
+  bool write_lock() {
+    const Acquire r = h().lock.lock();
+    if (r == Acquire::ok) return true;
+    if (r == Acquire::owner_died || r == Acquire::broken) {
+      repair();
+      return true;
+    }
+    return false;
+  }
+
+  Held read_lock(unsigned slot) {
+    const Acquire r = h().lock.lock_shared(slot);
+    if (r == Acquire::ok) return Held::shared;
+    if (r == Acquire::owner_died || r == Acquire::broken) {  // promoted to exclusive
+      repair();
+      return Held::exclusive;
+    }
+    return Held::none;
+  }
+  void unlock(unsigned slot, Held held) {
+    if (held == Held::shared) h().lock.unlock_shared(slot);
+    if (held == Held::exclusive) h().lock.unlock();
+  }
+
+  void repair() {
+    h().recoveries.fetch_add(1, std::memory_order_relaxed);
+    if (alloc().needs_recovery()) alloc().recover();
+    if (violation() != nullptr) reset(h().created_ms);
+    h().lock.mark_consistent();
+  }
+
+  std::uint64_t find(const char* key, std::uint32_t klen, std::uint64_t hash,
+                     std::uint64_t* link) const {
+    std::uint64_t at = bucket_off(hash);
+    for (std::uint64_t e = word(at); e; at = e, e = entry(e).next) {
+      const Entry& en = entry(e);
+      if (en.hash == hash && en.key_len == klen && std::memcmp(key_ptr(e), key, klen) == 0) {
+        if (link) *link = at;  // the word that points at e: a bucket head or a previous `next`
+        return e;
+      }
+    }
+    return 0;
+  }
+
+  bool expired(std::uint64_t e, std::uint64_t now_ms) const {
+    if constexpr (Bugs::ignore_ttl) return false;
+    const Entry& en = entry(e);
+    return en.ttl_s != 0 && now_ms >= en.created_ms + en.ttl_s * 1000;
+  }
+
+  // Unlink e (whose predecessor word is `link`) and free it, inside the caller's transaction.
+  void remove_entry(std::uint64_t e, std::uint64_t link, bool was_expired, bool count = true) {
+    put(link, entry(e).next);
+    put(items_off(), h().items - 1);
+    alloc().free(e);
+    if (!count) return;
+    if (was_expired)
+      h().expirations.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  template <class Fn>
+  void for_each_entry(Fn&& fn) const {
+    for (std::uint64_t b = 0; b < h().nbuckets; ++b)
+      for (std::uint64_t e = word(h().buckets + b * 8); e; e = entry(e).next) fn(e);
+  }
+
+  std::uint64_t link_of(std::uint64_t e) const {
+    std::uint64_t link = 0;
+    find(key_ptr(e), entry(e).key_len, entry(e).hash, &link);
+    return link;
+  }
+
+  // Allocate `need` bytes for a new entry, making room if the arena is full (UC-5). On success
+  // a transaction is open and contains the allocation. `keep` (the entry being replaced) is never
+  // evicted: the store swaps it out itself. Returns 0 if the entry cannot fit at all.
+  std::uint64_t allocate(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep) {
+    if (need > alloc().max_request()) return 0;
+    alloc().begin();
+    if (const std::uint64_t e = alloc().alloc(need)) return e;
+    alloc().commit();  // nothing was written: an empty transaction
+    if constexpr (Bugs::wipe_when_full) {
+      for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
+        const std::uint64_t bw = h().buckets + b * 8;
+        while (const std::uint64_t e = word(bw)) {
+          alloc().begin();
+          remove_entry(e, bw, false, false);
+          alloc().commit();
+          h().evictions.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      alloc().begin();
+      return alloc().alloc(need);
+    }
+    // 1. Expired entries go first, all of them (they are invisible anyway).
+    std::vector<std::uint64_t> victims;
+    for_each_entry([&](std::uint64_t e) {
+      if (e != keep && expired(e, now_ms)) victims.push_back(e);
+    });
+    for (const std::uint64_t e : victims) {
+      alloc().begin();
+      remove_entry(e, link_of(e), true);
+      alloc().commit();
+    }
+    alloc().begin();
+    if (const std::uint64_t e = alloc().alloc(need)) return e;
+    alloc().commit();
+    // 2. Least recently used next. Evict until the entry fits, and on to a small reserve
+    //    (1/64 of the arena) so that the sort is paid once per reserve's worth of stores.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (last use, entry)
+    for_each_entry([&](std::uint64_t e) {
+      if (e != keep) order.emplace_back(entry(e).last_used_ms.load(std::memory_order_relaxed), e);
+    });
+    if constexpr (Bugs::evict_newest)
+      std::sort(order.begin(), order.end(), std::greater<>());
+    else
+      std::sort(order.begin(), order.end());
+    const std::uint64_t reserve = need + alloc().max_request() / 64;
+    bool fits = false;
+    for (const auto& [used, e] : order) {
+      (void)used;
+      alloc().begin();
+      remove_entry(e, link_of(e), false, false);
+      alloc().commit();
+      h().evictions.fetch_add(1, std::memory_order_relaxed);
+      if (!fits && alloc().largest_free_block() >= alloc().guaranteed_fit(need)) fits = true;
+      if (fits && alloc().stats().free >= reserve) break;
+    }
+    alloc().begin();
+    if (const std::uint64_t e = alloc().alloc(need)) return e;
+    alloc().commit();
+    return 0;
+  }
+
+  template <class Fn>
+  CacheStatus update_int(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+                         Fn&& fn) {
+    (void)slot;
+    if (!write_lock()) return CacheStatus::busy;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    CacheStatus st = CacheStatus::miss;
+    if (e && !expired(e, now_ms)) {
+      Entry& en = entry(e);
+      if (ValueType(en.type) != ValueType::long_int || en.value_len != 8) {
+        st = CacheStatus::not_int;
+      } else {
+        std::int64_t cur;
+        std::memcpy(&cur, value_ptr(e), 8);
+        std::int64_t next = cur;
+        if (fn(cur, next)) {
+          alloc().begin();
+          put(std::uint64_t(value_ptr(e) - base()), std::uint64_t(next));
+          alloc().commit();
+          en.hits.fetch_add(1, std::memory_order_relaxed);
+          en.last_used_ms.store(now_ms, std::memory_order_relaxed);
+          st = CacheStatus::ok;
+        } else {
+          st = CacheStatus::mismatch;
+        }
+      }
+    }
+    h().lock.unlock();
+    return st;
+  }
+
+  Header hd_;  // the whole object: UserCache is the region's first bytes
+
+  CacheStats stats_locked() const {
+    CacheStats s{};
+    s.items = h().items;
+    s.hits = h().hits.load(std::memory_order_relaxed);
+    s.misses = h().misses.load(std::memory_order_relaxed);
+    s.evictions = h().evictions.load(std::memory_order_relaxed);
+    s.expirations = h().expirations.load(std::memory_order_relaxed);
+    s.resets = h().resets.load(std::memory_order_relaxed);
+    s.recoveries = h().recoveries.load(std::memory_order_relaxed);
+    s.created_ms = h().created_ms;
+    return s;
+  }
+};
+
+}  // namespace wc
