@@ -1,0 +1,134 @@
+<?php
+// demo/api.php?op=...: a small text API over the wincache user cache, for scripts and the
+// multiprocess tests (tests/multiprocess). Every answer is "name=value" lines, the first one
+// pid=<worker pid>, the last one end=1 (a complete answer).
+//   op=pid                        the worker pid
+//   op=set&k=&v=[&ttl=]  op=add&k=&v=   op=get&k=   op=delete&k=   op=inc&k=[&d=]
+//   op=addinc&k=                  add k with 0 if missing, then inc it: value=<new value>
+//   op=info  op=meminfo           summary numbers
+//   op=lock_sleep&k=&s=           wincache_lock(k), record holder_<k> = pid, sleep s (<= 60), unlock
+//   op=lock_try&k=                wincache_lock(k), say how long it took, unlock
+//   op=lock_forget&k=             wincache_lock(k) and never unlock (released at request end)
+//   op=csum_burst&p=&n=&ver=&m=   n sets of checksummed values to keys p0..p(m-1)
+//   op=csum_verify&p=             every cached key starting with p verifies its checksum
+header('Content-Type: text/plain');
+$op = $_GET['op'] ?? 'pid';
+$k = (string) ($_GET['k'] ?? '');
+function out($name, $v) {
+    if (is_bool($v)) $v = $v ? 1 : 0;
+    elseif (!is_scalar($v)) $v = json_encode($v);
+    echo $name, '=', $v, "\n";
+}
+function csum_value(string $key, int $ver) {
+    $h = md5($key . $ver);
+    if ($ver % 2) return ['k' => $key, 'v' => $ver, 'h' => $h, 'pad' => range(0, $ver % 32)];
+    return "$key:$ver:" . str_repeat($h, 1 + $ver % 16);
+}
+function csum_ok(string $key, $val): bool {
+    if (is_array($val)) return isset($val['v']) && $val === csum_value($key, (int) $val['v']);
+    if (!is_string($val) || !preg_match('/^(.*):(\d+):[0-9a-f]+$/s', $val, $m) || $m[1] !== $key) return false;
+    return $val === csum_value($key, (int) $m[2]);
+}
+out('pid', getmypid());
+switch ($op) {
+case 'pid':
+    break;
+case 'set':
+    out('ok', wincache_ucache_set($k, $_GET['v'] ?? '', (int) ($_GET['ttl'] ?? 0)));
+    break;
+case 'add':
+    out('ok', @wincache_ucache_add($k, $_GET['v'] ?? '', (int) ($_GET['ttl'] ?? 0)));
+    break;
+case 'get':
+    $v = wincache_ucache_get($k, $ok);
+    out('ok', $ok);
+    out('value', $v);
+    break;
+case 'delete':
+    out('ok', wincache_ucache_delete($k));
+    break;
+case 'inc':
+    $v = wincache_ucache_inc($k, (int) ($_GET['d'] ?? 1), $ok);
+    out('ok', $ok);
+    out('value', $v);
+    break;
+case 'addinc':
+    @wincache_ucache_add($k, 0);
+    $v = wincache_ucache_inc($k, 1, $ok);
+    out('ok', $ok);
+    out('value', $v);
+    break;
+case 'info':
+    $i = wincache_ucache_info();
+    if ($i === false) { out('ok', false); break; }
+    out('ok', true);
+    foreach (['total_cache_uptime', 'is_local_cache', 'total_item_count', 'total_hit_count',
+              'total_miss_count', 'total_evict_count'] as $f)
+        out($f, $i[$f] ?? 'missing');
+    out('entries', is_array($i['ucache_entries'] ?? null) ? count($i['ucache_entries']) : 'missing');
+    break;
+case 'meminfo':
+    $m = wincache_ucache_meminfo();
+    if ($m === false) { out('ok', false); break; }
+    out('ok', true);
+    foreach (['memory_total', 'memory_free', 'num_used_blks', 'num_free_blks', 'memory_overhead'] as $f)
+        out($f, $m[$f] ?? 'missing');
+    break;
+case 'lock_sleep':
+    $t = microtime(true);
+    $ok = wincache_lock($k);
+    out('locked', $ok);
+    out('wait_ms', (int) ((microtime(true) - $t) * 1000));
+    if ($ok) {
+        wincache_ucache_set("holder_$k", getmypid());
+        sleep(min(60, max(0, (int) ($_GET['s'] ?? 1))));
+        wincache_ucache_delete("holder_$k");
+        out('unlocked', wincache_unlock($k));
+    }
+    break;
+case 'lock_try':
+    $t = microtime(true);
+    $ok = wincache_lock($k);
+    out('locked', $ok);
+    out('wait_ms', (int) ((microtime(true) - $t) * 1000));
+    if ($ok) out('unlocked', wincache_unlock($k));
+    break;
+case 'lock_forget':
+    out('locked', wincache_lock($k));
+    break;
+case 'csum_burst':
+    $p = (string) ($_GET['p'] ?? 'c');
+    $n = min(1000, (int) ($_GET['n'] ?? 10));
+    $m = max(1, (int) ($_GET['m'] ?? 20));
+    $ver = (int) ($_GET['ver'] ?? 0);
+    $fail = 0;
+    for ($i = 0; $i < $n; $i++) {
+        $key = $p . (($ver * $n + $i) % $m);
+        if (!wincache_ucache_set($key, csum_value($key, $ver * $n + $i))) $fail++;
+        if ($i % 7 == 3) {  // read one back and check it
+            $v = wincache_ucache_get($key, $ok);
+            if (!$ok || !csum_ok($key, $v)) $fail++;
+        }
+    }
+    out('set_fail', $fail);
+    break;
+case 'csum_verify':
+    $p = (string) ($_GET['p'] ?? 'c');
+    $i = wincache_ucache_info();
+    $seen = $bad = 0;
+    foreach (($i['ucache_entries'] ?? []) as $e) {
+        $key = (string) $e['key_name'];
+        if ($p === '' || strncmp($key, $p, strlen($p)) !== 0) continue;
+        $v = wincache_ucache_get($key, $ok);
+        if (!$ok) continue;  // deleted or evicted since info()
+        $seen++;
+        if (!csum_ok($key, $v)) { $bad++; out('bad_key', $key); }
+    }
+    out('seen', $seen);
+    out('bad', $bad);
+    break;
+default:
+    http_response_code(400);
+    out('error', 'unknown op');
+}
+out('end', 1);

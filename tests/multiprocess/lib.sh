@@ -1,0 +1,315 @@
+# tests/multiprocess/lib.sh: shared plumbing of the multiprocess tests (sourced, not run).
+#
+#   mp_init NAME SO    SO is the path of wincache.so, or "stub" for a userland stand-in (stub.php)
+#                      that tests the harness itself. Makes a private temp dir, a unique
+#                      wincache.namesalt ($SALT), a watchdog, and an EXIT trap that stops every
+#                      server started here (by pid), checks that no /dev/shm object with $SALT
+#                      (or $EXTRA_SALTS) is left, removes leftovers and exits non-zero on any FAIL.
+#   pass/fail/info MSG, check COND-DESCRIPTION CMD...
+#   free_port BASE     a port >= BASE nobody listens on
+#   start_cgi PORT CHILDREN [php -d args...]   php-cgi -b (CHILDREN 0: no PHP_FCGI_CHILDREN)
+#   start_fpm PORT WORKERS [ini lines...]      php-fpm static pool
+#   start_builtin PORT WORKERS [php -d args...]
+#   fcgi PORT QUERY    one FastCGI request of api.php, body on stdout (fails on timeout/no end=1)
+#   http PORT QUERY    the same over HTTP (built-in server)
+#   field NAME <<<"$body"
+set -uo pipefail
+
+MP_PIDS=()        # servers started here, stopped in reverse order
+MP_FAILS=0
+MP_START=$(date +%s%N)
+EXTRA_SALTS=()
+REQ_TIMEOUT=${REQ_TIMEOUT:-15}
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; MP_FAILS=$((MP_FAILS + 1)); }
+info() { echo "info: $*"; }
+# check DESCRIPTION CMD...: PASS/FAIL on CMD's status
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+
+new_salt() { local s; s=$(head -c 64 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 8); echo "$s"; }
+
+mp_init() {
+  MP_NAME=$1
+  SO=$2
+  MP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  TMP=$(mktemp -d "/tmp/wcmp_${MP_NAME}.XXXXXX")
+  chmod 755 "$TMP"
+  mkdir -p "$TMP/logs" "$TMP/www"
+  chmod 777 "$TMP/logs"
+  cp "$MP_DIR/../../demo/api.php" "$TMP/www/api.php"
+  chmod 644 "$TMP/www/api.php"
+  SALT=$(new_salt)
+  if [ "$SO" = stub ]; then
+    cp "$MP_DIR/stub.php" "$TMP/www/stub.php"
+    EXT_ARGS=(-d "auto_prepend_file=$TMP/www/stub.php")
+    info "STUB mode (no extension): testing the harness only"
+  else
+    if [ ! -f "$SO" ]; then echo "FAIL: extension not found: $SO"; exit 1; fi
+    SO=$(cd "$(dirname "$SO")" && pwd)/$(basename "$SO")
+    EXT_ARGS=(-d "extension=$SO")
+  fi
+  info "$MP_NAME: dir $TMP, namesalt $SALT"
+  trap mp_finish EXIT
+  trap 'echo "FAIL: watchdog: $MP_NAME took too long"; MP_FAILS=$((MP_FAILS + 1)); exit 1' TERM
+  ( sleep "${MP_WATCHDOG:-100}"; kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 &
+  MP_WATCHDOG_PID=$!
+}
+
+# Common -d settings of every PHP process: our salt, errors to a log file we read.
+php_d() {  # php_d SALT LOGNAME
+  echo -d "wincache.namesalt=$1" -d log_errors=1 -d display_errors=0 -d error_reporting=-1 \
+    -d "error_log=$TMP/logs/$2"
+}
+
+free_port() {
+  local p=$1 end=$(($1 + 400))
+  for ((; p < end; p++)); do
+    if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q . &&
+       ! ss -Htn "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+# wait_listen PORT PID: until PORT is listening (or PID died / 10 s)
+wait_listen() {
+  local port=$1 pid=$2 i
+  for ((i = 0; i < 100; i++)); do
+    ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# a base port per test, spread so that parallel tests rarely even look at the same ports
+base_port() { echo $((20000 + ($(cksum <<<"$MP_NAME" | cut -d' ' -f1) % 80) * 400 + RANDOM % 200)); }
+
+# start_cgi PORT CHILDREN [SALT] -> $CGI_PID
+start_cgi() {
+  local port=$1 children=$2 salt=${3:-$SALT}
+  local envs=(PHP_FCGI_MAX_REQUESTS=0)
+  ((children > 0)) && envs+=(PHP_FCGI_CHILDREN=$children)
+  # shellcheck disable=SC2046
+  env "${envs[@]}" php-cgi8.2 "${EXT_ARGS[@]}" $(php_d "$salt" "cgi_$port.log") \
+    -b "127.0.0.1:$port" >>"$TMP/logs/cgi_$port.out" 2>&1 &
+  CGI_PID=$!
+  MP_PIDS+=("$CGI_PID")
+  wait_listen "$port" "$CGI_PID" || { fail "php-cgi on port $port did not start"; cat "$TMP/logs/cgi_$port.out"; return 1; }
+  local i
+  for ((i = 0; i < 50 && $(pgrep -c -P "$CGI_PID") < children; i++)); do sleep 0.1; done
+}
+
+# start_fpm PORT WORKERS [SALT] -> $FPM_PID (master)
+start_fpm() {
+  local port=$1 workers=$2 salt=${3:-$SALT} conf=$TMP/fpm_$1.conf
+  {
+    echo "[global]"
+    echo "pid = $TMP/fpm_$port.pid"
+    echo "error_log = $TMP/logs/fpm_$port.log"
+    echo "daemonize = no"
+    echo "[mp]"
+    if [ "$(id -u)" = 0 ]; then echo "user = nobody"; echo "group = nogroup"; fi
+    echo "listen = 127.0.0.1:$port"
+    echo "pm = static"
+    echo "pm.max_children = $workers"
+    echo "catch_workers_output = yes"
+    echo "request_terminate_timeout = 60"
+    echo "php_admin_value[error_log] = $TMP/logs/php_fpm_$port.log"
+    echo "php_admin_flag[log_errors] = on"
+    echo "php_admin_value[error_reporting] = -1"
+  } >"$conf"
+  php-fpm8.2 -F -y "$conf" "${EXT_ARGS[@]}" -d "wincache.namesalt=$salt" \
+    >>"$TMP/logs/fpm_$port.out" 2>&1 &
+  FPM_PID=$!
+  MP_PIDS+=("$FPM_PID")
+  wait_listen "$port" "$FPM_PID" || { fail "php-fpm on port $port did not start"; cat "$TMP/logs/fpm_$port.out" "$TMP/logs/fpm_$port.log"; return 1; }
+  # wait for all workers
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [ "$(pgrep -c -P "$FPM_PID")" -ge "$workers" ] && return 0
+    sleep 0.1
+  done
+  fail "php-fpm: $workers workers did not appear"; return 1
+}
+
+# start_builtin PORT WORKERS [SALT] -> $SRV_PID
+start_builtin() {
+  local port=$1 workers=$2 salt=${3:-$SALT}
+  # shellcheck disable=SC2046
+  PHP_CLI_SERVER_WORKERS=$workers php8.2 "${EXT_ARGS[@]}" $(php_d "$salt" "srv_$port.log") \
+    -S "127.0.0.1:$port" -t "$TMP/www" >>"$TMP/logs/srv_$port.out" 2>&1 &
+  SRV_PID=$!
+  MP_PIDS+=("$SRV_PID")
+  wait_listen "$port" "$SRV_PID" || { fail "built-in server on port $port did not start"; cat "$TMP/logs/srv_$port.out"; return 1; }
+}
+
+# fcgi PORT QUERY: the body of api.php?QUERY, status 0 only for a complete answer (end=1)
+fcgi() {
+  local out
+  out=$(env -i SCRIPT_FILENAME="$TMP/www/api.php" SCRIPT_NAME=/api.php REQUEST_URI="/api.php?$2" \
+        QUERY_STRING="$2" REQUEST_METHOD=GET REDIRECT_STATUS=200 SERVER_NAME=localhost \
+        SERVER_PROTOCOL=HTTP/1.1 GATEWAY_INTERFACE=CGI/1.1 \
+        timeout "$REQ_TIMEOUT" cgi-fcgi -bind -connect "127.0.0.1:$1" 2>>"$TMP/logs/cgi-fcgi.err")
+  local rc=$?
+  out=$(sed '1,/^\r\{0,1\}$/d' <<<"$out")
+  echo "$out"
+  [ $rc = 0 ] && grep -q '^end=1$' <<<"$out"
+}
+
+http() {
+  local out
+  out=$(curl -s --max-time "$REQ_TIMEOUT" "http://127.0.0.1:$1/api.php?$2")
+  local rc=$?
+  echo "$out"
+  [ $rc = 0 ] && grep -q '^end=1$' <<<"$out"
+}
+
+field() { sed -n "s/^$1=//p" | head -1; }
+
+# workers PID: the children of a master
+workers() { pgrep -P "$1" | sort -n; }
+
+# shared_checks REQ PORT: the checks every group kind must pass, REQ is fcgi or http.
+#  1. a value set in one request is read back by another worker pid (and no worker misses it)
+#  2. N concurrent addinc requests from 4 clients: every new value 1..N returned exactly once,
+#     the final value is N, at least 2 pids served them
+#  3. info() says is_local_cache false in every worker asked
+shared_checks() {
+  local req=$1 port=$2 body p0 pid ok v i others=() misses=0
+  body=$($req "$port" "op=set&k=shared_key&v=hello_$SALT") || { fail "set request failed: $body"; return; }
+  p0=$(field pid <<<"$body")
+  [ "$(field ok <<<"$body")" = 1 ] || fail "set returned false (pid $p0)"
+  for ((i = 0; i < 80 && ${#others[@]} < 3; i++)); do
+    body=$($req "$port" "op=get&k=shared_key") || { fail "get request $i failed: $body"; continue; }
+    pid=$(field pid <<<"$body"); ok=$(field ok <<<"$body"); v=$(field value <<<"$body")
+    if [ "$ok" != 1 ] || [ "$v" != "hello_$SALT" ]; then
+      misses=$((misses + 1)); info "pid $pid: get shared_key -> ok=$ok value=$v"
+    elif [ "$pid" != "$p0" ] && [[ " ${others[*]} " != *" $pid "* ]]; then
+      others+=("$pid")
+    fi
+  done
+  if ((${#others[@]} > 0)); then
+    pass "value set by pid $p0 read back by other pid(s) ${others[*]} ($i gets)"
+  else
+    fail "no pid other than $p0 read the value back in $i gets"
+  fi
+  check "every get of shared_key hit ($misses misses)" test "$misses" = 0
+
+  local n=40 c lp=()
+  $req "$port" "op=delete&k=counter" >/dev/null
+  for c in 1 2 3 4; do
+    ( for ((i = 0; i < n / 4; i++)); do
+        b=$($req "$port" "op=addinc&k=counter") || { echo "ERR"; continue; }
+        echo "$(field pid <<<"$b") $(field ok <<<"$b") $(field value <<<"$b")"
+      done >"$TMP/inc_$c.txt" ) &
+    lp+=($!)
+  done
+  wait "${lp[@]}"
+  cat "$TMP"/inc_*.txt >"$TMP/inc_all.txt"
+  local errs bad vals pids
+  errs=$(grep -c ERR "$TMP/inc_all.txt")
+  bad=$(awk '$2 != 1' "$TMP/inc_all.txt" | grep -vc ERR)
+  vals=$(awk '$2 == 1 {print $3}' "$TMP/inc_all.txt" | sort -n | tr '\n' ' ')
+  pids=$(awk '$2 == 1 {print $1}' "$TMP/inc_all.txt" | sort -u | wc -l)
+  check "$n concurrent addinc requests all answered ($errs failed)" test "$errs" = 0
+  check "every inc succeeded ($bad returned false)" test "$bad" = 0
+  check "the incs returned each of 1..$n exactly once" test "$vals" = "$(seq 1 $n | tr '\n' ' ')"
+  [ "$vals" = "$(seq 1 $n | tr '\n' ' ')" ] || info "values returned: $vals"
+  check "incs served by >= 2 worker pids ($pids)" test "$pids" -ge 2
+  body=$($req "$port" "op=get&k=counter")
+  check "counter reads $n afterwards (pid $(field pid <<<"$body"): $(field value <<<"$body"))" \
+    test "$(field value <<<"$body")" = "$n"
+
+  local seen=() locals=0
+  for ((i = 0; i < 12; i++)); do
+    body=$($req "$port" "op=info") || { fail "info request failed: $body"; continue; }
+    pid=$(field pid <<<"$body")
+    [[ " ${seen[*]} " == *" $pid "* ]] || seen+=("$pid")
+    if [ "$(field is_local_cache <<<"$body")" != 0 ]; then
+      locals=$((locals + 1)); info "pid $pid: is_local_cache=$(field is_local_cache <<<"$body")"
+    fi
+  done
+  check "is_local_cache false in every answer (pids ${seen[*]})" test "$locals" = 0
+}
+
+mp_stop_all() {
+  local i pid
+  for ((i = ${#MP_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${MP_PIDS[$i]}
+    kill -0 "$pid" 2>/dev/null || continue
+    case "$(ps -o comm= -p "$pid")" in
+      php-fpm*) kill -QUIT "$pid" ;;
+      *) kill -TERM "$pid" ;;
+    esac
+  done
+  for ((i = 0; i < 100; i++)); do
+    local alive=0
+    for pid in "${MP_PIDS[@]}"; do
+      if kill -0 "$pid" 2>/dev/null || pgrep -P "$pid" >/dev/null; then alive=1; fi
+    done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for pid in "${MP_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "FAIL: pid $pid ($(ps -o comm= -p "$pid")) did not stop within 10 s; killing it"
+      MP_FAILS=$((MP_FAILS + 1))
+      pkill -KILL -P "$pid" 2>/dev/null
+      kill -KILL "$pid" 2>/dev/null
+    fi
+  done
+  wait 2>/dev/null
+  MP_PIDS=()
+}
+
+# shm_left SALT...: the /dev/shm names carrying one of the salts
+shm_left() {
+  local s
+  for s in "$@"; do ls /dev/shm 2>/dev/null | grep -F -- "_$s" ; done
+}
+
+mp_finish() {
+  local rc=$?
+  trap - EXIT TERM
+  kill "$MP_WATCHDOG_PID" 2>/dev/null
+  # stop helper loops started by the test (background jobs that are not servers)
+  local j
+  for j in $(jobs -p); do
+    [[ " ${MP_PIDS[*]} " == *" $j "* ]] || kill "$j" 2>/dev/null
+  done
+  mp_stop_all
+  if [ "$SO" != stub ]; then
+    local left="" i
+    for ((i = 0; i < 30; i++)); do
+      left=$(shm_left "$SALT" "${EXTRA_SALTS[@]}")
+      [ -z "$left" ] && break
+      sleep 0.1
+    done
+    if [ -n "$left" ]; then
+      fail "objects left in /dev/shm after every process stopped: $(echo $left)"
+      for i in $left; do rm -f "/dev/shm/$i"; done
+    else
+      pass "no /dev/shm object of salt(s) $SALT ${EXTRA_SALTS[*]} left"
+    fi
+  else
+    rm -rf "/tmp/wcstub_$SALT" 2>/dev/null
+    for j in "${EXTRA_SALTS[@]}"; do rm -rf "/tmp/wcstub_$j"; done
+  fi
+  local t
+  t=$((($(date +%s%N) - MP_START) / 1000000))
+  t="$((t / 1000)).$(printf %03d $((t % 1000)))"
+  if ((MP_FAILS > 0 || rc != 0)); then
+    echo "---- logs of $MP_NAME ($TMP/logs) ----"
+    for j in "$TMP"/logs/*; do
+      [ -s "$j" ] || continue
+      echo "== $(basename "$j") (last 30 lines)"
+      tail -n 30 "$j"
+    done
+    echo "RESULT: $MP_NAME FAILED ($MP_FAILS failure(s), rc $rc, ${t}s)"
+    exit 1
+  fi
+  echo "RESULT: $MP_NAME PASSED (${t}s)"
+  rm -rf "$TMP"
+  exit 0
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# mp_builtin: the built-in web server with PHP_CLI_SERVER_WORKERS=4 (cli-server SAPI, no
+# wincache.enablecli needed), driven with curl: the workers share one cache (shared_checks).
+# usage: test_builtin.sh /path/to/wincache.so|stub
+source "$(dirname "$0")/lib.sh"
+mp_init builtin "${1:?usage: $0 wincache.so|stub}"
+port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
+start_builtin "$port" 4 || exit 1
+sleep 0.3
+info "built-in server $SRV_PID on $port, workers: $(workers "$SRV_PID" | tr '\n' ' ')"
+check "4 workers" test "$(workers "$SRV_PID" | wc -l)" = 4
+shared_checks http "$port"
