@@ -1,0 +1,73 @@
+--TEST--
+wincache_ucache: arrays containing references are stored as independent copies
+--SKIPIF--
+<?php include __DIR__ . '/skipif.inc'; ?>
+--INI--
+wincache.enablecli=1
+--FILE--
+<?php
+wincache_ucache_clear();
+$x = 1;
+$arr = ['a' => &$x, 'b' => 2];
+var_dump(wincache_ucache_set('r', $arr));
+$x = 99;                 // write through the reference after storing
+$arr['b'] = 3;
+var_dump(wincache_ucache_get('r'));
+
+// a reference inside a nested packed array
+$y = 'orig';
+$nested = [[1, &$y], ['k' => [&$y]]];
+var_dump(wincache_ucache_set('n', $nested));
+$y = 'changed';
+$got = wincache_ucache_get('n');
+var_dump($got[0][1], $got['1']['k'][0]);
+
+// two slots referencing the same variable
+$z = 10;
+$two = [&$z, &$z];
+var_dump(wincache_ucache_set('two', $two));
+$z = 20;
+$got = wincache_ucache_get('two');
+var_dump($got[0], $got[1]);
+// whatever the fetched copy does, the cache is unaffected
+$got[0] = 30;
+$again = wincache_ucache_get('two');
+var_dump($again[0], $again[1]);
+
+// a reference to an array
+$inner = [1, 2];
+$outer = ['in' => &$inner];
+var_dump(wincache_ucache_set('ra', $outer));
+$inner[] = 3;
+var_dump(count(wincache_ucache_get('ra')['in']));
+
+// array form of set with a reference value
+$v = 'first';
+$multi = ['m1' => &$v, 'm2' => 'plain'];
+var_dump(wincache_ucache_set($multi));
+$v = 'second';
+var_dump(wincache_ucache_get('m1'));
+echo "done\n";
+?>
+--EXPECT--
+bool(true)
+array(2) {
+  ["a"]=>
+  int(1)
+  ["b"]=>
+  int(2)
+}
+bool(true)
+string(4) "orig"
+string(4) "orig"
+bool(true)
+int(10)
+int(10)
+int(10)
+int(10)
+bool(true)
+int(2)
+array(0) {
+}
+string(5) "first"
+done

@@ -1,0 +1,69 @@
+--TEST--
+wincache_ucache_info: array shape, entry fields and value_type strings
+--SKIPIF--
+<?php include __DIR__ . '/skipif.inc'; ?>
+--INI--
+wincache.enablecli=1
+--FILE--
+<?php
+wincache_ucache_clear();
+$values = ['n' => null, 'b' => true, 'bf' => false, 'l' => 1, 'd' => 1.5, 's' => 'str',
+           'a' => [1], 'o' => new stdClass];
+foreach ($values as $k => $v) { wincache_ucache_set($k, $v, $k === 's' ? 300 : 0); }
+$info = wincache_ucache_info();
+$wc = ['total_cache_uptime', 'is_local_cache', 'total_item_count', 'total_hit_count', 'total_miss_count', 'ucache_entries'];
+// all of WinCache's keys, in WinCache's order, plus our total_evict_count somewhere
+var_dump(array_values(array_intersect(array_keys($info), $wc)) === $wc);
+var_dump(array_values(array_diff(array_keys($info), $wc)));
+var_dump(is_int($info['total_cache_uptime']), $info['total_cache_uptime'] >= 0);
+var_dump($info['is_local_cache'], $info['total_item_count']);
+var_dump(is_int($info['total_hit_count']), is_int($info['total_miss_count']));
+var_dump(is_int($info['total_evict_count']));
+var_dump(array_keys($info['ucache_entries']) === range(1, 8));
+$byname = [];
+foreach ($info['ucache_entries'] as $e) {
+    $byname[$e['key_name']] = $e;
+}
+ksort($byname);
+foreach ($byname as $k => $e) {
+    echo $k, ' ', $e['value_type'], ' ', $e['ttl_seconds'], ' ', $e['age_seconds'], ' ', $e['hitcount'],
+         ' ', var_export(is_int($e['value_size']) && $e['value_size'] >= 0, true), "\n";
+}
+var_dump(array_keys($info['ucache_entries'][1]));
+?>
+--EXPECT--
+bool(true)
+array(1) {
+  [0]=>
+  string(17) "total_evict_count"
+}
+bool(true)
+bool(true)
+bool(false)
+int(8)
+bool(true)
+bool(true)
+bool(true)
+bool(true)
+a array 0 0 0 true
+b bool 0 0 0 true
+bf bool 0 0 0 true
+d double 0 0 0 true
+l long 0 0 0 true
+n null 0 0 0 true
+o object 0 0 0 true
+s string 300 0 0 true
+array(6) {
+  [0]=>
+  string(8) "key_name"
+  [1]=>
+  string(10) "value_type"
+  [2]=>
+  string(10) "value_size"
+  [3]=>
+  string(11) "ttl_seconds"
+  [4]=>
+  string(11) "age_seconds"
+  [5]=>
+  string(8) "hitcount"
+}
