@@ -1,0 +1,109 @@
+// extension/runtime.cpp: joining the group, mapping the segments, falling back to local memory.
+#include "runtime.hpp"
+
+#include <chrono>
+#include <new>
+
+#ifndef _WIN32
+// The shipped POSIX instantiations (RwLock, Group, Allocator), compiled into the module once.
+#include "../prims/posix_instantiations.cpp"
+#endif
+
+namespace wcx {
+
+std::uint64_t now_ms() {
+  using namespace std::chrono;
+  return std::uint64_t(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+namespace {
+constexpr std::uint64_t kLocksBytes =
+    (wc::SegmentHeader::kContentOffset + sizeof(Locks) + 4095) / 4096 * 4096;
+}
+
+Domain::Domain(std::string group, const Settings& s, bool with_cache)
+    : name_(std::move(group)), settings_(s), with_cache_(with_cache) {}
+
+Domain::~Domain() = default;
+
+void Domain::start() {
+  if (group_ || local_) return;
+  std::vector<wc::KindSpec> kinds(kKinds);
+  kinds[kUserCache].size = settings_.ucache_bytes;
+  kinds[kLocks].size = kLocksBytes;
+  group_ = std::make_unique<Group>(
+      os_, name_, kinds, [](unsigned kind, char* content, std::uint64_t bytes, wc::Scope) {
+        if (kind == kUserCache) Cache::create(content, bytes, now_ms());
+        if (kind == kLocks) new (content) Locks();
+      });
+  group_->sweep_dead_groups();  // SEG-8: groups whose processes all died (Linux keeps them)
+  const auto st = group_->join();
+  if (st != Group::Status::ok) {
+    group_.reset();
+    fall_back(st == Group::Status::no_slot ? "every process slot of the group is taken"
+                                           : "the group's registry could not be mapped");
+    return;
+  }
+  slot_ = group_->slot_index();
+  map_locks();
+  if (with_cache_) map_cache();
+}
+
+void Domain::map_locks() {
+  if (group_->attach(kLocks) != Group::Status::ok || !group_->content(kLocks)) {
+    fall_back("the lock segment could not be mapped");
+    return;
+  }
+  locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
+}
+
+void Domain::map_cache() {
+  const std::uint64_t bytes = settings_.ucache_bytes - wc::SegmentHeader::kContentOffset;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (group_->attach(kUserCache) != Group::Status::ok || !group_->content(kUserCache)) {
+      fall_back("the user cache segment could not be mapped");
+      return;
+    }
+    cache_ = Cache::attach(group_->content(kUserCache), bytes);
+    if (cache_) return;
+    // Not a cache of our geometry (another ucachesize, a damaged header): start a new
+    // generation; processes still on the old one move over in refresh() (SEG-3).
+    group_->recreate(kUserCache);
+  }
+  fall_back("the user cache segment has another layout");
+}
+
+void Domain::fall_back(const char* why) {
+  why_local_ = why;
+  local_ = true;
+  if (with_cache_ && !cache_) {
+    local_cache_mem_.assign(settings_.ucache_bytes + 64, 0);
+    char* base = reinterpret_cast<char*>(
+        (reinterpret_cast<std::uintptr_t>(local_cache_mem_.data()) + 63) & ~std::uintptr_t{63});
+    cache_ = Cache::create(base, settings_.ucache_bytes, now_ms());
+  }
+  if (!locks_) {
+    local_locks_ = std::make_unique<Locks>();
+    locks_ = local_locks_.get();
+  }
+  slot_ = 0;
+}
+
+void Domain::refresh() {
+  if (!group_ || local_) return;
+  if (group_->refresh(kLocks)) locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
+  if (with_cache_ && group_->refresh(kUserCache)) {
+    cache_ = Cache::attach(group_->content(kUserCache),
+                           settings_.ucache_bytes - wc::SegmentHeader::kContentOffset);
+    if (!cache_) map_cache();
+  }
+}
+
+void Domain::stop() {
+  if (group_) group_->leave();
+  group_.reset();
+  cache_ = nullptr;
+  locks_ = nullptr;
+}
+
+}  // namespace wcx
