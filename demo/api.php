@@ -11,6 +11,7 @@
 //   op=lock_forget&k=             wincache_lock(k) and never unlock (released at request end)
 //   op=csum_burst&p=&n=&ver=&m=   n sets of checksummed values to keys p0..p(m-1)
 //   op=csum_verify&p=             every cached key starting with p verifies its checksum
+//   op=selfcheck&k=[&ms=]         sleep ms (<= 5000), then info(), meminfo(), set k, get k: ok=1 if all work
 header('Content-Type: text/plain');
 $op = $_GET['op'] ?? 'pid';
 $k = (string) ($_GET['k'] ?? '');
@@ -126,6 +127,19 @@ case 'csum_verify':
     }
     out('seen', $seen);
     out('bad', $bad);
+    break;
+case 'selfcheck':
+    usleep(1000 * min(5000, max(0, (int) ($_GET['ms'] ?? 0))));
+    $i = wincache_ucache_info(true);
+    $m = wincache_ucache_meminfo();
+    $v = "selfcheck_" . getmypid() . "_" . mt_rand();
+    $s = wincache_ucache_set($k, $v);
+    $g = wincache_ucache_get($k, $ok);
+    out('info', is_array($i));
+    out('meminfo', is_array($m));
+    out('set', $s);
+    out('get', $ok && $g === $v);
+    out('ok', is_array($i) && is_array($m) && $s && $ok && $g === $v);
     break;
 default:
     http_response_code(400);

@@ -32,6 +32,10 @@ new_salt() { local s; s=$(head -c 64 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c
 mp_init() {
   MP_NAME=$1
   SO=$2
+  local c
+  for c in php-cgi8.2 php-fpm8.2 php8.2 cgi-fcgi curl ss; do
+    command -v "$c" >/dev/null || { echo "SKIP: $c is not installed"; exit 77; }
+  done
   MP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
   TMP=$(mktemp -d "/tmp/wcmp_${MP_NAME}.XXXXXX")
   chmod 755 "$TMP"
@@ -152,6 +156,7 @@ fcgi() {
         SERVER_PROTOCOL=HTTP/1.1 GATEWAY_INTERFACE=CGI/1.1 \
         timeout "$REQ_TIMEOUT" cgi-fcgi -bind -connect "127.0.0.1:$1" 2>>"$TMP/logs/cgi-fcgi.err")
   local rc=$?
+  [ $rc = 124 ] && echo "$(date +%T.%N) port $1: $2" >>"$TMP/logs/timeouts"
   out=$(sed '1,/^\r\{0,1\}$/d' <<<"$out")
   echo "$out"
   [ $rc = 0 ] && grep -q '^end=1$' <<<"$out"
