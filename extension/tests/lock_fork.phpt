@@ -5,8 +5,10 @@ wincache_lock: mutual exclusion between forked processes (read-modify-write stay
 if (!function_exists('pcntl_fork')) die('skip pcntl not available'); ?>
 --INI--
 wincache.enablecli=1
+wincache.apppoolid=phpt_lock_fork
 --FILE--
 <?php
+// apppoolid puts the script and its forked children in one group (see ucache_fork_shared.phpt)
 wincache_ucache_clear();
 wincache_ucache_set('total', 0);
 wincache_ucache_set('log', []);

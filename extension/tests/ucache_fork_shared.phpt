@@ -1,12 +1,15 @@
 --TEST--
-wincache_ucache: a forked child and its parent see one cache (values, inc atomicity)
+wincache_ucache: with an app pool id, a forked child and its parent see one cache (values, inc atomicity)
 --SKIPIF--
 <?php include __DIR__ . '/skipif.inc';
 if (!function_exists('pcntl_fork')) die('skip pcntl not available'); ?>
 --INI--
 wincache.enablecli=1
+wincache.apppoolid=phpt_fork_shared
 --FILE--
 <?php
+// Without wincache.apppoolid the group is named after the parent pid, so a child forked by this
+// script would join a different group than the script itself (WinCache's per-parent sharing).
 wincache_ucache_clear();
 wincache_ucache_set('from_parent', ['p' => 1]);
 wincache_ucache_set('counter', 0);

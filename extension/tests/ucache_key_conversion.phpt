@@ -23,6 +23,8 @@ var_dump(wincache_ucache_inc('123'));
 wincache_ucache_set('55', 55);
 var_dump(wincache_ucache_inc(55), wincache_ucache_dec(55, 10), wincache_ucache_cas(55, 46, 1), wincache_ucache_get(55));
 var_dump(wincache_ucache_delete(123), wincache_ucache_exists('123'));
+// null/false keys become "" (a miss for get/delete, no warning)
+var_dump(wincache_ucache_get(null), wincache_ucache_get(false), wincache_ucache_delete(null));
 ?>
 --EXPECTF--
 bool(true)
@@ -45,4 +47,7 @@ int(46)
 bool(true)
 int(1)
 bool(true)
+bool(false)
+bool(false)
+bool(false)
 bool(false)

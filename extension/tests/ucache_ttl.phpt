@@ -18,6 +18,7 @@ sleep(2);
 var_dump(wincache_ucache_get('short', $ok), $ok);
 var_dump(wincache_ucache_exists('short'), wincache_ucache_exists('short_add'), wincache_ucache_exists('short_arr'));
 var_dump(wincache_ucache_get(['short', 'short_arr', 'forever']));
+var_dump(wincache_ucache_delete('short_arr'));
 var_dump(wincache_ucache_inc('counter'), wincache_ucache_cas('counter', 10, 11));
 var_dump(wincache_ucache_get('forever'), wincache_ucache_get('long'));
 // an expired key can be added again without a warning
@@ -48,6 +49,7 @@ array(1) {
   ["forever"]=>
   string(5) "stays"
 }
+bool(false)
 bool(false)
 bool(false)
 string(5) "stays"
