@@ -17,6 +17,9 @@ var_dump($info['total_item_count'], count($info['ucache_entries']));
 var_dump(wincache_ucache_exists('k0'), wincache_ucache_get('k499'));
 var_dump(wincache_ucache_meminfo()['memory_free'] > $before);
 var_dump(wincache_ucache_clear());
+// WinCache refused any argument with a plain false (and cleared nothing)
+wincache_ucache_set('kept', 1);
+var_dump(@wincache_ucache_clear('extra') === true, wincache_ucache_exists('kept'));
 var_dump(wincache_ucache_add('k0', 'again'), wincache_ucache_get('k0'));
 ?>
 --EXPECT--
@@ -28,6 +31,8 @@ int(0)
 bool(false)
 bool(false)
 bool(true)
+bool(true)
+bool(false)
 bool(true)
 bool(true)
 string(5) "again"

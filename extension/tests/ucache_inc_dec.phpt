@@ -30,6 +30,9 @@ wincache_ucache_set('big', PHP_INT_MAX - 1);
 var_dump(wincache_ucache_inc('big'));
 wincache_ucache_set('small', PHP_INT_MIN + 1);
 var_dump(wincache_ucache_dec('small'));
+// overflow wraps around like WinCache's C arithmetic
+wincache_ucache_set('wrap', PHP_INT_MAX);
+var_dump(wincache_ucache_inc('wrap'), wincache_ucache_dec('wrap'));
 // many increments
 wincache_ucache_set('loop', 0);
 for ($i = 0; $i < 1000; $i++) { wincache_ucache_inc('loop'); }
@@ -56,6 +59,8 @@ int(100)
 int(7)
 int(9223372036854775807)
 int(-9223372036854775808)
+int(-9223372036854775808)
+int(9223372036854775807)
 int(1000)
 int(3)
 bool(true)
