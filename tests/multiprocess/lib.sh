@@ -112,6 +112,9 @@ start_fpm() {
     echo "pid = $TMP/fpm_$port.pid"
     echo "error_log = $TMP/logs/fpm_$port.log"
     echo "daemonize = no"
+    # A graceful stop: with the default 0 the master sends SIGTERM right after SIGQUIT and the
+    # workers die without MSHUTDOWN (see README of this directory / the test report).
+    echo "process_control_timeout = ${FPM_PCT:-10s}"
     echo "[mp]"
     if [ "$(id -u)" = 0 ]; then echo "user = nobody"; echo "group = nogroup"; fi
     echo "listen = 127.0.0.1:$port"
@@ -175,21 +178,24 @@ field() { sed -n "s/^$1=//p" | head -1; }
 # workers PID: the children of a master
 workers() { pgrep -P "$1" | sort -n; }
 
-# shared_checks REQ PORT: the checks every group kind must pass, REQ is fcgi or http.
-#  1. a value set in one request is read back by another worker pid (and no worker misses it)
+# shared_checks REQ PORT [NPIDS]: the checks every group kind must pass, REQ is fcgi or http.
+#  1. a value set in one request is read back by other worker pids (up to NPIDS-1 of them, default
+#     3, within 100 gets), and no get misses it
 #  2. N concurrent addinc requests from 4 clients: every new value 1..N returned exactly once,
 #     the final value is N, at least 2 pids served them
-#  3. info() says is_local_cache false in every worker asked
+#  3. one registry (*_<salt>_reg) in /dev/shm: every process joined the same group
+#  4. info() says is_local_cache false in every worker asked
 shared_checks() {
-  local req=$1 port=$2 body p0 pid ok v i others=() misses=0
+  local req=$1 port=$2 npids=${3:-4} body p0 pid ok v i others=() misses=0
   body=$($req "$port" "op=set&k=shared_key&v=hello_$SALT") || { fail "set request failed: $body"; return; }
   p0=$(field pid <<<"$body")
   [ "$(field ok <<<"$body")" = 1 ] || fail "set returned false (pid $p0)"
-  for ((i = 0; i < 80 && ${#others[@]} < 3; i++)); do
+  for ((i = 0; i < 100 && ${#others[@]} < npids - 1; i++)); do
     body=$($req "$port" "op=get&k=shared_key") || { fail "get request $i failed: $body"; continue; }
     pid=$(field pid <<<"$body"); ok=$(field ok <<<"$body"); v=$(field value <<<"$body")
     if [ "$ok" != 1 ] || [ "$v" != "hello_$SALT" ]; then
-      misses=$((misses + 1)); info "pid $pid: get shared_key -> ok=$ok value=$v"
+      misses=$((misses + 1))
+      ((misses <= 5)) && info "pid $pid: get shared_key (set by pid $p0) -> ok=$ok value=$v"
     elif [ "$pid" != "$p0" ] && [[ " ${others[*]} " != *" $pid "* ]]; then
       others+=("$pid")
     fi
@@ -226,6 +232,12 @@ shared_checks() {
   check "counter reads $n afterwards (pid $(field pid <<<"$body"): $(field value <<<"$body"))" \
     test "$(field value <<<"$body")" = "$n"
 
+  if [ "$SO" != stub ]; then
+    local regs
+    regs=$(ls /dev/shm | grep -F -- "_${SALT}_reg")
+    check "one group of salt $SALT in /dev/shm: $(echo $regs)" test "$(wc -w <<<"$regs")" = 1
+  fi
+
   local seen=() locals=0
   for ((i = 0; i < 12; i++)); do
     body=$($req "$port" "op=info") || { fail "info request failed: $body"; continue; }
@@ -244,7 +256,11 @@ mp_stop_all() {
     pid=${MP_PIDS[$i]}
     kill -0 "$pid" 2>/dev/null || continue
     case "$(ps -o comm= -p "$pid")" in
-      php-fpm*) kill -QUIT "$pid" ;;
+      php-fpm*) kill -QUIT "$pid" ;;   # graceful (process_control_timeout in start_fpm)
+      php-cgi*) kill -TERM "$pid" ;;   # the master passes it on, children exit cleanly
+      php*)  # built-in server: SIGINT to the master and each worker, as Ctrl-C does to the
+             # process group (SIGTERM kills them without MSHUTDOWN; the master waits for them)
+        pkill -INT -P "$pid"; kill -INT "$pid" ;;
       *) kill -TERM "$pid" ;;
     esac
   done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mp_builtin: the built-in web server with PHP_CLI_SERVER_WORKERS=4 (cli-server SAPI, no
-# wincache.enablecli needed), driven with curl: the workers share one cache (shared_checks).
+# wincache.enablecli needed), driven with curl: the master and its 4 workers, which all serve
+# requests, share one cache (shared_checks).
 # usage: test_builtin.sh /path/to/wincache.so|stub
 source "$(dirname "$0")/lib.sh"
 mp_init builtin "${1:?usage: $0 wincache.so|stub}"
@@ -9,4 +10,6 @@ start_builtin "$port" 4 || exit 1
 sleep 0.3
 info "built-in server $SRV_PID on $port, workers: $(workers "$SRV_PID" | tr '\n' ' ')"
 check "4 workers" test "$(workers "$SRV_PID" | wc -l)" = 4
-shared_checks http "$port"
+# The master serves requests too (5 serving processes): its parent is this shell, the workers'
+# parent is the master.
+shared_checks http "$port" 5
