@@ -10,6 +10,10 @@
 //   - Behaviour, messages and return values as WinCache 2.0 had them (docs/compat.md), except
 //     where WinCache was broken: eviction instead of a full cache, forgotten wincache_lock
 //     locks released at request end, binary-safe keys.
+#ifdef HAVE_CONFIG_H
+#include "config.h"  // phpize route: defines COMPILE_DL_WINCACHE
+#endif
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -587,7 +591,7 @@ PHP_FUNCTION(wincache_lock) {
     Z_PARAM_OPTIONAL
     Z_PARAM_BOOL(isglobal)
   ZEND_PARSE_PARAMETERS_END();
-  if (n >= kMaxLockKey) {
+  if (n > kMaxLockKey) {
     php_error_docref(nullptr, E_WARNING, "lock key should be less than 150 characters");
     RETURN_FALSE;
   }
@@ -612,7 +616,7 @@ PHP_FUNCTION(wincache_unlock) {
   ZEND_PARSE_PARAMETERS_START(1, 1)
     Z_PARAM_STRING(k, n)
   ZEND_PARSE_PARAMETERS_END();
-  if (n >= kMaxLockKey) {
+  if (n > kMaxLockKey) {
     php_error_docref(nullptr, E_WARNING, "lock key should be less than 150 characters");
     RETURN_FALSE;
   }

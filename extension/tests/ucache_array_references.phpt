@@ -47,6 +47,13 @@ $multi = ['m1' => &$v, 'm2' => 'plain'];
 var_dump(wincache_ucache_set($multi));
 $v = 'second';
 var_dump(wincache_ucache_get('m1'));
+// a reference held in an object property
+$p = 'prop';
+$obj = new stdClass;
+$obj->r = &$p;
+var_dump(wincache_ucache_set('objref', $obj));
+$p = 'changed';
+var_dump(wincache_ucache_get('objref')->r);
 echo "done\n";
 ?>
 --EXPECT--
@@ -70,4 +77,6 @@ int(2)
 array(0) {
 }
 string(5) "first"
+bool(true)
+string(4) "prop"
 done

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# scripts/run_phpt.sh SO TEST.phpt: one phpt through PHP's run-tests.php with the extension SO
+# loaded, in a scratch copy (run-tests writes .out/.diff/.php files next to the test). Exits
+# non-zero and prints the diff if the test fails.
+set -uo pipefail
+so=$1
+test=$2
+php=${PHP_BINARY:-$(command -v php)}
+runner=${RUN_TESTS:-$(ls /usr/lib/php/*/build/run-tests.php 2>/dev/null | head -1)}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cp "$test" "$dir/"
+cp "$(dirname "$test")"/*.inc "$dir/" 2>/dev/null || true
+name=$(basename "$test" .phpt)
+out=$(NO_INTERACTION=1 REPORT_EXIT_STATUS=1 "$php" "$runner" -q -p "$php" -d extension="$so" \
+      "$dir/$name.phpt" 2>&1)
+rc=$?
+if [ "$rc" != 0 ] || ! echo "$out" | grep -q "^Tests passed *: *1"; then
+  if echo "$out" | grep -q "^Tests skipped *: *1"; then echo "SKIP $name"; exit 0; fi
+  echo "$out" | grep -E "^(FAIL|SKIP|BORK)" || true
+  [ -f "$dir/$name.diff" ] && { echo "--- diff (expected -, actual +):"; cat "$dir/$name.diff"; }
+  [ -f "$dir/$name.out" ] && { echo "--- output:"; head -50 "$dir/$name.out"; }
+  exit 1
+fi
+echo "PASS $name"
