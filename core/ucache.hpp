@@ -359,8 +359,9 @@ class UserCache {
   Alloc& alloc() { return *reinterpret_cast<Alloc*>(base() + h().alloc_off); }
   const Alloc& alloc() const { return *reinterpret_cast<const Alloc*>(base() + h().alloc_off); }
   // The largest value (with this key length) a store can ever accept.
+  // (UC-5: an entry no larger than this always fits an empty cache, whatever else is stored.)
   std::uint64_t max_value(std::uint32_t klen) const {
-    const std::uint64_t m = alloc().max_request();
+    const std::uint64_t m = capacity();
     const std::uint64_t fixed = kEntryBytes + round8(klen);
     return m > fixed ? m - fixed : 0;
   }
@@ -390,6 +391,14 @@ class UserCache {
   char* base() { return reinterpret_cast<char*>(this); }
   const char* base() const { return reinterpret_cast<const char*>(this); }
   static std::uint64_t round8(std::uint64_t n) { return (n + 7) & ~std::uint64_t{7}; }
+  // The largest entry block an EMPTY cache can grant: the arena minus the bucket array's block
+  // (the first block of the arena, so the rest is one free block). The allocator's max_request()
+  // counts the whole arena and so overstated what a store can ever accept.
+  std::uint64_t capacity() const {
+    const std::uint64_t m = alloc().max_request();
+    const std::uint64_t b = alloc().usable_size(h().buckets) + Alloc::kHead;
+    return m > b ? m - b : 0;
+  }
   static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
     return kEntryBytes + round8(klen) + vlen;
   }
@@ -529,10 +538,14 @@ class UserCache {
   }
 
   // Allocate `need` bytes for a new entry, making room if the arena is full (UC-5). On success
-  // a transaction is open and contains the allocation. `keep` (the entry being replaced) is never
-  // evicted: the store swaps it out itself. Returns 0 if the entry cannot fit at all.
+  // a transaction is open and contains the allocation. `keep` (the entry being replaced) is
+  // evicted last: the store swaps it out itself when the new entry fits beside it; when even an
+  // arena holding nothing else cannot take both (a large value, or the old one fragmenting the
+  // arena), keep is evicted too (committed, counted in evictions: a writer killed before the new
+  // entry is published leaves the key missing, as after any eviction). Returns 0 only if the
+  // entry cannot fit an empty cache (UC-5: need > capacity()).
   std::uint64_t allocate(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep) {
-    if (need > alloc().max_request()) return 0;
+    if (need > capacity()) return 0;
     alloc().begin();
     if (const std::uint64_t e = alloc().alloc(need)) return e;
     alloc().commit();  // nothing was written: an empty transaction
@@ -586,6 +599,16 @@ class UserCache {
     alloc().begin();
     if (const std::uint64_t e = alloc().alloc(need)) return e;
     alloc().commit();
+    // 3. Only the entry being replaced is left, and the new one does not fit beside it.
+    if (keep) {
+      alloc().begin();
+      remove_entry(keep, link_of(keep), false, false);
+      alloc().commit();
+      h().evictions.fetch_add(1, std::memory_order_relaxed);
+      alloc().begin();
+      if (const std::uint64_t e = alloc().alloc(need)) return e;
+      alloc().commit();
+    }
     return 0;
   }
 
