@@ -1,0 +1,667 @@
+// RapidCheck state machines for the user cache index, core/ucache.hpp (UC-1..UC-5,
+// docs/invariants/ucache.md), on PrimSim with a 64 KB region so that eviction happens often.
+//
+// 1. UcacheMachine: store (set / add, string or int values of 0 B .. more than the region, TTL
+//    0-5 s), get, exists, remove, add_int, cas, clear and a clock that advances with every command
+//    (the test passes now_ms). An exact model of keys, values, TTLs and last use lives in the
+//    SUT; after every command: violation() == nullptr and exists() agrees with the model for
+//    every key. A get returns exactly the model's value or a miss of a key the model does not
+//    hold live (evicted keys leave the model only at the store that evicted them, and only if
+//    stats().evictions grew by exactly their number); a model-expired key is never returned; add
+//    of a live key says exists; a store is too_large iff value_len > max_value(klen) (UC-5);
+//    at each store that evicted: no surviving entry was used less recently than an evicted one,
+//    no expired entry is left (expired go first); and a store of <= 1/4 of the region of a key
+//    that was absent keeps the unique most recently used other key if that one is <= 1/8 of
+//    the region (never a wipe). Twins: ignore_ttl, evict_newest, wipe_when_full.
+// 2. UcacheCrash: the same operations, plus KillDuring(op, at): the op (store, which may evict,
+//    remove, add_int, clear) first runs uninterrupted on a byte copy of the region, which gives
+//    its number of atomic steps T and its complete effect; then it runs on the region as a process
+//    killed at step at*T/1000; the next process reads (stats(): the lock says owner_died, the
+//    cache repairs). Then: violation() == nullptr, stats().resets == 0 (the journal was intact:
+//    no reset), and every key reads its value from before the op or its value after the
+//    uninterrupted op (a miss is a value: removed, evicted or cleared), never a torn mix or
+//    another key's bytes. Twin: unjournaled_links.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ucache.hpp"
+#include "prim_sim.hpp"
+
+namespace {
+
+using namespace wc;
+using namespace wc::sim;
+
+constexpr std::uint64_t kRegion = 64 * 1024;
+constexpr unsigned kKeys = 10;
+
+struct SimTuning {
+  static constexpr unsigned reader_slots = 4;
+  static constexpr unsigned spin = 0;
+  static constexpr std::uint32_t poll_ms = 1;
+};
+
+template <class Bugs>
+using Cache = UserCache<PrimSim, Bugs, SimTuning>;
+using Bytes = std::vector<std::uint64_t>;
+
+std::string key_name(unsigned i) {
+  if (i < 8) return "k" + std::to_string(i);
+  return "a-longer-key-of-the-user-cache-" + std::to_string(i);  // 33 bytes
+}
+
+// A value's bytes: a function of (seed, length) that differs between seeds at every length.
+std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
+  std::string s(len, '\0');
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (std::uint64_t i = 0; i < len; ++i) {
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ull;
+    s[i] = char(x >> 56);
+  }
+  return s;
+}
+
+struct Val {
+  ValueType type;
+  std::string bytes;
+  bool operator==(const Val& o) const { return type == o.type && bytes == o.bytes; }
+};
+using Snapshot = std::map<unsigned, std::optional<Val>>;
+
+std::string show_val(const std::optional<Val>& v) {
+  if (!v) return "miss";
+  std::int64_t i = 0;
+  if (v->type == ValueType::long_int && v->bytes.size() == 8) {
+    std::memcpy(&i, v->bytes.data(), 8);
+    return "int " + std::to_string(i);
+  }
+  return std::to_string(v->bytes.size()) + " B";
+}
+
+struct SimHolder {
+  Sim sim;
+  SimHolder() { Sim::instance() = &sim; }
+};
+
+// The cache, its clock and the process that uses it.
+template <class Bugs>
+struct CacheBase : SimHolder {
+  Bytes mem = Bytes(kRegion / 8);
+  std::uint64_t now = 1000;
+  std::uint64_t proc = sim.spawn();
+  Cache<Bugs>* c = nullptr;
+
+  CacheBase() {
+    sim.current = proc;
+    c = Cache<Bugs>::create(mem.data(), kRegion, now);
+    sim.current = 0;
+  }
+  template <class F>
+  auto as(F f) {
+    sim.current = proc;
+    auto r = f();
+    sim.current = 0;
+    return r;
+  }
+  static std::optional<Val> read_in(Cache<Bugs>* cc, unsigned k, std::uint64_t t) {
+    const std::string key = key_name(k);
+    std::optional<Val> out;
+    const CacheStatus st = cc->get(0, key.data(), std::uint32_t(key.size()), t,
+                                   [&](ValueType ty, const char* p, std::uint64_t n) {
+                                     out = Val{ty, std::string(p, n)};
+                                   });
+    RC_ASSERT(st == (out ? CacheStatus::ok : CacheStatus::miss));
+    return out;
+  }
+  std::optional<Val> read(unsigned k) { return as([&] { return read_in(c, k, now); }); }
+  bool exists(unsigned k) {
+    const std::string key = key_name(k);
+    return as([&] { return c->exists(0, key.data(), std::uint32_t(key.size()), now); });
+  }
+  CacheStats stats() { return as([&] { return c->stats(0); }); }
+  void no_violation(const char* when) {
+    if (const char* v = c->violation()) RC_FAIL(std::string(when) + ": violation " + v);
+  }
+};
+
+// ---- 1. the model machine -------------------------------------------------------------------
+
+struct MEntry {
+  Val v;
+  std::uint64_t created, ttl_s, last_use;
+  bool live(std::uint64_t now) const { return ttl_s == 0 || now < created + ttl_s * 1000; }
+};
+
+struct Stat {
+  unsigned stores = 0, evicting = 0, too_large = 0, nowipe_checks = 0, expired_gets = 0;
+};
+Stat& stat() {
+  static Stat s;
+  return s;
+}
+
+template <class Bugs>
+struct ModelSut : CacheBase<Bugs> {
+  using B = CacheBase<Bugs>;
+  using B::as;
+  using B::c;
+  using B::now;
+  std::map<unsigned, MEntry> m;
+
+  bool live(unsigned k) const {
+    auto it = m.find(k);
+    return it != m.end() && it->second.live(now);
+  }
+  void check() {
+    this->no_violation("after the command");
+    for (unsigned k = 0; k < kKeys; ++k) {
+      const bool e = this->exists(k);
+      if (e != live(k))
+        RC_FAIL("exists(" + key_name(k) + ") = " + std::to_string(e) + ", the model says " +
+                std::to_string(live(k)));
+    }
+  }
+};
+
+struct NoModel {};
+template <class Bugs>
+using MCmd = rc::state::Command<NoModel, ModelSut<Bugs>>;
+
+// Every command advances the clock first.
+template <class Bugs>
+struct Timed : MCmd<Bugs> {
+  std::uint64_t dt = *rc::gen::weightedOneOf<std::uint64_t>(
+      {{4, rc::gen::inRange<std::uint64_t>(0, 20)}, {1, rc::gen::inRange<std::uint64_t>(0, 800)}});
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, ModelSut<Bugs>& s) const override {
+    s.now += dt;
+    body(s);
+    s.check();
+  }
+  virtual void body(ModelSut<Bugs>& s) const = 0;
+  void show_dt(std::ostream& os) const { os << " +" << dt << "ms"; }
+};
+
+inline rc::Gen<std::uint64_t> value_size() {
+  return rc::gen::weightedOneOf<std::uint64_t>(
+      {{4, rc::gen::inRange<std::uint64_t>(0, 300)},
+       {4, rc::gen::inRange<std::uint64_t>(1000, 16000)},
+       {1, rc::gen::inRange<std::uint64_t>(kRegion / 8, kRegion + 1024)}});
+}
+
+template <class Bugs>
+struct Store : Timed<Bugs> {
+  unsigned k = *rc::gen::inRange(0u, kKeys);
+  bool add = *rc::gen::weightedOneOf<bool>({{3, rc::gen::just(false)}, {1, rc::gen::just(true)}});
+  bool is_int = *rc::gen::weightedOneOf<bool>({{4, rc::gen::just(false)}, {1, rc::gen::just(true)}});
+  std::uint64_t len = *value_size();
+  std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
+  std::uint64_t ttl = *rc::gen::element<std::uint64_t>(0, 0, 0, 1, 2, 5);
+
+  void body(ModelSut<Bugs>& s) const override {
+    ++stat().stores;
+    const std::string key = key_name(k);
+    const std::uint32_t klen = std::uint32_t(key.size());
+    const Val v = is_int ? Val{ValueType::long_int, make_bytes(seed, 8)}
+                         : Val{ValueType::string_v, make_bytes(seed, len)};
+    const std::uint64_t vlen = v.bytes.size();
+    const CacheStats before = s.stats();
+    std::vector<unsigned> live_before;
+    for (unsigned i = 0; i < kKeys; ++i)
+      if (i != k && s.live(i)) live_before.push_back(i);
+    const bool was_live = s.live(k);
+    const CacheStatus st = s.as([&] {
+      return s.c->store(0, key.data(), klen, v.type, v.bytes.data(), vlen, ttl, s.now,
+                        add ? Cache<Bugs>::Mode::add : Cache<Bugs>::Mode::set);
+    });
+    const CacheStats after = s.stats();
+    if (add && was_live) {
+      RC_ASSERT(st == CacheStatus::exists);
+      RC_ASSERT(after.evictions == before.evictions);
+      return;
+    }
+    const std::uint64_t maxv = s.c->max_value(klen);
+    if (st == CacheStatus::too_large) {
+      ++stat().too_large;
+      if (vlen <= maxv)  // UC-5
+        RC_FAIL("too_large for " + std::to_string(vlen) + " B, max_value is " +
+                std::to_string(maxv));
+    } else {
+      RC_ASSERT(st == CacheStatus::ok);
+      RC_ASSERT(vlen <= maxv);
+      s.m[k] = MEntry{v, s.now, ttl, s.now};
+    }
+    // Which live keys did the store evict?
+    std::vector<unsigned> evicted, survived;
+    for (unsigned i : live_before) (s.exists(i) ? survived : evicted).push_back(i);
+    // Never a wipe.
+    if (st == CacheStatus::ok && !was_live && vlen <= kRegion / 4 &&
+        after.evictions != before.evictions) {
+      unsigned mru = kKeys;
+      bool unique = false;
+      for (unsigned i : live_before) {
+        if (mru == kKeys || s.m.at(i).last_use > s.m.at(mru).last_use) {
+          mru = i;
+          unique = true;
+        } else if (s.m.at(i).last_use == s.m.at(mru).last_use) {
+          unique = false;
+        }
+      }
+      if (mru != kKeys && unique && s.m.at(mru).v.bytes.size() <= kRegion / 8) {
+        ++stat().nowipe_checks;
+        if (!s.exists(mru))
+          RC_FAIL("a store of " + std::to_string(vlen) + " B evicted the most recently used " +
+                  key_name(mru) + " (" + std::to_string(s.m.at(mru).v.bytes.size()) +
+                  " B) too: a wipe");
+      }
+    }
+    const std::uint64_t ev = after.evictions - before.evictions;
+    // The key's own old entry is evicted too (one more eviction) only when nothing else is left.
+    const bool own_evicted = st == CacheStatus::ok && was_live && survived.empty() &&
+                             ev == evicted.size() + 1;
+    if (ev != evicted.size() && !own_evicted)
+      RC_FAIL("evictions grew by " + std::to_string(ev) + " but " +
+              std::to_string(evicted.size()) + " live keys vanished");
+    if (evicted.empty()) return;
+    ++stat().evicting;
+    // LRU: no survivor was used less recently than an evicted entry.
+    for (unsigned e : evicted)
+      for (unsigned x : survived)
+        if (s.m.at(x).last_use < s.m.at(e).last_use)
+          RC_FAIL("evicted " + key_name(e) + " (last use " + std::to_string(s.m.at(e).last_use) +
+                  ") but kept " + key_name(x) + " (last use " +
+                  std::to_string(s.m.at(x).last_use) + ")");
+    // Expired entries went first: none is left once a live one was evicted.
+    unsigned present = 0;
+    for (unsigned i = 0; i < kKeys; ++i) present += s.exists(i);
+    if (after.items != present)
+      RC_FAIL("a live entry was evicted while " + std::to_string(after.items - present) +
+              " expired entries stayed");
+    for (unsigned e : evicted) s.m.erase(e);
+  }
+  void show(std::ostream& os) const override {
+    os << (add ? "Add(" : "Set(") << key_name(k) << ", ";
+    if (is_int) os << "int"; else os << len << " B";
+    os << ", ttl " << ttl << "s)";
+    this->show_dt(os);
+  }
+};
+
+template <class Bugs>
+struct Get : Timed<Bugs> {
+  unsigned k = *rc::gen::inRange(0u, kKeys);
+  void body(ModelSut<Bugs>& s) const override {
+    const auto got = s.read(k);
+    auto it = s.m.find(k);
+    if (it != s.m.end() && !it->second.live(s.now)) ++stat().expired_gets;
+    if (!got) {
+      if (s.live(k)) RC_FAIL("get(" + key_name(k) + ") missed a live key");
+      return;
+    }
+    if (it == s.m.end()) RC_FAIL("get(" + key_name(k) + ") returned a key the model lacks");
+    if (!it->second.live(s.now))
+      RC_FAIL("get(" + key_name(k) + ") returned an entry expired at " +
+              std::to_string(it->second.created + it->second.ttl_s * 1000) + " (now " +
+              std::to_string(s.now) + ")");
+    if (!(*got == it->second.v))
+      RC_FAIL("get(" + key_name(k) + ") returned " + show_val(got) + ", the model has " +
+              show_val(it->second.v));
+    it->second.last_use = s.now;
+  }
+  void show(std::ostream& os) const override {
+    os << "Get(" << key_name(k) << ")";
+    this->show_dt(os);
+  }
+};
+
+template <class Bugs>
+struct Remove : Timed<Bugs> {
+  unsigned k = *rc::gen::inRange(0u, kKeys);
+  void body(ModelSut<Bugs>& s) const override {
+    const std::string key = key_name(k);
+    const CacheStatus st =
+        s.as([&] { return s.c->remove(0, key.data(), std::uint32_t(key.size()), s.now); });
+    RC_ASSERT(st == (s.live(k) ? CacheStatus::ok : CacheStatus::miss));
+    s.m.erase(k);
+  }
+  void show(std::ostream& os) const override {
+    os << "Remove(" << key_name(k) << ")";
+    this->show_dt(os);
+  }
+};
+
+// add_int (cas = false) or cas (expect = the model's value or not).
+template <class Bugs>
+struct IntOp : Timed<Bugs> {
+  unsigned k = *rc::gen::inRange(0u, kKeys);
+  bool cas = *rc::gen::arbitrary<bool>();
+  bool expect_current = *rc::gen::arbitrary<bool>();
+  std::int64_t x = *rc::gen::arbitrary<std::int64_t>();
+  void body(ModelSut<Bugs>& s) const override {
+    const std::string key = key_name(k);
+    const std::uint32_t klen = std::uint32_t(key.size());
+    std::int64_t cur = 0;
+    const bool live = s.live(k);
+    const bool is_int = live && s.m.at(k).v.type == ValueType::long_int;
+    if (is_int) std::memcpy(&cur, s.m.at(k).v.bytes.data(), 8);
+    CacheStatus st;
+    std::int64_t want = 0;
+    bool success = false;
+    if (cas) {
+      const std::int64_t expect = expect_current ? cur : x ^ 1;
+      st = s.as([&] { return s.c->cas(0, key.data(), klen, expect, x, s.now); });
+      want = x;
+      success = is_int && expect == cur;
+      if (is_int) RC_ASSERT(st == (success ? CacheStatus::ok : CacheStatus::mismatch));
+    } else {
+      std::int64_t out = 0;
+      st = s.as([&] { return s.c->add_int(0, key.data(), klen, x, s.now, &out); });
+      want = std::int64_t(std::uint64_t(cur) + std::uint64_t(x));
+      success = is_int;
+      if (success) RC_ASSERT(out == want);
+    }
+    if (!live) RC_ASSERT(st == CacheStatus::miss);
+    if (live && !is_int) RC_ASSERT(st == CacheStatus::not_int);
+    if (success) {
+      RC_ASSERT(st == CacheStatus::ok);
+      MEntry& e = s.m.at(k);
+      std::memcpy(&e.v.bytes[0], &want, 8);
+      e.last_use = s.now;
+    }
+  }
+  void show(std::ostream& os) const override {
+    if (cas)
+      os << "Cas(" << key_name(k) << ", " << (expect_current ? "current" : "other") << " -> " << x
+         << ")";
+    else
+      os << "AddInt(" << key_name(k) << ", " << x << ")";
+    this->show_dt(os);
+  }
+};
+
+template <class Bugs>
+struct Clear : Timed<Bugs> {
+  void body(ModelSut<Bugs>& s) const override {
+    s.as([&] {
+      s.c->clear();
+      return 0;
+    });
+    s.m.clear();
+    RC_ASSERT(s.stats().items == 0);
+  }
+  void show(std::ostream& os) const override {
+    os << "Clear";
+    this->show_dt(os);
+  }
+};
+
+template <class Bugs>
+struct Advance : Timed<Bugs> {
+  std::uint64_t by = *rc::gen::inRange<std::uint64_t>(0, 3000);
+  void body(ModelSut<Bugs>& s) const override { s.now += by; }
+  void show(std::ostream& os) const override {
+    os << "Advance(" << by << "ms)";
+    this->show_dt(os);
+  }
+};
+
+template <class Bugs>
+bool model_machine_holds(const std::string& name) {
+  return rc::check(name, [] {
+    NoModel initial;
+    ModelSut<Bugs> sut;
+    RC_ASSERT(sut.c != nullptr);
+    rc::state::check(initial, sut,
+                     rc::state::gen::execOneOfWithArgs<
+                         Store<Bugs>, Store<Bugs>, Store<Bugs>, Store<Bugs>, Get<Bugs>, Get<Bugs>,
+                         Get<Bugs>, Remove<Bugs>, IntOp<Bugs>, IntOp<Bugs>, Clear<Bugs>,
+                         Advance<Bugs>>());
+  });
+}
+
+// ---- 2. the crash machine -------------------------------------------------------------------
+
+struct CrashStat {
+  unsigned kills = 0, repaired = 0, in_eviction = 0, completed = 0;
+};
+CrashStat& cstat() {
+  static CrashStat s;
+  return s;
+}
+
+template <class Bugs>
+struct CrashSut : CacheBase<Bugs> {
+  using B = CacheBase<Bugs>;
+  using B::c;
+  using B::now;
+  Snapshot snap_of(Cache<Bugs>* cc) {
+    Snapshot out;
+    for (unsigned k = 0; k < kKeys; ++k)
+      out[k] = this->as([&] { return B::read_in(cc, k, now); });
+    return out;
+  }
+};
+
+// One operation on some cache (the region or its copy).
+struct Op {
+  enum Kind { store, remove, add_int, clear } kind = store;
+  unsigned k = 0;
+  bool add = false, is_int = false;
+  std::uint64_t len = 0;
+  std::uint32_t seed = 0;
+  std::int64_t delta = 0;
+
+  template <class C>
+  void run(C* c, std::uint64_t now) const {
+    const std::string key = key_name(k);
+    const std::uint32_t klen = std::uint32_t(key.size());
+    switch (kind) {
+      case store: {
+        const std::string v = make_bytes(seed, is_int ? 8 : len);
+        (void)c->store(0, key.data(), klen, is_int ? ValueType::long_int : ValueType::string_v,
+                       v.data(), v.size(), 0, now, add ? C::Mode::add : C::Mode::set);
+        break;
+      }
+      case remove: (void)c->remove(0, key.data(), klen, now); break;
+      case add_int: (void)c->add_int(0, key.data(), klen, delta, now, nullptr); break;
+      case clear: c->clear(); break;
+    }
+  }
+  void show(std::ostream& os) const {
+    switch (kind) {
+      case store:
+        os << (add ? "Add(" : "Set(") << key_name(k) << ", ";
+        if (is_int) os << "int)"; else os << len << " B)";
+        break;
+      case remove: os << "Remove(" << key_name(k) << ")"; break;
+      case add_int: os << "AddInt(" << key_name(k) << ", " << delta << ")"; break;
+      case clear: os << "Clear"; break;
+    }
+  }
+};
+
+inline rc::Gen<Op> gen_op(bool with_clear) {
+  return rc::gen::exec([with_clear] {
+    Op o;
+    o.kind = Op::Kind(*rc::gen::weightedOneOf<int>(
+        {{6, rc::gen::just(0)}, {2, rc::gen::just(1)}, {2, rc::gen::just(2)},
+         {with_clear ? 1 : 0, rc::gen::just(3)}}));
+    o.k = *rc::gen::inRange(0u, kKeys);
+    o.add = *rc::gen::weightedOneOf<bool>({{4, rc::gen::just(false)}, {1, rc::gen::just(true)}});
+    o.is_int = *rc::gen::weightedOneOf<bool>({{3, rc::gen::just(false)}, {1, rc::gen::just(true)}});
+    o.len = *value_size();
+    o.seed = *rc::gen::arbitrary<std::uint32_t>();
+    o.delta = *rc::gen::inRange<std::int64_t>(-1000, 1000);
+    return o;
+  });
+}
+
+template <class Bugs>
+using CCmd = rc::state::Command<NoModel, CrashSut<Bugs>>;
+
+template <class Bugs>
+struct Plain : CCmd<Bugs> {
+  Op op = *gen_op(false);
+  std::uint64_t dt = *rc::gen::inRange<std::uint64_t>(0, 50);
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, CrashSut<Bugs>& s) const override {
+    s.now += dt;
+    s.as([&] {
+      op.run(s.c, s.now);
+      return 0;
+    });
+    s.no_violation("after a plain op");
+  }
+  void show(std::ostream& os) const override { op.show(os); }
+};
+
+template <class Bugs>
+struct KillDuring : CCmd<Bugs> {
+  Op op = *gen_op(true);
+  std::uint64_t at = *rc::gen::inRange<std::uint64_t>(0, 1000);  // per mille of the op's steps
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, CrashSut<Bugs>& s) const override {
+    s.now += 1;
+    const Snapshot before = s.snap_of(s.c);
+    const std::uint64_t ev0 = s.stats().evictions;
+    // The uninterrupted op on a copy: its steps and its effect.
+    Bytes copy = s.mem;
+    Cache<Bugs>* cc = Cache<Bugs>::attach(copy.data(), kRegion);
+    RC_ASSERT(cc != nullptr);
+    const std::uint64_t s0 = s.sim.steps;
+    s.as([&] {
+      op.run(cc, s.now);
+      return 0;
+    });
+    const std::uint64_t steps = s.sim.steps - s0;
+    const std::uint64_t ev_copy = s.as([&] { return cc->stats(0).evictions; }) - ev0;
+    const bool evicting = ev_copy != 0;
+    const Snapshot after = s.snap_of(cc);
+    // The op again, on the region, killed at step k.
+    const long k = long(at * steps / 1000);
+    s.sim.current = s.proc;
+    s.sim.kill_in = k;
+    bool killed = false;
+    try {
+      op.run(s.c, s.now);
+    } catch (const SimKilled&) {
+      killed = true;
+    }
+    s.sim.kill_in = -1;
+    s.sim.current = 0;
+    if (!killed) {
+      ++cstat().completed;
+      s.sim.dead[s.proc] = true;  // dies right after, holding nothing
+    } else {
+      ++cstat().kills;
+      if (evicting) ++cstat().in_eviction;
+    }
+    // The next process.
+    s.proc = s.sim.spawn();
+    const CacheStats st = s.stats();
+    if (st.recoveries) ++cstat().repaired;
+    s.no_violation("after the repair");
+    if (st.resets != 0) RC_FAIL("the repair reset the cache (the journal was intact)");
+    // A store whose value did not fit beside the key's own old entry evicts that entry first
+    // (one eviction more than the other keys that vanished): the key may then read as a miss.
+    unsigned vanished = 0;
+    for (unsigned k2 = 0; k2 < kKeys; ++k2) vanished += before.at(k2) && !after.at(k2);
+    const bool own_evicted = op.kind == Op::store && ev_copy > vanished;
+    const Snapshot got = s.snap_of(s.c);
+    for (unsigned k2 = 0; k2 < kKeys; ++k2) {
+      const auto& g = got.at(k2);
+      if (g == before.at(k2) || g == after.at(k2)) continue;
+      if (!g && own_evicted && k2 == op.k) continue;
+      RC_FAIL(key_name(k2) + " reads " + show_val(g) + ": before the op " +
+              show_val(before.at(k2)) + ", after it " + show_val(after.at(k2)));
+    }
+  }
+  void show(std::ostream& os) const override {
+    os << "KillDuring(";
+    op.show(os);
+    os << ", at " << at << "/1000 of its steps)";
+  }
+};
+
+template <class Bugs>
+bool crash_machine_holds(const std::string& name) {
+  return rc::check(name, [] {
+    NoModel initial;
+    CrashSut<Bugs> sut;
+    RC_ASSERT(sut.c != nullptr);
+    rc::state::check(initial, sut,
+                     rc::state::gen::execOneOfWithArgs<Plain<Bugs>, Plain<Bugs>, KillDuring<Bugs>,
+                                                       KillDuring<Bugs>>());
+  });
+}
+
+// ---- the seeded bugs ------------------------------------------------------------------------
+
+struct IgnoreTtl : NoCacheBugs {
+  static constexpr bool ignore_ttl = true;
+};
+struct EvictNewest : NoCacheBugs {
+  static constexpr bool evict_newest = true;
+};
+struct WipeWhenFull : NoCacheBugs {
+  static constexpr bool wipe_when_full = true;
+};
+struct UnjournaledLinks : NoCacheBugs {
+  static constexpr bool unjournaled_links = true;
+};
+
+TEST(UcacheMachine, MatchesTheModelEvictsLruNeverWipes) {
+  stat() = Stat{};
+  EXPECT_TRUE(model_machine_holds<NoCacheBugs>("user cache state machine"));
+  const Stat& s = stat();
+  std::printf("[ucache] stores %u (too_large %u, evicting %u, no-wipe checks %u), gets of "
+              "expired keys %u\n",
+              s.stores, s.too_large, s.evicting, s.nowipe_checks, s.expired_gets);
+  EXPECT_GT(s.evicting, 0u);
+  EXPECT_GT(s.too_large, 0u);
+  EXPECT_GT(s.nowipe_checks, 0u);
+  EXPECT_GT(s.expired_gets, 0u);
+}
+
+TEST(UcacheMachineTwin, ExpiredEntriesStayingVisibleIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(model_machine_holds<IgnoreTtl>("twin: expired entries stay visible"));
+}
+
+TEST(UcacheMachineTwin, EvictingTheNewestIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(model_machine_holds<EvictNewest>("twin: eviction takes the most recently used"));
+}
+
+TEST(UcacheMachineTwin, WipingAFullCacheIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(model_machine_holds<WipeWhenFull>("twin: a full cache is wiped whole"));
+}
+
+TEST(UcacheCrash, KilledWriterLeavesBeforeOrAfterNeverTorn) {
+  cstat() = CrashStat{};
+  EXPECT_TRUE(crash_machine_holds<NoCacheBugs>("user cache crash machine"));
+  const CrashStat& s = cstat();
+  std::printf("[ucache crash] kills %u (%u during evicting stores), repairs seen %u, ops that "
+              "completed before the kill %u\n",
+              s.kills, s.in_eviction, s.repaired, s.completed);
+  EXPECT_GT(s.kills, 0u);
+  EXPECT_GT(s.in_eviction, 0u);
+}
+
+TEST(UcacheCrashTwin, LinksWrittenAroundTheJournalAreRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(crash_machine_holds<UnjournaledLinks>("twin: index links bypass the journal"));
+}
+
+}  // namespace
