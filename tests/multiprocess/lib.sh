@@ -112,6 +112,7 @@ start_fpm() {
     echo "pid = $TMP/fpm_$port.pid"
     echo "error_log = $TMP/logs/fpm_$port.log"
     echo "daemonize = no"
+    echo "log_level = ${FPM_LOGLEVEL:-notice}"
     # A graceful stop: with the default 0 the master sends SIGTERM right after SIGQUIT and the
     # workers die without MSHUTDOWN (see README of this directory / the test report).
     echo "process_control_timeout = ${FPM_PCT:-10s}"

@@ -7,6 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 mp_init fpm_default_stop "${1:?usage: $0 wincache.so|stub}"
 FPM_PCT=0
+FPM_LOGLEVEL=debug
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
 start_fpm "$port" 4 || exit 1
 sp=()
