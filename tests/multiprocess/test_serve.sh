@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# mp_serve: scripts/serve.sh (with WINCACHE_SO, so no build) serves demo/ through nginx + php-fpm:
+# index.php's shared counter counts every visit across several worker pids, stats.php says
+# "global" and lists the demo entries, api.php answers; SIGTERM stops it (exit 0), leaving no
+# process and nothing of its namesalt in /dev/shm.
+# usage: test_serve.sh /path/to/wincache.so|stub   (stub: skipped)
+source "$(dirname "$0")/lib.sh"
+[ "${1:-}" = stub ] && { echo "SKIP: serve.sh needs the real extension"; exit 77; }
+mp_init serve "${1:?usage: $0 wincache.so}"
+command -v nginx >/dev/null || { echo "SKIP: nginx is not installed"; exit 77; }
+port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
+BUILD_DIR=$TMP/build PORT=$port WINCACHE_SO=$SO WINCACHE_NAMESALT=$SALT \
+  bash "$MP_DIR/../../scripts/serve.sh" >"$TMP/logs/serve.out" 2>&1 &
+S=$!
+MP_PIDS+=("$S")
+for ((i = 0; i < 100; i++)); do
+  grep -q "Ctrl-C stops it" "$TMP/logs/serve.out" && break
+  kill -0 "$S" 2>/dev/null || break
+  sleep 0.1
+done
+check "serve.sh started and printed its URLs" grep -q "http://127.0.0.1:$port/stats.php" "$TMP/logs/serve.out"
+pids=()
+for ((i = 1; i <= 12; i++)); do
+  page=$(curl -s --max-time 10 "http://127.0.0.1:$port/")
+  read -r pid count < <(grep -o 'class="n big">[^<]*' <<<"$page" | sed 's/.*>//' | tr '\n' ' ')
+  [ "$count" = "$i" ] || fail "visit $i: the counter shows '$count' (worker $pid)"
+  [[ " ${pids[*]} " == *" $pid "* ]] || pids+=("$pid")
+done
+check "12 visits counted 1..12 by ${#pids[@]} different workers (${pids[*]})" test "${#pids[@]}" -ge 2
+grep -q "different worker" <<<"$page" && pass "index.php lists the last visits" || fail "index.php has no visits list"
+stats=$(curl -s --max-time 10 "http://127.0.0.1:$port/stats.php")
+check "stats.php: scope global" grep -q "<b>global</b>" <<<"$stats"
+check "stats.php: lists demo_counter" grep -q "<code>demo_counter</code>" <<<"$stats"
+check "stats.php: lists demo_visits" grep -q "<code>demo_visits</code>" <<<"$stats"
+check "stats.php: memory table" grep -q "used blocks" <<<"$stats"
+b=$(curl -s --max-time 10 "http://127.0.0.1:$port/api.php?op=get&k=demo_counter")
+check "api.php through nginx: demo_counter = 12 ($(field value <<<"$b"))" test "$(field value <<<"$b")" = 12
+fpm=$(sed -n 's/.*php-fpm (master pid \([0-9]*\).*/\1/p' "$TMP/logs/serve.out")
+ngx=$(sed -n 's/.*nginx (pid \([0-9]*\)).*/\1/p' "$TMP/logs/serve.out")
+fpmw=$(pgrep -P "$fpm" | tr '\n' ' ')
+kill -TERM "$S"
+for ((i = 0; i < 150; i++)); do kill -0 "$S" 2>/dev/null || break; sleep 0.1; done
+wait "$S"; rc=$?
+check "serve.sh exits 0 on SIGTERM ($rc)" test "$rc" = 0
+left=""
+for p in $fpm $ngx $fpmw; do kill -0 "$p" 2>/dev/null && left+=" $p"; done
+check "php-fpm (master $fpm, workers $fpmw) and nginx ($ngx) are gone${left:+: alive:$left}" test -z "$left"
+check "serve.sh did not have to remove leftovers" bash -c "! grep -q 'removing what the workers left' '$TMP/logs/serve.out'"
