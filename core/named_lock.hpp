@@ -9,7 +9,8 @@
 //   NL-1 at most one live process holds a name;
 //   NL-2 a holder that died is replaced by the next waiter (reported as `taken_over`), so a
 //        killed holder never blocks anyone for longer than one poll interval (WinCache's named
-//        mutex reported WAIT_ABANDONED; a pthread mutex would hang);
+//        mutex reported WAIT_ABANDONED; a pthread mutex would hang); nor does it fill the table:
+//        `full` only when every slot is held by a live process (a dead holder's slot is reused);
 //   NL-3 a process does not hold a name twice (acquire says `already_held`) and cannot release a
 //        name it does not hold.
 // Every slot write is a single word and a slot is free whenever owner == 0, so a process killed
@@ -100,6 +101,7 @@ class LockTable {
         return r;
       }
       if (!busy) {
+        if (!free_slot) free_slot = reclaim_dead(me);  // NL-2: a dead holder's slot is reused
         if (!free_slot) {
           lock_.unlock();
           return NamedLock::full;
@@ -138,7 +140,8 @@ class LockTable {
     return done;
   }
 
-  // Names held by live processes right now (statistics).
+  // Slots claimed right now (statistics): names held by live processes, plus those whose holder
+  // died and whose slot has not yet been taken over or reused.
   unsigned held() const {
     unsigned n = 0;
     for (const auto& s : slots_) n += s.owner.load(std::memory_order_relaxed) != 0;
@@ -146,6 +149,22 @@ class LockTable {
   }
 
  private:
+  // The table is full: free the slot of a holder that died (its name is then simply not held:
+  // the next acquire of it gets `acquired`), so that dead holders never make the table `full`
+  // (NL-2). Asks Prim::alive once per slot, only on this slow path. Under the table lock; the
+  // single-word release makes the slot free whatever happens after it.
+  Slot* reclaim_dead(proc_id me) {
+    if constexpr (Bugs::ignore_dead_holder) return nullptr;
+    for (auto& s : slots_) {
+      const std::uint64_t o = s.owner.load(std::memory_order_seq_cst);
+      if (o != 0 && o != me && !Prim::alive(o)) {
+        s.owner.store(0, std::memory_order_seq_cst);
+        return &s;
+      }
+    }
+    return nullptr;
+  }
+
   bool guard() {
     const Acquire r = lock_.lock();
     if (r == Acquire::ok) return true;
