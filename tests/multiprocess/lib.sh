@@ -75,19 +75,49 @@ free_port() {
   return 1
 }
 
-# wait_listen PORT PID: until PORT is listening (or PID died / 10 s)
+# wait_listen PORT PID: until PID listens on PORT (or PID died / 10 s)
 wait_listen() {
   local port=$1 pid=$2 i
   for ((i = 0; i < 100; i++)); do
-    ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+    ss -Hltnp "sport = :$port" 2>/dev/null | grep -q "pid=$pid," && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
 }
 
-# a base port per test, spread so that parallel tests rarely even look at the same ports
-base_port() { echo $((20000 + ($(cksum <<<"$MP_NAME" | cut -d' ' -f1) % 80) * 400 + RANDOM % 200)); }
+# a base port per test, spread so that parallel tests rarely even look at the same ports, and
+# below the ephemeral range (32768-60999 on Linux), where client sockets of other tests would
+# make a bind fail now and then
+base_port() { echo $((20000 + ($(cksum <<<"$MP_NAME" | cut -d' ' -f1) % 30) * 400 + RANDOM % 200)); }
+
+# retry_port FN PORT ARGS...: run "FN PORT ARGS..." (a start_* function); if the port turned out
+# to be taken (another test got it first), try up to 4 more free ports. The port used: $PORT_USED
+retry_port() {
+  local fn=$1 port=$2 try
+  shift 2
+  for ((try = 0; try < 5; try++)); do
+    MP_BIND_FAILED=0
+    if "$fn" "$port" "$@"; then PORT_USED=$port; return 0; fi
+    ((MP_BIND_FAILED)) || return 1
+    info "port $port was taken, trying another"
+    port=$(free_port $((port + 1 + RANDOM % 50))) || break
+  done
+  fail "$fn: no port could be bound"
+  return 1
+}
+
+# start_failed WHAT PORT PID LOG...: a server did not come up; MP_BIND_FAILED=1 (no FAIL) if it
+# was the port, else FAIL with its logs
+start_failed() {
+  local what=$1 port=$2 pid=$3
+  shift 3
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  MP_PIDS=("${MP_PIDS[@]/$pid}")
+  if cat "$@" 2>/dev/null | grep -qi "address already in use"; then MP_BIND_FAILED=1; return; fi
+  fail "$what on port $port did not start"
+  cat "$@" 2>/dev/null
+}
 
 # start_cgi PORT CHILDREN [SALT] -> $CGI_PID
 start_cgi() {
@@ -99,7 +129,7 @@ start_cgi() {
     -b "127.0.0.1:$port" >>"$TMP/logs/cgi_$port.out" 2>&1 &
   CGI_PID=$!
   MP_PIDS+=("$CGI_PID")
-  wait_listen "$port" "$CGI_PID" || { fail "php-cgi on port $port did not start"; cat "$TMP/logs/cgi_$port.out"; return 1; }
+  wait_listen "$port" "$CGI_PID" || { start_failed "php-cgi" "$port" "$CGI_PID" "$TMP/logs/cgi_$port.out"; return 1; }
   local i
   for ((i = 0; i < 50 && $(pgrep -c -P "$CGI_PID") < children; i++)); do sleep 0.1; done
 }
@@ -131,7 +161,7 @@ start_fpm() {
     >>"$TMP/logs/fpm_$port.out" 2>&1 &
   FPM_PID=$!
   MP_PIDS+=("$FPM_PID")
-  wait_listen "$port" "$FPM_PID" || { fail "php-fpm on port $port did not start"; cat "$TMP/logs/fpm_$port.out" "$TMP/logs/fpm_$port.log"; return 1; }
+  wait_listen "$port" "$FPM_PID" || { start_failed "php-fpm" "$port" "$FPM_PID" "$TMP/logs/fpm_$port.out" "$TMP/logs/fpm_$port.log"; return 1; }
   # wait for all workers
   local i
   for ((i = 0; i < 50; i++)); do
@@ -149,7 +179,7 @@ start_builtin() {
     -S "127.0.0.1:$port" -t "$TMP/www" >>"$TMP/logs/srv_$port.out" 2>&1 &
   SRV_PID=$!
   MP_PIDS+=("$SRV_PID")
-  wait_listen "$port" "$SRV_PID" || { fail "built-in server on port $port did not start"; cat "$TMP/logs/srv_$port.out"; return 1; }
+  wait_listen "$port" "$SRV_PID" || { start_failed "built-in server" "$port" "$SRV_PID" "$TMP/logs/srv_$port.out"; return 1; }
 }
 
 # fcgi PORT QUERY: the body of api.php?QUERY, status 0 only for a complete answer (end=1)
@@ -255,7 +285,7 @@ mp_stop_all() {
   local i pid
   for ((i = ${#MP_PIDS[@]} - 1; i >= 0; i--)); do
     pid=${MP_PIDS[$i]}
-    kill -0 "$pid" 2>/dev/null || continue
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || continue
     case "$(ps -o comm= -p "$pid")" in
       php-fpm*) kill -QUIT "$pid" ;;   # graceful (process_control_timeout in start_fpm)
       php-cgi*) kill -TERM "$pid" ;;   # the master passes it on, children exit cleanly
@@ -268,13 +298,14 @@ mp_stop_all() {
   for ((i = 0; i < 100; i++)); do
     local alive=0
     for pid in "${MP_PIDS[@]}"; do
+      [ -n "$pid" ] || continue
       if kill -0 "$pid" 2>/dev/null || pgrep -P "$pid" >/dev/null; then alive=1; fi
     done
     ((alive)) || break
     sleep 0.1
   done
   for pid in "${MP_PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       echo "FAIL: pid $pid ($(ps -o comm= -p "$pid")) did not stop within 10 s; killing it"
       MP_FAILS=$((MP_FAILS + 1))
       pkill -KILL -P "$pid" 2>/dev/null

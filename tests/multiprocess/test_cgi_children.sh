@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 mp_init cgi_children "${1:?usage: $0 wincache.so|stub}"
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_cgi "$port" 4 || exit 1
+retry_port start_cgi "$port" 4 || exit 1; port=$PORT_USED
 info "php-cgi master $CGI_PID on $port, children: $(workers "$CGI_PID" | tr '\n' ' ')"
 check "4 children" test "$(workers "$CGI_PID" | wc -l)" = 4
 shared_checks fcgi "$port"

@@ -7,9 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 mp_init cgi_separate "${1:?usage: $0 wincache.so|stub}"
 pa=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_cgi "$pa" 0 || exit 1; A=$CGI_PID
+retry_port start_cgi "$pa" 0 || exit 1; pa=$PORT_USED; A=$CGI_PID
 pb=$(free_port $((pa + 1))) || { fail "no free port"; exit 1; }
-start_cgi "$pb" 0 || exit 1; B=$CGI_PID
+retry_port start_cgi "$pb" 0 || exit 1; pb=$PORT_USED; B=$CGI_PID
 info "php-cgi A $A on $pa, B $B on $pb, both children of $$"
 check "A and B are children of this shell" test "$(ps -o ppid= -p "$A" | tr -d ' ')$(ps -o ppid= -p "$B" | tr -d ' ')" = "$$$$"
 
@@ -30,7 +30,7 @@ for p in "$pa" "$pb"; do
 done
 
 pc=$(free_port $((pb + 1))) || { fail "no free port"; exit 1; }
-start_cgi "$pc" 0 || exit 1; C=$CGI_PID
+retry_port start_cgi "$pc" 0 || exit 1; pc=$PORT_USED; C=$CGI_PID
 b=$(fcgi "$pc" "op=get&k=from_a")
 check "a third process C started later reads A's value ($(field value <<<"$b"))" test "$(field value <<<"$b")" = "va_$SALT"
 

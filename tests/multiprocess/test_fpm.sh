@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 mp_init fpm "${1:?usage: $0 wincache.so|stub}"
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_fpm "$port" 4 || exit 1
+retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' ' ')"
 if [ "$(id -u)" = 0 ]; then
   check "workers run as nobody" test "$(ps -o user= -p "$(workers "$FPM_PID" | head -1)")" = nobody

@@ -9,7 +9,7 @@ mp_init fpm_default_stop "${1:?usage: $0 wincache.so|stub}"
 FPM_PCT=0
 FPM_LOGLEVEL=debug
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_fpm "$port" 4 || exit 1
+retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 sp=()
 for i in 1 2 3 4; do fcgi "$port" "op=selfcheck&k=k$i&ms=200" >"$TMP/s_$i.txt" & sp+=($!); done
 wait "${sp[@]}"

@@ -8,9 +8,9 @@ source "$(dirname "$0")/lib.sh"
 mp_init groups "${1:?usage: $0 wincache.so|stub}"
 SALT2=$(new_salt); EXTRA_SALTS+=("$SALT2")
 p1=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_cgi "$p1" 2 "$SALT" || exit 1; M1=$CGI_PID
+retry_port start_cgi "$p1" 2 "$SALT" || exit 1; p1=$PORT_USED; M1=$CGI_PID
 p2=$(free_port $((p1 + 1))) || { fail "no free port"; exit 1; }
-start_cgi "$p2" 2 "$SALT2" || exit 1; M2=$CGI_PID
+retry_port start_cgi "$p2" 2 "$SALT2" || exit 1; p2=$PORT_USED; M2=$CGI_PID
 info "master 1 $M1 (salt $SALT) on $p1, master 2 $M2 (salt $SALT2) on $p2"
 
 b=$(fcgi "$p1" "op=set&k=same&v=one"); check "set same=one in group 1" test "$(field ok <<<"$b")" = 1
@@ -33,6 +33,6 @@ check "item counts separate: group 1 has 3 ($(field total_item_count <<<"$b1")),
 
 # Info only: a third master with group 1's salt (its children's parent is another process).
 p3=$(free_port $((p2 + 1))) || { fail "no free port"; exit 1; }
-start_cgi "$p3" 2 "$SALT" || exit 1
+retry_port start_cgi "$p3" 2 "$SALT" || exit 1; p3=$PORT_USED
 b=$(fcgi "$p3" "op=get&k=only1")
 info "a second master with the same salt as group 1: its child $(field pid <<<"$b") sees group 1's key: ok=$(field ok <<<"$b") (children of different masters)"

@@ -11,7 +11,7 @@ mp_init kill_load "${1:?usage: $0 wincache.so|stub}"
 REQ_TIMEOUT=10
 KILLS=${KILLS:-6}
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_fpm "$port" 4 || exit 1
+retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' ' ')"
 
 clients=()

@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 mp_init lock_kill "${1:?usage: $0 wincache.so|stub}"
 REQ_TIMEOUT=20
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_fpm "$port" 4 || exit 1
+retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' ' ')"
 
 fcgi "$port" "op=lock_sleep&k=k&s=30" >"$TMP/A.txt" &
@@ -73,6 +73,6 @@ forgotten() {  # forgotten PORT LOGFILE...
 }
 forgotten "$port" "$TMP/logs/php_fpm_$port.log" "$TMP/logs/fpm_$port.log"
 pc=$(free_port $((port + 1))) || { fail "no free port"; exit 1; }
-start_cgi "$pc" 2 || exit 1
+retry_port start_cgi "$pc" 2 || exit 1; pc=$PORT_USED
 info "php-cgi master $CGI_PID on $pc"
 forgotten "$pc" "$TMP/logs/cgi_$pc.log" "$TMP/logs/cgi_$pc.out" "$TMP/logs/cgi-fcgi.err"
