@@ -275,7 +275,9 @@ foreach ($provider as $label => [$key, $value]) {
     if (is_object($value)) {
         $orig = clone $value;
         $fromCache = $cache->get($key);
-        $fromCache->test_field = 'changed';
+        if (is_object($fromCache)) {
+            $fromCache->test_field = 'changed';
+        }
         $value->test_field = 'changed';
         Tap::sameExceptObject($orig, $cache->get($key), 'cached object unaffected by changes to copies');
         $value->test_field = 'test_value';
