@@ -1,0 +1,181 @@
+// gtest smoke tests of core/ucache.hpp with real threads (PrimStd): 2-4 threads hammer one
+// UserCache in a small region (evictions happen) with a mix of store / get / remove / add_int on
+// checksummed values. Every value a get returns must carry an intact checksum naming its own key
+// (no torn read, no other key's bytes); then, with no stores (so no eviction), add_int from every
+// thread against readers loses no increment; violation() == nullptr after each phase.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/ucache.hpp"
+#include "prims/prim_std.hpp"
+
+namespace {
+
+using namespace wc;
+using Cache = UserCache<PrimStd>;
+
+constexpr std::uint64_t kRegion = 40 * 1024;
+
+std::uint64_t fnv(const char* p, std::size_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ std::uint8_t(p[i])) * 0x100000001b3ull;
+  return h;
+}
+
+// [u32 key index][u32 writer][payload ...][u64 checksum of everything before]
+std::string make_value(unsigned key, unsigned writer, std::uint64_t len, std::mt19937_64& rng) {
+  std::string v(len + 16, '\0');
+  std::memcpy(&v[0], &key, 4);
+  std::memcpy(&v[4], &writer, 4);
+  for (std::uint64_t i = 8; i < len + 8; ++i) v[i] = char(rng());
+  const std::uint64_t c = fnv(v.data(), len + 8);
+  std::memcpy(&v[len + 8], &c, 8);
+  return v;
+}
+
+bool intact(const char* p, std::uint64_t n, unsigned key) {
+  if (n < 16) return false;
+  std::uint64_t c;
+  std::memcpy(&c, p + n - 8, 8);
+  unsigned k;
+  std::memcpy(&k, p, 4);
+  return k == key && c == fnv(p, n - 8);
+}
+
+std::string key_of(unsigned k) { return "key:" + std::to_string(k); }
+
+struct Region {
+  std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kRegion / 8);
+  Cache* c = Cache::create(mem.data(), kRegion, 1);
+};
+
+void hammer(unsigned threads) {
+  Region r;
+  ASSERT_NE(r.c, nullptr);
+  constexpr unsigned kKeys = 64;
+  constexpr unsigned kCounters = 2;  // keys "ctr:0", "ctr:1": long_int, 8 bytes
+  constexpr int kOps = 20000;
+  for (unsigned i = 0; i < kCounters; ++i) {
+    const std::string k = "ctr:" + std::to_string(i);
+    const std::int64_t zero = 0;
+    ASSERT_EQ(r.c->store(0, k.data(), std::uint32_t(k.size()), ValueType::long_int,
+                         reinterpret_cast<const char*>(&zero), 8, 0, 1, Cache::Mode::set),
+              CacheStatus::ok);
+  }
+  std::atomic<std::uint64_t> bad{0}, hits{0}, increments{0}, clock{1};
+  std::vector<std::thread> ts;
+  for (unsigned t = 0; t < threads; ++t) {
+    ts.emplace_back([&, t] {
+      std::mt19937_64 rng(t * 7919 + 1);
+      const unsigned slot = t;
+      for (int i = 0; i < kOps; ++i) {
+        const std::uint64_t now = clock.fetch_add(1, std::memory_order_relaxed);
+        const unsigned op = unsigned(rng() % 100);
+        const unsigned k = unsigned(rng() % kKeys);
+        const std::string key = key_of(k);
+        const auto klen = std::uint32_t(key.size());
+        if (op < 40) {
+          const bool ok = r.c->get(slot, key.data(), klen, now,
+                                   [&](ValueType ty, const char* p, std::uint64_t n) {
+                                     if (ty != ValueType::string_v || !intact(p, n, k)) ++bad;
+                                   }) == CacheStatus::ok;
+          hits += ok;
+        } else if (op < 75) {
+          const std::uint64_t len = rng() % 16 == 0 ? 2000 + rng() % 4000 : rng() % 400;
+          const std::string v = make_value(k, t, len, rng);
+          const CacheStatus st =
+              r.c->store(slot, key.data(), klen, ValueType::string_v, v.data(), v.size(),
+                         rng() % 4 == 0 ? 1 : 0, now, rng() % 4 == 0 ? Cache::Mode::add
+                                                                    : Cache::Mode::set);
+          if (st != CacheStatus::ok && st != CacheStatus::exists) ++bad;
+        } else if (op < 85) {
+          (void)r.c->remove(slot, key.data(), klen, now);
+        } else {
+          const std::string ck = "ctr:" + std::to_string(k % kCounters);
+          std::int64_t out = 0;
+          if (r.c->add_int(slot, ck.data(), std::uint32_t(ck.size()), 1, now, &out) ==
+              CacheStatus::ok)
+            ++increments;
+        }
+      }
+    });
+  }
+  for (auto& th : ts) th.join();
+  EXPECT_EQ(bad.load(), 0u);
+  EXPECT_GT(hits.load(), 0u);
+  EXPECT_EQ(r.c->violation(), nullptr) << r.c->violation();
+  const CacheStats s = r.c->stats(0);
+  EXPECT_EQ(s.resets, 0u);
+  EXPECT_EQ(s.recoveries, 0u);
+  // Phase 2: no stores (so no eviction): add_int from every thread against readers; not one
+  // increment may be lost.
+  increments = 0;
+  for (unsigned i = 0; i < kCounters; ++i) {
+    const std::string k = "ctr:" + std::to_string(i);
+    const std::int64_t zero = 0;
+    ASSERT_EQ(r.c->store(0, k.data(), std::uint32_t(k.size()), ValueType::long_int,
+                         reinterpret_cast<const char*>(&zero), 8, 0, clock.load(),
+                         Cache::Mode::set),
+              CacheStatus::ok);
+  }
+  ts.clear();
+  for (unsigned t = 0; t < threads; ++t) {
+    ts.emplace_back([&, t] {
+      std::mt19937_64 rng(t + 100);
+      for (int i = 0; i < kOps / 4; ++i) {
+        const std::uint64_t now = clock.fetch_add(1, std::memory_order_relaxed);
+        const std::string ck = "ctr:" + std::to_string(rng() % kCounters);
+        if (rng() % 2) {
+          if (r.c->add_int(t, ck.data(), std::uint32_t(ck.size()), 1, now, nullptr) ==
+              CacheStatus::ok)
+            ++increments;
+          else
+            ++bad;
+        } else {
+          const unsigned k = unsigned(rng() % kKeys);
+          const std::string key = key_of(k);
+          r.c->get(t, key.data(), std::uint32_t(key.size()), now,
+                   [&](ValueType, const char* p, std::uint64_t n) {
+                     if (!intact(p, n, k)) ++bad;
+                   });
+        }
+      }
+    });
+  }
+  for (auto& th : ts) th.join();
+  EXPECT_EQ(bad.load(), 0u);
+  EXPECT_EQ(r.c->violation(), nullptr) << r.c->violation();
+  std::int64_t sum = 0;
+  unsigned present = 0;
+  for (unsigned i = 0; i < kCounters; ++i) {
+    const std::string k = "ctr:" + std::to_string(i);
+    r.c->get(0, k.data(), std::uint32_t(k.size()), clock.load(),
+             [&](ValueType ty, const char* p, std::uint64_t n) {
+               ASSERT_EQ(ty, ValueType::long_int);
+               ASSERT_EQ(n, 8u);
+               std::int64_t v;
+               std::memcpy(&v, p, 8);
+               sum += v;
+               ++present;
+             });
+  }
+  EXPECT_EQ(present, kCounters);
+  EXPECT_EQ(std::uint64_t(sum), increments.load());
+  EXPECT_GT(s.evictions, 0u);
+  std::printf("[ucache threads=%u] hits %llu, evictions %llu, items %llu, increments %llu\n",
+              threads, (unsigned long long)hits.load(), (unsigned long long)s.evictions,
+              (unsigned long long)s.items, (unsigned long long)increments.load());
+}
+
+TEST(UcacheThreads, TwoThreadsHammerOneCache) { hammer(2); }
+TEST(UcacheThreads, ThreeThreadsHammerOneCache) { hammer(3); }
+TEST(UcacheThreads, FourThreadsHammerOneCache) { hammer(4); }
+
+}  // namespace
