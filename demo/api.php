@@ -9,7 +9,8 @@
 //   op=lock_sleep&k=&s=           wincache_lock(k), record holder_<k> = pid, sleep s (<= 60), unlock
 //   op=lock_try&k=                wincache_lock(k), say how long it took, unlock
 //   op=lock_forget&k=             wincache_lock(k) and never unlock (released at request end)
-//   op=csum_burst&p=&n=&ver=&m=   n sets of checksummed values to keys p0..p(m-1)
+//   op=lock_incr&k=&n=            n times: lock k, plain_<k> = get + 1 (not atomic alone), unlock
+//   op=csum_burst&p=&n=&ver=&m=[&x=]  n sets of checksummed values to keys p0..p(m-1) (x: x times longer)
 //   op=csum_verify&p=             every cached key starting with p verifies its checksum
 //   op=selfcheck&k=[&ms=]         sleep ms (<= 5000), then info(), meminfo(), set k, get k: ok=1 if all work
 header('Content-Type: text/plain');
@@ -20,15 +21,19 @@ function out($name, $v) {
     elseif (!is_scalar($v)) $v = json_encode($v);
     echo $name, '=', $v, "\n";
 }
-function csum_value(string $key, int $ver) {
+// Checksummed values: key:ver:md5(key.ver) repeated (x times longer with x > 1; odd versions
+// are arrays). csum_ok() recomputes them from the key and the version found in the value.
+function csum_value(string $key, int $ver, int $x = 1) {
     $h = md5($key . $ver);
-    if ($ver % 2) return ['k' => $key, 'v' => $ver, 'h' => $h, 'pad' => range(0, $ver % 32)];
-    return "$key:$ver:" . str_repeat($h, 1 + $ver % 16);
+    if ($ver % 2 && $x == 1) return ['k' => $key, 'v' => $ver, 'h' => $h, 'pad' => range(0, $ver % 32)];
+    return "$key:$ver:" . str_repeat($h, (1 + $ver % 16) * $x);
 }
 function csum_ok(string $key, $val): bool {
     if (is_array($val)) return isset($val['v']) && $val === csum_value($key, (int) $val['v']);
-    if (!is_string($val) || !preg_match('/^(.*):(\d+):[0-9a-f]+$/s', $val, $m) || $m[1] !== $key) return false;
-    return $val === csum_value($key, (int) $m[2]);
+    if (!is_string($val) || !preg_match('/^(.*?):(\d+):/s', $val, $m) || $m[1] !== $key) return false;
+    $rest = substr($val, strlen($m[0]));
+    $n = intdiv(strlen($rest), 32);
+    return $n > 0 && $rest === str_repeat(md5($key . $m[2]), $n);
 }
 out('pid', getmypid());
 switch ($op) {
@@ -94,24 +99,40 @@ case 'lock_try':
     out('wait_ms', (int) ((microtime(true) - $t) * 1000));
     if ($ok) out('unlocked', wincache_unlock($k));
     break;
+case 'lock_incr':  // a read-modify-write of a plain entry under wincache_lock(k): n times
+    $n = min(100, max(1, (int) ($_GET['n'] ?? 1)));
+    $bad = 0;
+    for ($i = 0; $i < $n; $i++) {
+        if (!wincache_lock($k)) { $bad++; continue; }
+        $v = wincache_ucache_get("plain_$k", $ok);
+        usleep(500);
+        wincache_ucache_set("plain_$k", ($ok ? $v : 0) + 1);
+        if (!wincache_unlock($k)) $bad++;
+    }
+    out('bad', $bad);
+    break;
 case 'lock_forget':
     out('locked', wincache_lock($k));
     break;
 case 'csum_burst':
     $p = (string) ($_GET['p'] ?? 'c');
-    $n = min(1000, (int) ($_GET['n'] ?? 10));
+    $n = min(20000, (int) ($_GET['n'] ?? 10));
     $m = max(1, (int) ($_GET['m'] ?? 20));
     $ver = (int) ($_GET['ver'] ?? 0);
-    $fail = 0;
+    $x = max(1, min(4096, (int) ($_GET['x'] ?? 1)));
+    $fail = $bad = $miss = 0;
     for ($i = 0; $i < $n; $i++) {
         $key = $p . (($ver * $n + $i) % $m);
-        if (!wincache_ucache_set($key, csum_value($key, $ver * $n + $i))) $fail++;
-        if ($i % 7 == 3) {  // read one back and check it
+        if (!wincache_ucache_set($key, csum_value($key, $ver * $n + $i, $x))) $fail++;
+        if ($i % 7 == 3) {  // read one back and check it (a miss may be an eviction)
             $v = wincache_ucache_get($key, $ok);
-            if (!$ok || !csum_ok($key, $v)) $fail++;
+            if (!$ok) $miss++;
+            elseif (!csum_ok($key, $v)) $bad++;
         }
     }
     out('set_fail', $fail);
+    out('bad', $bad);
+    out('miss', $miss);
     break;
 case 'csum_verify':
     $p = (string) ($_GET['p'] ?? 'c');

@@ -19,6 +19,7 @@ MP_PIDS=()        # servers started here, stopped in reverse order
 MP_FAILS=0
 MP_START=$(date +%s%N)
 EXTRA_SALTS=()
+FPM_D=()          # more -d settings for php-fpm
 REQ_TIMEOUT=${REQ_TIMEOUT:-15}
 
 pass() { echo "PASS: $*"; }
@@ -157,7 +158,7 @@ start_fpm() {
     echo "php_admin_flag[log_errors] = on"
     echo "php_admin_value[error_reporting] = -1"
   } >"$conf"
-  php-fpm8.2 -F -y "$conf" "${EXT_ARGS[@]}" -d "wincache.namesalt=$salt" \
+  php-fpm8.2 -F -y "$conf" "${EXT_ARGS[@]}" -d "wincache.namesalt=$salt" ${FPM_D[@]+"${FPM_D[@]}"} \
     >>"$TMP/logs/fpm_$port.out" 2>&1 &
   FPM_PID=$!
   MP_PIDS+=("$FPM_PID")

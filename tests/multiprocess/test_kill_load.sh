@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# mp_kill_load: php-fpm pool of 4 under load from 3 concurrent clients, each request a burst of
-# sets of checksummed values (key:ver:md5(key.ver)..., strings and arrays) with read-backs; a
+# mp_kill_load: php-fpm pool of 4 (5 MB cache) under load from 4 concurrent clients, each request
+# a burst of sets of checksummed values (key:ver:md5(key.ver)..., strings and arrays; one client
+# writes values up to 100 KB, more than the cache holds, so entries get evicted) with read-backs; a
 # random worker is kill -9'd several times in the middle. The other requests go on: no hang (no
 # request timeout), at most one failed request per kill, no failed set or bad read-back, every
 # client makes progress after the last kill; afterwards every cached key verifies its checksum,
@@ -9,17 +10,22 @@
 source "$(dirname "$0")/lib.sh"
 mp_init kill_load "${1:?usage: $0 wincache.so|stub}"
 REQ_TIMEOUT=10
-KILLS=${KILLS:-6}
+FPM_D=(-d wincache.ucachesize=5)
+KILLS=${KILLS:-8}
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
 retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' ' ')"
 
 clients=()
-for c in 1 2 3; do
+for c in 1 2 3 4; do
+  # clients 1-3: 20000 small values (<= 0.5 KB) per request over 40 keys each; client 4: 400 big
+  # ones (up to 100 KB) over 150 keys, more than the 5 MB cache holds, so that entries are evicted
+  q="n=20000&m=40"; ((c == 4)) && q="n=400&m=150&x=200"
+  if [ "$SO" = stub ]; then q="n=50&m=40"; ((c == 4)) && q="n=10&m=150&x=200"; fi  # the stub is slow
   ( ver=0
     while [ ! -e "$TMP/stop" ]; do
-      if b=$(fcgi "$port" "op=csum_burst&p=c${c}_&n=200&m=40&ver=$ver"); then
-        echo "OK $(date +%s%N) $(field pid <<<"$b") $(field set_fail <<<"$b")"
+      if b=$(fcgi "$port" "op=csum_burst&p=c${c}_&$q&ver=$ver"); then
+        echo "OK $(date +%s%N) $(field pid <<<"$b") $(field set_fail <<<"$b") $(field bad <<<"$b") $(field miss <<<"$b")"
       else
         echo "ERR $(date +%s%N) $b" | head -3
       fi
@@ -29,15 +35,25 @@ for c in 1 2 3; do
 done
 sleep 1
 killed=()
+nrun=0
 for ((k = 0; k < KILLS; k++)); do
   sleep "0.$((3 + RANDOM % 5))"
-  mapfile -t ws < <(workers "$FPM_PID")
-  ((${#ws[@]})) || { sleep 0.2; continue; }
-  w=${ws[$((RANDOM % ${#ws[@]}))]}
-  kill -9 "$w" && killed+=("$w")
+  # prefer a worker that is running (state R: in the middle of a request, most likely inside
+  # the cache), else any
+  w=""
+  for ((t = 0; t < 200; t++)); do
+    [ -n "$w" ] && break
+    for x in $(workers "$FPM_PID" | shuf); do
+      [ "$(awk '{print $3}' "/proc/$x/stat" 2>/dev/null)" = R ] && { w=$x; break; }
+    done
+  done
+  running=$([ -n "$w" ] && echo 1 || echo 0)
+  [ -n "$w" ] || w=$(workers "$FPM_PID" | shuf -n 1)
+  [ -n "$w" ] || { sleep 0.2; continue; }
+  kill -9 "$w" && { killed+=("$w"); ((running)) && nrun=$((nrun + 1)); }
 done
 last_kill=$(date +%s%N)
-info "killed ${#killed[@]} workers: ${killed[*]}"
+info "killed ${#killed[@]} workers ($nrun of them running): ${killed[*]}"
 sleep 1.5
 touch "$TMP/stop"
 wait "${clients[@]}"
@@ -45,19 +61,22 @@ wait "${clients[@]}"
 cat "$TMP"/client_*.txt >"$TMP/all.txt"
 ok=$(grep -c '^OK' "$TMP/all.txt"); err=$(grep -c '^ERR' "$TMP/all.txt")
 setfail=$(awk '$1 == "OK" {s += $4} END {print s + 0}' "$TMP/all.txt")
-info "$ok requests answered, $err failed"
+badrb=$(awk '$1 == "OK" {s += $5} END {print s + 0}' "$TMP/all.txt")
+missrb=$(awk '$1 == "OK" {s += $6} END {print s + 0}' "$TMP/all.txt")
+info "$ok requests answered, $err failed; read-backs that missed (evicted): $missrb"
 check "${#killed[@]} workers killed" test "${#killed[@]}" -ge $((KILLS / 2))
 check "no request hung (timeouts: $(cat "$TMP/logs/timeouts" 2>/dev/null | wc -l))" test ! -s "$TMP/logs/timeouts"
 check "failed requests ($err) <= kills (${#killed[@]})" test "$err" -le "${#killed[@]}"
-check "no failed set or bad read-back in answered requests ($setfail)" test "$setfail" = 0
-for c in 1 2 3; do
+check "no failed set in answered requests ($setfail)" test "$setfail" = 0
+check "no bad read-back in answered requests ($badrb)" test "$badrb" = 0
+for c in 1 2 3 4; do
   n=$(awk -v t="$last_kill" '$1 == "OK" && $2 > t' "$TMP/client_$c.txt" | wc -l)
   check "client $c made progress after the last kill ($n requests)" test "$n" -gt 0
 done
 mapfile -t ws < <(workers "$FPM_PID")
 check "the pool is back to 4 workers (${ws[*]})" test "${#ws[@]}" = 4
 
-for c in 1 2 3; do
+for c in 1 2 3 4; do
   b=$(fcgi "$port" "op=csum_verify&p=c${c}_")
   check "client $c keys verify: seen $(field seen <<<"$b"), bad $(field bad <<<"$b") $(field bad_key <<<"$b")" \
     test "$(field bad <<<"$b")" = 0 -a "$(field seen <<<"$b")" -gt 0

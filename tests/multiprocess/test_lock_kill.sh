@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # mp_lock_kill: wincache_lock across workers of a php-fpm pool of 4.
+#  - mutual exclusion: concurrent read-modify-writes of a plain entry under the lock lose nothing.
 #  - request A takes wincache_lock('k') and sleeps 30 s; request B1 asking for 'k' meanwhile
 #    waits; A's worker is kill -9'd; B1 then gets the lock within a few seconds, and a new
 #    request B2 gets it at once.
@@ -13,6 +14,19 @@ REQ_TIMEOUT=20
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
 retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' ' ')"
+
+# mutual exclusion: 4 concurrent clients x 5 requests x 10 read-modify-writes under the lock
+lp=()
+for c in 1 2 3 4; do
+  ( for ((i = 0; i < 5; i++)); do fcgi "$port" "op=lock_incr&k=L&n=10" | grep -E '^(pid|bad)='; done ) >"$TMP/L_$c.txt" &
+  lp+=($!)
+done
+wait "${lp[@]}"
+b=$(fcgi "$port" "op=get&k=plain_L")
+lbad=$(cat "$TMP"/L_*.txt | awk -F= '$1 == "bad" {s += $2} END {print s + 0}')
+lpids=$(cat "$TMP"/L_*.txt | grep -c '^pid=')
+check "200 read-modify-writes under wincache_lock from 4 clients: plain_L = 200 ($(field value <<<"$b")), $lpids/20 requests answered, $lbad lock/unlock failures" \
+  test "$(field value <<<"$b"):$lpids:$lbad" = "200:20:0"
 
 fcgi "$port" "op=lock_sleep&k=k&s=30" >"$TMP/A.txt" &
 A=$!
