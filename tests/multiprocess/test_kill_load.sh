@@ -23,7 +23,7 @@ for c in 1 2 3 4; do
   q="n=20000&m=40"; ((c == 4)) && q="n=400&m=150&x=200"
   if [ "$SO" = stub ]; then q="n=50&m=40"; ((c == 4)) && q="n=10&m=150&x=200"; fi  # the stub is slow
   ( ver=0
-    while [ ! -e "$TMP/stop" ]; do
+    while [ ! -e "$TMP/stop_$c" ]; do
       if b=$(fcgi "$port" "op=csum_burst&p=c${c}_&$q&ver=$ver"); then
         echo "OK $(date +%s%N) $(field pid <<<"$b") $(field set_fail <<<"$b") $(field bad <<<"$b") $(field miss <<<"$b")"
       else
@@ -55,7 +55,11 @@ done
 last_kill=$(date +%s%N)
 info "killed ${#killed[@]} workers ($nrun of them running): ${killed[*]}"
 sleep 1.5
-touch "$TMP/stop"
+# the big-value client stops first, so that the small clients' last values are the newest and
+# survive eviction until they are verified
+touch "$TMP/stop_4"
+wait "${clients[3]}"
+touch "$TMP/stop_1" "$TMP/stop_2" "$TMP/stop_3"
 wait "${clients[@]}"
 
 cat "$TMP"/client_*.txt >"$TMP/all.txt"
