@@ -123,7 +123,7 @@ start_failed() {
 # start_cgi PORT CHILDREN [SALT] -> $CGI_PID
 start_cgi() {
   local port=$1 children=$2 salt=${3:-$SALT}
-  local envs=(PHP_FCGI_MAX_REQUESTS=0)
+  local envs=(PHP_FCGI_MAX_REQUESTS=${CGI_MAX_REQ:-0})
   ((children > 0)) && envs+=(PHP_FCGI_CHILDREN=$children)
   # shellcheck disable=SC2046
   env "${envs[@]}" php-cgi8.2 "${EXT_ARGS[@]}" $(php_d "$salt" "cgi_$port.log") \
@@ -152,6 +152,7 @@ start_fpm() {
     echo "listen = 127.0.0.1:$port"
     echo "pm = static"
     echo "pm.max_children = $workers"
+    echo "pm.max_requests = ${FPM_MAXREQ:-0}"
     echo "catch_workers_output = yes"
     echo "request_terminate_timeout = 60"
     echo "php_admin_value[error_log] = $TMP/logs/php_fpm_$port.log"
