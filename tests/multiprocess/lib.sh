@@ -34,7 +34,7 @@ mp_init() {
   MP_NAME=$1
   SO=$2
   local c
-  for c in php-cgi8.2 php-fpm8.2 php8.2 cgi-fcgi curl ss; do
+  for c in php-cgi8.2 php-fpm8.2 php8.2 cgi-fcgi curl; do
     command -v "$c" >/dev/null || { echo "SKIP: $c is not installed"; exit 77; }
   done
   MP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -67,11 +67,48 @@ php_d() {  # php_d SALT LOGNAME
     -d "error_log=$TMP/logs/$2"
 }
 
+# --- /proc helpers (no procps / iproute2 needed: a minimal Debian image has neither) ----------
+# ppid_of PID
+ppid_of() {
+  local l
+  l=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  l=${l##*) }
+  set -- $l
+  echo "$2"
+}
+# workers PID: the pids whose parent is PID (a master's workers), ascending
+workers() {
+  cat /proc/[0-9]*/stat 2>/dev/null |
+    awk -v pp="$1" '{ r = $0; sub(/^.*\) /, "", r); split(r, f, " "); if (f[2] == pp) print $1 }' |
+    sort -n
+}
+count_workers() { workers "$1" | wc -l; }
+comm_of() { cat "/proc/$1/comm" 2>/dev/null; }
+user_of() { stat -c %U "/proc/$1" 2>/dev/null; }
+# port_used PORT: some TCP socket (any state) has PORT as its local port
+port_used() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v h=":$hex" 'NR > 1 && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+# pid_listens PID PORT: PID holds a socket listening on PORT
+pid_listens() {
+  local hex inodes i
+  hex=$(printf '%04X' "$2")
+  inodes=$(awk -v h=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h {print $10}' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+  [ -n "$inodes" ] || return 1
+  local links
+  links=$(ls -l "/proc/$1/fd" 2>/dev/null)
+  for i in $inodes; do grep -qF "socket:[$i]" <<<"$links" && return 0; done
+  return 1
+}
+
 free_port() {
   local p=$1 end=$(($1 + 400))
   for ((; p < end; p++)); do
-    if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q . &&
-       ! ss -Htn "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return 0; fi
+    port_used "$p" || { echo "$p"; return 0; }
   done
   return 1
 }
@@ -80,7 +117,7 @@ free_port() {
 wait_listen() {
   local port=$1 pid=$2 i
   for ((i = 0; i < 100; i++)); do
-    ss -Hltnp "sport = :$port" 2>/dev/null | grep -q "pid=$pid," && return 0
+    pid_listens "$pid" "$port" && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
@@ -132,7 +169,7 @@ start_cgi() {
   MP_PIDS+=("$CGI_PID")
   wait_listen "$port" "$CGI_PID" || { start_failed "php-cgi" "$port" "$CGI_PID" "$TMP/logs/cgi_$port.out"; return 1; }
   local i
-  for ((i = 0; i < 50 && $(pgrep -c -P "$CGI_PID") < children; i++)); do sleep 0.1; done
+  for ((i = 0; i < 50 && $(count_workers "$CGI_PID") < children; i++)); do sleep 0.1; done
 }
 
 # start_fpm PORT WORKERS [SALT] -> $FPM_PID (master)
@@ -167,7 +204,7 @@ start_fpm() {
   # wait for all workers
   local i
   for ((i = 0; i < 50; i++)); do
-    [ "$(pgrep -c -P "$FPM_PID")" -ge "$workers" ] && return 0
+    [ "$(count_workers "$FPM_PID")" -ge "$workers" ] && return 0
     sleep 0.1
   done
   fail "php-fpm: $workers workers did not appear"; return 1
@@ -209,7 +246,6 @@ http() {
 field() { sed -n "s/^$1=//p" | head -1; }
 
 # workers PID: the children of a master
-workers() { pgrep -P "$1" | sort -n; }
 
 # shared_checks REQ PORT [NPIDS]: the checks every group kind must pass, REQ is fcgi or http.
 #  1. a value set in one request is read back by other worker pids (up to NPIDS-1 of them, default
@@ -288,12 +324,12 @@ mp_stop_all() {
   for ((i = ${#MP_PIDS[@]} - 1; i >= 0; i--)); do
     pid=${MP_PIDS[$i]}
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || continue
-    case "$(ps -o comm= -p "$pid")" in
+    case "$(comm_of "$pid")" in
       php-fpm*) kill -QUIT "$pid" ;;   # graceful (process_control_timeout in start_fpm)
       php-cgi*) kill -TERM "$pid" ;;   # the master passes it on, children exit cleanly
       php*)  # built-in server: SIGINT to the master and each worker, as Ctrl-C does to the
              # process group (SIGTERM kills them without MSHUTDOWN; the master waits for them)
-        pkill -INT -P "$pid"; kill -INT "$pid" ;;
+        for c in $(workers "$pid"); do kill -INT "$c"; done; kill -INT "$pid" ;;
       *) kill -TERM "$pid" ;;
     esac
   done
@@ -301,16 +337,16 @@ mp_stop_all() {
     local alive=0
     for pid in "${MP_PIDS[@]}"; do
       [ -n "$pid" ] || continue
-      if kill -0 "$pid" 2>/dev/null || pgrep -P "$pid" >/dev/null; then alive=1; fi
+      if kill -0 "$pid" 2>/dev/null || [ -n "$(workers "$pid")" ]; then alive=1; fi
     done
     ((alive)) || break
     sleep 0.1
   done
   for pid in "${MP_PIDS[@]}"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      echo "FAIL: pid $pid ($(ps -o comm= -p "$pid")) did not stop within 10 s; killing it"
+      echo "FAIL: pid $pid ($(comm_of "$pid")) did not stop within 10 s; killing it"
       MP_FAILS=$((MP_FAILS + 1))
-      pkill -KILL -P "$pid" 2>/dev/null
+      for c in $(workers "$pid"); do kill -KILL "$c" 2>/dev/null; done
       kill -KILL "$pid" 2>/dev/null
     fi
   done

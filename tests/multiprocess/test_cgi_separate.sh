@@ -11,7 +11,7 @@ retry_port start_cgi "$pa" 0 || exit 1; pa=$PORT_USED; A=$CGI_PID
 pb=$(free_port $((pa + 1))) || { fail "no free port"; exit 1; }
 retry_port start_cgi "$pb" 0 || exit 1; pb=$PORT_USED; B=$CGI_PID
 info "php-cgi A $A on $pa, B $B on $pb, both children of $$"
-check "A and B are children of this shell" test "$(ps -o ppid= -p "$A" | tr -d ' ')$(ps -o ppid= -p "$B" | tr -d ' ')" = "$$$$"
+check "A and B are children of this shell" test "$(ppid_of "$A") $(ppid_of "$B")" = "$$ $$"
 
 b=$(fcgi "$pa" "op=set&k=from_a&v=va_$SALT"); check "set through A (pid $(field pid <<<"$b"))" test "$(field ok <<<"$b")" = 1
 b=$(fcgi "$pb" "op=get&k=from_a")

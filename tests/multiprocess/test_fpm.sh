@@ -8,6 +8,6 @@ port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
 retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' ' ')"
 if [ "$(id -u)" = 0 ]; then
-  check "workers run as nobody" test "$(ps -o user= -p "$(workers "$FPM_PID" | head -1)")" = nobody
+  check "workers run as nobody" test "$(user_of "$(workers "$FPM_PID" | head -1)")" = nobody
 fi
 shared_checks fcgi "$port"

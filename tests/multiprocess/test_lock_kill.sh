@@ -38,7 +38,7 @@ for ((i = 0; i < 50; i++)); do
 done
 check "request A holds lock k (holder pid '$H')" test -n "$H"
 [ -n "$H" ] || exit 1
-check "the holder $H is a worker of the pool" bash -c "pgrep -P $FPM_PID | grep -qx $H"
+check "the holder $H is a worker of the pool" grep -qx "$H" <<<"$(workers "$FPM_PID")"
 
 fcgi "$port" "op=lock_try&k=k" >"$TMP/B1.txt" &
 B1=$!

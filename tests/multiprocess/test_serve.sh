@@ -37,7 +37,7 @@ b=$(curl -s --max-time 10 "http://127.0.0.1:$port/api.php?op=get&k=demo_counter"
 check "api.php through nginx: demo_counter = 12 ($(field value <<<"$b"))" test "$(field value <<<"$b")" = 12
 fpm=$(sed -n 's/.*php-fpm (master pid \([0-9]*\).*/\1/p' "$TMP/logs/serve.out")
 ngx=$(sed -n 's/.*nginx (pid \([0-9]*\)).*/\1/p' "$TMP/logs/serve.out")
-fpmw=$(pgrep -P "$fpm" | tr '\n' ' ')
+fpmw=$(workers "$fpm" | tr '\n' ' ')
 kill -TERM "$S"
 for ((i = 0; i < 150; i++)); do kill -0 "$S" 2>/dev/null || break; sleep 0.1; done
 wait "$S"; rc=$?
