@@ -22,7 +22,7 @@ say() { echo "serve.sh: $*"; }
 die() { echo "serve.sh: $*" >&2; exit 1; }
 
 # --- packages ---------------------------------------------------------------------------------
-packages=(php8.2-cli php8.2-fpm nginx iproute2)
+packages=(php8.2-cli php8.2-fpm nginx)
 [ -n "${WINCACHE_SO:-}" ] || packages+=(php8.2-dev cmake ninja-build g++)
 missing=()
 for p in "${packages[@]}"; do
@@ -54,7 +54,17 @@ fi
 so=$(cd "$(dirname "$so")" && pwd)/$(basename "$so")
 
 # --- ports, directories -----------------------------------------------------------------------
-listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+# listening PORT: a TCP socket listens on PORT (from /proc: no iproute2 needed)
+listening() {
+  awk -v h=":$(printf '%04X' "$1")" \
+    'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+# children PID: its child processes (from /proc: no procps needed)
+children() {
+  cat /proc/[0-9]*/stat 2>/dev/null |
+    awk -v pp="$1" '{ r = $0; sub(/^.*\) /, "", r); split(r, f, " "); if (f[2] == pp) print $1 }'
+}
 listening "$port" && die "port $port is already in use (PORT=... to pick another)"
 fpm_port=$((port + 1000))
 while listening "$fpm_port" || [ "$fpm_port" = "$port" ]; do fpm_port=$((fpm_port + 1)); done
@@ -166,7 +176,8 @@ stop() {  # stop EXIT_CODE
   for p in $nginx_pid $fpm_pid; do
     if kill -0 "$p" 2>/dev/null; then
       say "pid $p did not stop in 15 s: killing it and its children"
-      pkill -KILL -P "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null
+      for c in $(children "$p"); do kill -KILL "$c" 2>/dev/null; done
+      kill -KILL "$p" 2>/dev/null
     fi
   done
   wait 2>/dev/null
