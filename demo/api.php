@@ -6,6 +6,7 @@
 //   op=set&k=&v=[&ttl=]  op=add&k=&v=   op=get&k=   op=delete&k=   op=inc&k=[&d=]
 //   op=addinc&k=                  add k with 0 if missing, then inc it: value=<new value>
 //   op=info  op=meminfo           summary numbers
+//   (lock ops take g=1 for a machine-wide lock: wincache_lock(k, true))
 //   op=lock_sleep&k=&s=           wincache_lock(k), record holder_<k> = pid, sleep s (<= 60), unlock
 //   op=lock_try&k=                wincache_lock(k), say how long it took, unlock
 //   op=lock_forget&k=             wincache_lock(k) and never unlock (released at request end)
@@ -16,6 +17,7 @@
 header('Content-Type: text/plain');
 $op = $_GET['op'] ?? 'pid';
 $k = (string) ($_GET['k'] ?? '');
+$global = !empty($_GET['g']);  // lock ops: wincache_lock($k, true), machine-wide
 function out($name, $v) {
     if (is_bool($v)) $v = $v ? 1 : 0;
     elseif (!is_scalar($v)) $v = json_encode($v);
@@ -82,7 +84,7 @@ case 'meminfo':
     break;
 case 'lock_sleep':
     $t = microtime(true);
-    $ok = wincache_lock($k);
+    $ok = wincache_lock($k, $global);
     out('locked', $ok);
     out('wait_ms', (int) ((microtime(true) - $t) * 1000));
     if ($ok) {
@@ -94,7 +96,7 @@ case 'lock_sleep':
     break;
 case 'lock_try':
     $t = microtime(true);
-    $ok = wincache_lock($k);
+    $ok = wincache_lock($k, $global);
     out('locked', $ok);
     out('wait_ms', (int) ((microtime(true) - $t) * 1000));
     if ($ok) out('unlocked', wincache_unlock($k));
@@ -103,7 +105,7 @@ case 'lock_incr':  // a read-modify-write of a plain entry under wincache_lock(k
     $n = min(100, max(1, (int) ($_GET['n'] ?? 1)));
     $bad = 0;
     for ($i = 0; $i < $n; $i++) {
-        if (!wincache_lock($k)) { $bad++; continue; }
+        if (!wincache_lock($k, $global)) { $bad++; continue; }
         $v = wincache_ucache_get("plain_$k", $ok);
         usleep(500);
         wincache_ucache_set("plain_$k", ($ok ? $v : 0) + 1);
@@ -112,7 +114,7 @@ case 'lock_incr':  // a read-modify-write of a plain entry under wincache_lock(k
     out('bad', $bad);
     break;
 case 'lock_forget':
-    out('locked', wincache_lock($k));
+    out('locked', wincache_lock($k, $global));
     break;
 case 'csum_burst':
     $p = (string) ($_GET['p'] ?? 'c');
