@@ -182,7 +182,7 @@ start_fpm() {
     echo "daemonize = no"
     echo "log_level = ${FPM_LOGLEVEL:-notice}"
     # A graceful stop: with the default 0 the master sends SIGTERM right after SIGQUIT and the
-    # workers die without MSHUTDOWN (see README of this directory / the test report).
+    # workers die without MSHUTDOWN (see test_fpm_default_stop.sh).
     echo "process_control_timeout = ${FPM_PCT:-10s}"
     echo "[mp]"
     if [ "$(id -u)" = 0 ]; then echo "user = nobody"; echo "group = nogroup"; fi
