@@ -110,7 +110,6 @@ pm.max_children = $workers
 catch_workers_output = yes
 php_admin_value[error_log] = $serve/logs/php_errors.log
 php_admin_flag[log_errors] = on
-php_admin_value[wincache.ucachesize] = $ucachesize
 EOF
 
 cat >"$serve/nginx.conf" <<EOF
