@@ -285,6 +285,57 @@ class Group {
     slot_ = kNoSlot;
   }
 
+  // SEG-9: keep the group's segments while `anchor` lives, even when no member is left. For
+  // a master that forks the workers and outlives them (php-fpm, php-cgi with
+  // PHP_FCGI_CHILDREN, the built-in server): workers recycled by pm.max_requests must not take
+  // the cache with them. The anchor gets a slot of its own (once) whose attached mask is
+  // `kinds_mask`; it is reaped like any member once Prim::alive says the anchor is dead, so the
+  // segments then live exactly as long as their members (SEG-2). A dead anchor is not pinned.
+  Status pin(proc_id anchor, std::uint64_t kinds_mask) {
+    if (!reg_) return Status::not_joined;
+    Guard g(*this);
+    reap_locked();
+    Status st = Status::no_slot;
+    if (anchor == 0 || !Prim::alive(anchor)) {
+      st = Status::ok;
+    } else {
+      for (unsigned i = 0; i < Tuning::slots && st != Status::ok; ++i) {
+        auto& sl = reg_->slots_used_[i];
+        if (sl.owner.load(std::memory_order_seq_cst) != anchor) continue;
+        sl.attached.store(sl.attached.load(std::memory_order_relaxed) | kinds_mask,
+                          std::memory_order_seq_cst);
+        st = Status::ok;
+      }
+      for (unsigned i = 0; i < Tuning::slots && st != Status::ok; ++i) {
+        auto& sl = reg_->slots_used_[i];
+        std::uint64_t cur = 0;
+        if (!sl.owner.compare_exchange_strong(cur, anchor, std::memory_order_seq_cst)) continue;
+        sl.local.store(0, std::memory_order_relaxed);
+        sl.attached.store(kinds_mask, std::memory_order_seq_cst);
+        st = Status::ok;
+      }
+    }
+    g.release();
+    return st;
+  }
+
+  // The anchor's own goodbye (SEG-9): a master that exits in order clears its pin, so that
+  // the segments go with their last member (or now, if none is left).
+  void unpin(proc_id anchor) {
+    if (!reg_) return;
+    Guard g(*this);
+    for (unsigned i = 0; i < Tuning::slots; ++i) {
+      auto& sl = reg_->slots_used_[i];
+      std::uint64_t cur = anchor;
+      if (i == slot_ || sl.owner.load(std::memory_order_seq_cst) != anchor) continue;
+      sl.attached.store(0, std::memory_order_relaxed);
+      sl.local.store(0, std::memory_order_relaxed);
+      sl.owner.compare_exchange_strong(cur, 0, std::memory_order_seq_cst);
+    }
+    reap_locked();
+    g.release();
+  }
+
   // The periodic check: reap the dead and destroy what nobody alive uses (SEG-2).
   void reap() {
     if (!reg_) return;

@@ -26,7 +26,7 @@ Domain::Domain(std::string group, const Settings& s, bool with_cache)
 
 Domain::~Domain() = default;
 
-void Domain::start() {
+void Domain::start(std::uint64_t anchor) {
   if (group_ || local_) return;
   std::vector<wc::KindSpec> kinds(kKinds);
   kinds[kUserCache].size = settings_.ucache_bytes;
@@ -47,6 +47,8 @@ void Domain::start() {
   slot_ = group_->slot_index();
   map_locks();
   if (with_cache_) map_cache();
+  if (anchor != 0 && !local_)
+    group_->pin(anchor, (std::uint64_t{1} << kUserCache) | (std::uint64_t{1} << kLocks));
 }
 
 void Domain::map_locks() {
@@ -97,6 +99,15 @@ void Domain::refresh() {
                            settings_.ucache_bytes - wc::SegmentHeader::kContentOffset);
     if (!cache_) map_cache();
   }
+}
+
+void Domain::release_anchor(const std::string& name) {
+  Os os;
+  if (os.list(wc::registry_name(name)).empty()) return;  // no worker ever created it
+  Group grp(os, name, std::vector<wc::KindSpec>(kKinds));
+  if (grp.join() != Group::Status::ok) return;  // another user's objects: the next start sweeps
+  grp.unpin(Prim::self());
+  grp.leave();
 }
 
 void Domain::stop() {

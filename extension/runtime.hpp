@@ -54,9 +54,13 @@ class Domain {
   Domain(std::string group, const Settings& s, bool with_cache);
   ~Domain();
   // Join and attach; on failure fall back to process-local memory (scope local). Never throws.
-  void start();
+  // anchor != 0: the master that forked this worker; the group's segments outlive the workers
+  // while it lives (Group::pin, SEG-9).
+  void start(std::uint64_t anchor = 0);
   void refresh();  // request start: follow a recreated segment (SEG-3)
   void stop();     // process end: detach, leave (the last one out removes the segments)
+  // A master's exit: drop the pin its workers set on group `name` (if that group exists).
+  static void release_anchor(const std::string& name);
 
   Cache* cache() const { return cache_; }
   Locks* locks() const { return locks_; }

@@ -57,6 +57,8 @@ struct State {
   std::string apppoolid;
   // process
   bool enabled = false;  // not the CLI, or enablecli
+  std::uint64_t minit_pid = 0;    // the process that loaded the module (a master, or the only one)
+  bool serving_master = false;    // the built-in server's master, which also serves requests
   std::uint64_t owner = 0;  // proc_id of the process that started the domains (fork check)
   std::unique_ptr<Domain> local;
   std::unique_ptr<Domain> global;
@@ -93,9 +95,15 @@ Domain* local_domain() {
     g.owner = me;
   }
   if (!g.local) {
-    g.local = std::make_unique<Domain>(
-        wc::group_name(wcx::Prim::parent_pid(), app_pool_id(), g.namesalt), settings(), true);
-    g.local->start();
+    // Who shares: the workers a master forked share with each other and with the master
+    // (php-fpm, php-cgi with PHP_FCGI_CHILDREN, the built-in server); processes started
+    // separately share with their siblings of one parent (WinCache's rule: IIS started them).
+    const std::uint64_t pid = wcx::Prim::pid(), ppid = wcx::Prim::parent_pid();
+    const bool forked_worker = ppid == g.minit_pid && pid != g.minit_pid;
+    const std::uint64_t key = g.serving_master && pid == g.minit_pid ? pid : ppid;
+    g.local = std::make_unique<Domain>(wc::group_name(key, app_pool_id(), g.namesalt), settings(),
+                                       true);
+    g.local->start(forked_worker ? wcx::Prim::parent_id() : 0);
   }
   return g.local.get();
 }
@@ -336,6 +344,10 @@ static PHP_MINIT_FUNCTION(wincache) {
     set_ini_value("wincache.namesalt", g.namesalt);
   }
   g.enabled = std::strcmp(sapi_module.name, "cli") != 0 || g.enablecli;
+  g.minit_pid = wcx::Prim::pid();
+  const char* workers = std::getenv("PHP_CLI_SERVER_WORKERS");
+  g.serving_master = std::strcmp(sapi_module.name, "cli-server") == 0 && workers &&
+                     std::atoi(workers) > 1;
   return SUCCESS;
 }
 
@@ -348,6 +360,9 @@ static PHP_MSHUTDOWN_FUNCTION(wincache) {
   }
   g.global.reset();
   g.local.reset();
+  // A master whose workers pinned their group to it: unpin on an orderly exit (SEG-9).
+  if (g.enabled && wcx::Prim::pid() == g.minit_pid)
+    Domain::release_anchor(wc::group_name(g.minit_pid, app_pool_id(), g.namesalt));
   UNREGISTER_INI_ENTRIES();
   return SUCCESS;
 }

@@ -189,6 +189,10 @@ struct PrimPosix {
   }
 
   static std::uint64_t parent_pid() { return std::uint64_t(::getppid()); }
+  static std::uint64_t pid() { return std::uint64_t(::getpid()); }
+  // The proc_id of the parent process (0 if it cannot be known): the anchor of a group whose
+  // master forks the workers (Group::pin, SEG-9).
+  static proc_id parent_id() { return id_of(parent_pid()); }
 
   // ---- waiting -----------------------------------------------------------------------------
   static wait_result wait(atomic<std::uint32_t>& word, std::uint32_t expected,

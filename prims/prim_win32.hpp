@@ -146,6 +146,20 @@ struct PrimWin32 {
     return parent;
   }
 
+  static std::uint64_t pid() { return std::uint64_t(::GetCurrentProcessId()); }
+  // The proc_id of the parent process (0 if it is gone or cannot be opened): the anchor of a
+  // group whose master started the workers (Group::pin, SEG-9).
+  static proc_id parent_id() {
+    const std::uint64_t ppid = parent_pid();
+    if (ppid == 0) return 0;
+    HANDLE h = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(ppid));
+    if (!h) return 0;
+    const proc_id id = id_of(h);
+    ::CloseHandle(h);
+    return id;
+  }
+
+
   // ---- waiting (polled, see the top) -------------------------------------------------------
   static constexpr unsigned kYields = 8;  // SwitchToThread rounds before sleeping
 

@@ -180,12 +180,15 @@ stop() {  # stop EXIT_CODE
     fi
   done
   wait 2>/dev/null
-  # The workers' group is named after their parent, the php-fpm master.
+  # The workers' group is named after their parent, the php-fpm master, and pinned to it so
+  # that recycled workers keep the cache (SEG-9). The master never runs module shutdown, so
+  # the group outlives it until the next wincache process of that user sweeps it (SEG-8);
+  # we are its last user here: remove it now.
   if [ -n "$fpm_pid" ]; then
     local left
     left=$(ls /dev/shm 2>/dev/null | grep -E "^wincache_[0-9]+_p${fpm_pid}(_|$)")
     if [ -n "$left" ]; then
-      say "removing what the workers left in /dev/shm: $(echo $left)"
+      say "removing the group the php-fpm master's workers kept: $(echo $left)"
       for i in $left; do rm -f "/dev/shm/$i"; done
     fi
   fi
