@@ -147,12 +147,19 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
     return false;  // counted as a miss like any other absent key
   }
   ValueType type = ValueType::null_v;
+  bool done = false;
   const CacheStatus st = c->get(slot(), k, std::uint32_t(n), wcx::now_ms(),
                                 [&](ValueType t, const char* p, std::uint64_t len) {
                                   type = t;
-                                  g.buf.assign(p, len);
+                                  // Scalars need no PHP allocation: decode them in place.
+                                  if (t != ValueType::string_v && t != ValueType::array_v &&
+                                      t != ValueType::object_v)
+                                    done = wcx::decode_value(t, p, len, rv);
+                                  else
+                                    g.buf.assign(p, len);
                                 });
   if (st != CacheStatus::ok) return false;
+  if (done) return true;
   if (!wcx::decode_value(type, g.buf.data(), g.buf.size(), rv)) {
     if (!EG(exception))
       php_error_docref(nullptr, E_WARNING, "the cached value of key '%.*s' could not be decoded",
