@@ -28,64 +28,7 @@
  * Output: "ok N - ..." / "not ok N - ..." lines; exit status 1 if any assertion failed.
  */
 
-final class Tap
-{
-    private static int $n = 0;
-    private static int $failed = 0;
-    private static array $phpErrors = [];
-
-    /** Any warning/notice/deprecation not explicitly expected by the scenario is reported and fails the run. */
-    public static function watchErrors(): void
-    {
-        set_error_handler(static function (int $no, string $msg, string $file, int $line): bool {
-            self::$phpErrors[] = "[$no] $msg (line $line)";
-            echo "# unexpected PHP diagnostic [$no] $msg at line $line\n";
-            return true;
-        });
-    }
-
-    public static function ok(bool $cond, string $what, $expected = null, $actual = null): bool
-    {
-        self::$n++;
-        if ($cond) {
-            echo 'ok ', self::$n, ' - ', $what, "\n";
-        } else {
-            self::$failed++;
-            echo 'not ok ', self::$n, ' - ', $what, "\n";
-            if (func_num_args() > 2) {
-                echo '#   expected: ', self::show($expected), "\n";
-                echo '#   actual:   ', self::show($actual), "\n";
-            }
-        }
-        return $cond;
-    }
-
-    public static function same($expected, $actual, string $what): bool
-    {
-        return self::ok($expected === $actual, $what, $expected, $actual);
-    }
-
-    public static function note(string $s): void
-    {
-        echo '# ', $s, "\n";
-    }
-
-    public static function show($v): string
-    {
-        return str_replace("\n", ' ', var_export($v, true));
-    }
-
-    public static function finish(): void
-    {
-        self::same([], self::$phpErrors, 'no unexpected PHP warnings, notices or deprecations');
-        echo '1..', self::$n, "\n";
-        if (self::$failed > 0) {
-            echo '# ', self::$failed, ' of ', self::$n, " assertions failed\n";
-            exit(1);
-        }
-        exit(0);
-    }
-}
+require __DIR__ . '/tap.inc';
 
 const REPLAY_CACHE_PERMANENT = -1;
 
