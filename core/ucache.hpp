@@ -303,14 +303,7 @@ class UserCache {
   // Removes every entry, committing entry by entry.
   void clear() {
     if (!write_lock()) return;
-    for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
-      const std::uint64_t bw = h().buckets + b * 8;
-      while (const std::uint64_t e = word(bw)) {
-        alloc().begin();
-        remove_entry(e, bw, false, /*count=*/false);
-        alloc().commit();
-      }
-    }
+    remove_all(/*as_evictions=*/false);
     h().lock.unlock();
   }
 
@@ -525,6 +518,20 @@ class UserCache {
       h().expirations.fetch_add(1, std::memory_order_relaxed);
   }
 
+  // Every entry goes, one committed transaction each (a death in between loses only what was
+  // already removed on purpose). Under the exclusive lock.
+  void remove_all(bool as_evictions) {
+    for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
+      const std::uint64_t bw = h().buckets + b * 8;
+      while (const std::uint64_t e = word(bw)) {
+        alloc().begin();
+        remove_entry(e, bw, false, /*count=*/false);
+        alloc().commit();
+        if (as_evictions) h().evictions.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
   template <class Fn>
   void for_each_entry(Fn&& fn) const {
     for (std::uint64_t b = 0; b < h().nbuckets; ++b)
@@ -550,15 +557,7 @@ class UserCache {
     if (const std::uint64_t e = alloc().alloc(need)) return e;
     alloc().commit();  // nothing was written: an empty transaction
     if constexpr (Bugs::wipe_when_full) {
-      for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
-        const std::uint64_t bw = h().buckets + b * 8;
-        while (const std::uint64_t e = word(bw)) {
-          alloc().begin();
-          remove_entry(e, bw, false, false);
-          alloc().commit();
-          h().evictions.fetch_add(1, std::memory_order_relaxed);
-        }
-      }
+      remove_all(/*as_evictions=*/true);
       alloc().begin();
       return alloc().alloc(need);
     }

@@ -21,15 +21,15 @@ constexpr std::uint64_t kLocksBytes =
     (wc::SegmentHeader::kContentOffset + sizeof(Locks) + 4095) / 4096 * 4096;
 }
 
-Domain::Domain(std::string group, const Settings& s, bool with_cache)
-    : name_(std::move(group)), settings_(s), with_cache_(with_cache) {}
+Domain::Domain(std::string group, std::uint64_t ucache_bytes)
+    : name_(std::move(group)), ucache_bytes_(ucache_bytes), with_cache_(ucache_bytes != 0) {}
 
 Domain::~Domain() = default;
 
 void Domain::start(std::uint64_t anchor) {
   if (group_ || local_) return;
   std::vector<wc::KindSpec> kinds(kKinds);
-  kinds[kUserCache].size = settings_.ucache_bytes;
+  kinds[kUserCache].size = ucache_bytes_;
   kinds[kLocks].size = kLocksBytes;
   group_ = std::make_unique<Group>(
       os_, name_, kinds, [](unsigned kind, char* content, std::uint64_t bytes, wc::Scope) {
@@ -60,7 +60,7 @@ void Domain::map_locks() {
 }
 
 void Domain::map_cache() {
-  const std::uint64_t bytes = settings_.ucache_bytes - wc::SegmentHeader::kContentOffset;
+  const std::uint64_t bytes = ucache_bytes_ - wc::SegmentHeader::kContentOffset;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (group_->attach(kUserCache) != Group::Status::ok || !group_->content(kUserCache)) {
       fall_back("the user cache segment could not be mapped");
@@ -79,10 +79,10 @@ void Domain::fall_back(const char* why) {
   why_local_ = why;
   local_ = true;
   if (with_cache_ && !cache_) {
-    local_cache_mem_.assign(settings_.ucache_bytes + 64, 0);
+    local_cache_mem_.assign(ucache_bytes_ + 64, 0);
     char* base = reinterpret_cast<char*>(
         (reinterpret_cast<std::uintptr_t>(local_cache_mem_.data()) + 63) & ~std::uintptr_t{63});
-    cache_ = Cache::create(base, settings_.ucache_bytes, now_ms());
+    cache_ = Cache::create(base, ucache_bytes_, now_ms());
   }
   if (!locks_) {
     local_locks_ = std::make_unique<Locks>();
@@ -96,7 +96,7 @@ void Domain::refresh() {
   if (group_->refresh(kLocks)) locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
   if (with_cache_ && group_->refresh(kUserCache)) {
     cache_ = Cache::attach(group_->content(kUserCache),
-                           settings_.ucache_bytes - wc::SegmentHeader::kContentOffset);
+                           ucache_bytes_ - wc::SegmentHeader::kContentOffset);
     if (!cache_) map_cache();
   }
 }

@@ -37,21 +37,14 @@ using Locks = wc::LockTable<Prim>;
 // Segment kinds of a group.
 enum Kind : unsigned { kUserCache = 0, kLocks = 1, kKinds = 2 };
 
-struct Settings {
-  bool enabled = false;          // not the CLI, or enablecli
-  bool ucenabled = true;
-  std::uint64_t ucache_bytes = 8u << 20;
-  std::string namesalt;
-  std::string apppoolid;
-};
-
 std::uint64_t now_ms();
 
 // One joined group (the local one, or the machine-wide one for global locks).
 class Domain {
  public:
-  // group: the name from core/naming.hpp. with_cache: attach the user cache too.
-  Domain(std::string group, const Settings& s, bool with_cache);
+  // group: the name from core/naming.hpp. ucache_bytes: the user-cache segment's size, or 0
+  // for a domain without a user cache (the machine-wide lock table).
+  Domain(std::string group, std::uint64_t ucache_bytes);
   ~Domain();
   // Join and attach; on failure fall back to process-local memory (scope local). Never throws.
   // anchor != 0: the master that forked this worker; the group's segments outlive the workers
@@ -76,7 +69,7 @@ class Domain {
 
   Os os_;
   std::string name_;
-  Settings settings_;
+  std::uint64_t ucache_bytes_;
   bool with_cache_;
   std::unique_ptr<Group> group_;
   Cache* cache_ = nullptr;

@@ -67,16 +67,6 @@ struct State {
 };
 State g;
 
-wcx::Settings settings() {
-  wcx::Settings s;
-  s.enabled = g.enabled;
-  s.ucenabled = g.ucenabled;
-  s.ucache_bytes = std::uint64_t(g.ucachesize) << 20;
-  s.namesalt = g.namesalt;
-  s.apppoolid = g.apppoolid;
-  return s;
-}
-
 std::string app_pool_id() {
   if (!g.apppoolid.empty()) return g.apppoolid;
   const char* env = std::getenv("APP_POOL_ID");
@@ -101,8 +91,8 @@ Domain* local_domain() {
     const std::uint64_t pid = wcx::Prim::pid(), ppid = wcx::Prim::parent_pid();
     const bool forked_worker = ppid == g.minit_pid && pid != g.minit_pid;
     const std::uint64_t key = g.serving_master && pid == g.minit_pid ? pid : ppid;
-    g.local = std::make_unique<Domain>(wc::group_name(key, app_pool_id(), g.namesalt), settings(),
-                                       true);
+    g.local = std::make_unique<Domain>(wc::group_name(key, app_pool_id(), g.namesalt),
+                                       std::uint64_t(g.ucachesize) << 20);
     g.local->start(forked_worker ? wcx::Prim::parent_id() : 0);
   }
   return g.local.get();
@@ -111,9 +101,7 @@ Domain* local_domain() {
 Domain* global_domain() {
   if (!local_domain()) return nullptr;
   if (!g.global) {
-    wcx::Settings s = settings();
-    g.global = std::make_unique<Domain>(wc::group_name(0, "wincache-machine-wide", g.namesalt),
-                                        s, false);
+    g.global = std::make_unique<Domain>(wc::group_name(0, "wincache-machine-wide", g.namesalt), 0);
     g.global->start();
   }
   return g.global.get();
@@ -142,9 +130,9 @@ const char* type_name(ValueType t) {
 // ---- get ----------------------------------------------------------------------------------
 // Copies the value out under the read lock, decodes after releasing it. False on a miss.
 bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
-  if (n == 0 || n > kMaxKey) {
-    c->get(slot(), "", 0, wcx::now_ms(), [](ValueType, const char*, std::uint64_t) {});
-    return false;  // counted as a miss like any other absent key
+  if (n == 0 || n > kMaxKey) {  // never stored, so a miss like any other absent key
+    c->h().misses.fetch_add(1, std::memory_order_relaxed);
+    return false;
   }
   ValueType type = ValueType::null_v;
   bool done = false;
@@ -169,7 +157,8 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   return true;
 }
 
-// Keys of the array forms: strings, or ints as their decimal string.
+// Keys of the array forms: strings, or ints as their decimal string; anything else is
+// WinCache's warning and the caller returns false.
 bool element_key(zval* z, std::string& out) {
   ZVAL_DEREF(z);
   if (Z_TYPE_P(z) == IS_STRING) {
@@ -180,6 +169,7 @@ bool element_key(zval* z, std::string& out) {
     out = std::to_string(Z_LVAL_P(z));
     return true;
   }
+  php_error_docref(nullptr, E_WARNING, "key array elements can only be string or long");
   return false;
 }
 
@@ -434,7 +424,6 @@ PHP_FUNCTION(wincache_ucache_get) {
     ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
       if (!element_key(el, k)) {
         zval_ptr_dtor(&out);
-        php_error_docref(nullptr, E_WARNING, "key array elements can only be string or long");
         RETURN_FALSE;
       }
       zval v;
@@ -478,7 +467,6 @@ PHP_FUNCTION(wincache_ucache_delete) {
     ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
       if (!element_key(el, k)) {
         zval_ptr_dtor(&out);
-        php_error_docref(nullptr, E_WARNING, "key array elements can only be string or long");
         RETURN_FALSE;
       }
       if (!k.empty() && k.size() <= kMaxKey &&
