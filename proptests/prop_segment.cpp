@@ -748,21 +748,24 @@ struct EndRead : ByProcess<SB, RB> {
   }
 };
 
-// A twin's counterexample can need a specific dozen commands; give it up to five property runs
-// (each RC_PARAMS max_success cases) before calling it missed.
+// A twin's counterexample can need a specific dozen commands; give it up to eight property runs
+// (each RC_PARAMS max_success cases) before calling it missed, each from its OWN seed: RapidCheck
+// takes one seed per process, so repeated rc::check calls replay the same cases. (They used to:
+// the free-without-waiting twin then went unrefuted in about 1 process of 10.) A refuted run
+// stops the loop.
 template <class SB, class RB>
-bool segment_machine_holds(const std::string& name);
+bool segment_machine_holds(const std::string& name, int run = 0);
 
 template <class SB, class RB>
 bool twin_refuted(const std::string& name) {
-  for (int run = 0; run < 5; ++run)
-    if (!segment_machine_holds<SB, RB>(name)) return true;
+  for (int run = 0; run < 8; ++run)
+    if (!segment_machine_holds<SB, RB>(name, run)) return true;
   return false;
 }
 
 template <class SB, class RB>
-bool segment_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
+bool segment_machine_holds(const std::string& name, int run) {
+  auto property = [] {
     SegModel initial;
     SegSut<SB, RB> sut;
     rc::state::check(
@@ -774,7 +777,17 @@ bool segment_machine_holds(const std::string& name) {
             StoreCmd<SB, RB>, StoreCmd<SB, RB>, Remove<SB, RB>, Remove<SB, RB>, Collect<SB, RB>,
             Collect<SB, RB>, BeginRead<SB, RB>, BeginRead<SB, RB>, BeginRead<SB, RB>,
             EndRead<SB, RB>, EndRead<SB, RB>>());
-  });
+  };
+  if (run == 0) return rc::check(name, property);  // the configured seed (RC_PARAMS reproduces)
+  rc::detail::TestParams params = rc::detail::configuration().testParams;
+  params.seed += std::uint64_t(run) * 0x9E3779B97F4A7C15ull;
+  rc::detail::TestMetadata meta;
+  meta.id = meta.description = name + " (run " + std::to_string(run) + ")";
+  std::cerr << "\n- " << meta.description << " seed=" << params.seed << "\n";
+  const auto result = rc::detail::checkTestable(property, meta, params);
+  rc::detail::printResultMessage(result, std::cerr);
+  std::cerr << "\n";
+  return result.template is<rc::detail::SuccessResult>();
 }
 
 struct WinCache10 : NoSegmentBugs {
@@ -854,5 +867,67 @@ TEST_F(SweepFixture, DeadGroupIsRemovedLiveGroupIsKept) {
   EXPECT_TRUE(kernel.exists(sibling + "_reg")) << "a sibling whose name extends it was swept";
   EXPECT_TRUE(kernel.exists(segment_name(sibling, LIST, 1)));
   EXPECT_TRUE(kernel.exists(me + "_reg"));
+}
+
+// SEG-9: a master that forks the workers anchors their group. Workers come and go (recycled)
+// while the anchor lives; the segment must survive with its generation, then go once the anchor
+// is dead and the last worker left. The twin runs the same recycling without the pin and must see
+// the segment die with the last worker (what the cache did before pin existed).
+struct AnchorPin : SweepFixture {
+  // One worker generation: join, attach, optionally pin the anchor, read the mark the previous
+  // worker left in the segment and leave its own, then leave the group in order.
+  char worker(SimOs& os, const std::string& grp, std::uint64_t anchor, bool pin, char mark) {
+    std::uint64_t id;
+    auto g = start(os, grp, id);
+    sim.current = id;
+    if (pin) EXPECT_EQ(g->pin(anchor, std::uint64_t{1} << LIST), G::Status::ok);
+    const char seen = g->content(LIST)[0];
+    g->content(LIST)[0] = mark;
+    g->leave();
+    sim.current = 0;
+    return seen;
+  }
+};
+struct AnchorPinTwin : AnchorPin {};
+
+TEST_F(AnchorPin, RecycledWorkersKeepTheSegmentWhileTheAnchorLives) {
+  SimOs os(kernel);
+  const std::string grp = group_name(2001, "", "");
+  const std::uint64_t master = sim.spawn();
+  EXPECT_EQ(worker(os, grp, master, true, 'a'), 0);
+  ASSERT_TRUE(kernel.exists(segment_name(grp, LIST, 1))) << "gone with its last worker";
+  EXPECT_EQ(worker(os, grp, master, true, 'b'), 'a') << "the next worker got a new segment";
+  EXPECT_EQ(worker(os, grp, master, true, 'c'), 'b');
+  sim.dead[master] = true;             // the master exits without unpinning (php-fpm)
+  worker(os, grp, master, false, 'd');  // the next registry operation reaps the anchor's slot...
+  EXPECT_FALSE(kernel.exists(segment_name(grp, LIST, 1))) << "outlived a dead anchor";
+  EXPECT_FALSE(kernel.exists(grp + "_reg"));  // ...and the last one out removes everything
+}
+
+TEST_F(AnchorPin, UnpinLetsTheSegmentGoAtOnce) {
+  SimOs os(kernel);
+  const std::string grp = group_name(2002, "", "");
+  const std::uint64_t master = sim.spawn();
+  worker(os, grp, master, true, 'a');
+  const std::uint64_t gen = 1;
+  ASSERT_TRUE(kernel.exists(segment_name(grp, LIST, gen)));
+  sim.current = master;             // the master's orderly exit: join, unpin itself, leave
+  G g(os, grp, std::vector<KindSpec>{{kListSize, false, 0}});
+  ASSERT_EQ(g.join(), G::Status::ok);
+  g.unpin(master);
+  g.leave();
+  sim.current = 0;
+  EXPECT_FALSE(kernel.exists(segment_name(grp, LIST, gen)));
+  EXPECT_FALSE(kernel.exists(grp + "_reg"));
+}
+
+TEST_F(AnchorPinTwin, WithoutThePinRecyclingLosesTheSegment) {
+  SimOs os(kernel);
+  const std::string grp = group_name(2003, "", "");
+  const std::uint64_t master = sim.spawn();
+  worker(os, grp, master, false, 'a');
+  EXPECT_FALSE(kernel.exists(segment_name(grp, LIST, 1)))
+      << "the unpinned segment survived its last worker: the SEG-9 checks could not fail";
+  EXPECT_EQ(worker(os, grp, master, false, 'b'), 0) << "the twin's next worker saw the old mark";
 }
 }  // namespace
