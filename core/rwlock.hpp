@@ -92,7 +92,7 @@ class RwLock {
   static constexpr unsigned kSlots = Tuning::reader_slots;
 
   RwLock() : writer_(0), state_(0), seq_(0), sleepers_(0), slots_used_(0) {
-    for (auto& s : slots_) s.store(0, std::memory_order_relaxed);
+    for (auto& s : slots_) s.v.store(0, std::memory_order_relaxed);
   }
   RwLock(const RwLock&) = delete;
   RwLock& operator=(const RwLock&) = delete;
@@ -132,9 +132,9 @@ class RwLock {
 
   bool unlock_shared(unsigned slot) {
     if (slot >= kSlots) return false;
-    const std::uint64_t v = slots_[slot].load(std::memory_order_relaxed);
+    const std::uint64_t v = slots_[slot].v.load(std::memory_order_relaxed);
     if ((v >> kCountBits) != Prim::self() || (v & kCountMask) == 0) return false;
-    slots_[slot].fetch_sub(1, std::memory_order_seq_cst);  // RW-1: release the read section
+    slots_[slot].v.fetch_sub(1, std::memory_order_seq_cst);  // RW-1: release the read section
     if (writer_.load(std::memory_order_seq_cst) != 0) notify();  // a writer may be draining
     return true;
   }
@@ -145,7 +145,7 @@ class RwLock {
   LockState state() const { return LockState(state_.load(std::memory_order_seq_cst)); }
   proc_id writer_owner() const { return writer_.load(std::memory_order_seq_cst) & kProcIdMask; }
   unsigned readers_in(unsigned slot) const {
-    return unsigned(slots_[slot].load(std::memory_order_seq_cst) & kCountMask);
+    return unsigned(slots_[slot].v.load(std::memory_order_seq_cst) & kCountMask);
   }
   std::uint32_t reaped_readers() const { return reaped_.load(std::memory_order_relaxed); }
   std::uint32_t writer_takeovers() const { return takeovers_.load(std::memory_order_relaxed); }
@@ -158,7 +158,7 @@ class RwLock {
     if (w != 0 && (w & kProcIdMask) == 0) return false;  // flags without an owner
     if (slots_used_.load(std::memory_order_relaxed) > kSlots) return false;
     for (unsigned i = 0; i < kSlots; ++i) {
-      const std::uint64_t v = slots_[i].load(std::memory_order_relaxed);
+      const std::uint64_t v = slots_[i].v.load(std::memory_order_relaxed);
       if ((v & kCountMask) != 0 && (v >> kCountBits) == 0) return false;  // count w/o owner
       // RW-7: writers scan [0, slots_used_): no read hold may lie beyond it. (A claimed slot
       // with no holds may: its claimer can die between claiming and publishing.)
@@ -270,12 +270,12 @@ class RwLock {
       const unsigned used = slots_used_.load(std::memory_order_seq_cst);
       bool busy = false;
       for (unsigned i = 0; i < used && i < kSlots; ++i) {
-        std::uint64_t v = slots_[i].load(std::memory_order_seq_cst);
+        std::uint64_t v = slots_[i].v.load(std::memory_order_seq_cst);
         if ((v & kCountMask) == 0) continue;
         const proc_id owner = v >> kCountBits;
         if (owner != me && ask_liveness && is_dead(owner)) {
           // RW-4: a dead reader's holds are cleared with a CAS from the exact dead word.
-          if (slots_[i].compare_exchange_strong(v, 0, std::memory_order_seq_cst))
+          if (slots_[i].v.compare_exchange_strong(v, 0, std::memory_order_seq_cst))
             reaped_.fetch_add(1, std::memory_order_relaxed);
           continue;
         }
@@ -313,10 +313,10 @@ class RwLock {
 
   // Make `slot` ours: free, ours already, or left behind by a dead process (RW-4).
   bool claim_slot(unsigned slot, proc_id me) {
-    std::uint64_t v = slots_[slot].load(std::memory_order_relaxed);
+    std::uint64_t v = slots_[slot].v.load(std::memory_order_relaxed);
     while ((v >> kCountBits) != me) {
       if (v != 0 && (v & kCountMask) != 0 && !is_dead(v >> kCountBits)) return false;
-      if (slots_[slot].compare_exchange_strong(v, me << kCountBits, std::memory_order_seq_cst))
+      if (slots_[slot].v.compare_exchange_strong(v, me << kCountBits, std::memory_order_seq_cst))
         break;
     }
     // Publish the slot to writers' scans before our first announce (RW-1).
@@ -330,15 +330,15 @@ class RwLock {
   Acquire acquire_shared(unsigned slot, bool blocking) {
     const proc_id me = Prim::self();
     if (slot >= kSlots || !claim_slot(slot, me)) return Acquire::misuse;
-    if ((slots_[slot].load(std::memory_order_relaxed) & kCountMask) == kCountMask)
+    if ((slots_[slot].v.load(std::memory_order_relaxed) & kCountMask) == kCountMask)
       return Acquire::misuse;  // 255 nested read holds
     unsigned spins = 0;
     for (;;) {
-      slots_[slot].fetch_add(1, std::memory_order_seq_cst);  // RW-1: announce
+      slots_[slot].v.fetch_add(1, std::memory_order_seq_cst);  // RW-1: announce
       const std::uint64_t w = writer_.load(std::memory_order_seq_cst);  // RW-1: look
       const bool writer_blocks = Bugs::reader_preference ? (w & kEntered) != 0 : w != 0;
       if (!writer_blocks && state_.load(std::memory_order_acquire) == 0) return Acquire::ok;
-      slots_[slot].fetch_sub(1, std::memory_order_seq_cst);  // withdraw (RW-5)
+      slots_[slot].v.fetch_sub(1, std::memory_order_seq_cst);  // withdraw (RW-5)
       // A writer draining NOW may have counted our announce: look again after the withdraw
       // (seq_cst: either it sees the withdraw in its scan, or we see it here and wake it).
       const std::uint64_t now = writer_.load(std::memory_order_seq_cst);
@@ -387,8 +387,13 @@ class RwLock {
   typename Prim::template atomic<std::uint32_t> reaped_{0};
   typename Prim::template atomic<std::uint32_t> takeovers_{0};
   // Reader slots: (owner proc_id << 8) | read-hold count. Changed by the owner (fetch_add/sub),
-  // by a claimer or reaper only with a CAS from a dead owner's exact word.
-  typename Prim::template atomic<std::uint64_t> slots_[kSlots];
+  // by a claimer or reaper only with a CAS from a dead owner's exact word. One cache line each:
+  // packed eight to a line, the readers of different processes would bounce one line between
+  // cores on every lock_shared/unlock_shared.
+  struct alignas(64) Slot {
+    typename Prim::template atomic<std::uint64_t> v;
+  };
+  Slot slots_[kSlots];
 };
 
 }  // namespace wc

@@ -35,6 +35,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -102,8 +103,14 @@ class UserCache {
     std::uint64_t nbuckets;     // a power of two
     std::uint64_t created_ms;   // this incarnation's birth (uptime); reset() renews it
     std::uint64_t items;        // journaled
-    A<std::uint64_t> hits, misses, evictions, expirations, resets, recoveries;
+    A<std::uint64_t> evictions, expirations, resets, recoveries;
     Lock lock;
+    // Hits and misses are counted per reader slot, one cache line each: a get by one worker
+    // never writes a line another worker's get writes. stats() sums them.
+    struct alignas(64) SlotCounters {
+      A<std::uint64_t> hits, misses;
+    };
+    SlotCounters per_slot[Lock::kSlots];
   };
 
   struct Entry {
@@ -150,14 +157,19 @@ class UserCache {
       en.hits.fetch_add(1, std::memory_order_relaxed);
       if (en.last_used_ms.load(std::memory_order_relaxed) != now_ms)
         en.last_used_ms.store(now_ms, std::memory_order_relaxed);
-      h().hits.fetch_add(1, std::memory_order_relaxed);
+      h().per_slot[slot].hits.fetch_add(1, std::memory_order_relaxed);
       fn(ValueType(en.type), value_ptr(e), en.value_len);
       st = CacheStatus::ok;
     } else {
-      h().misses.fetch_add(1, std::memory_order_relaxed);
+      count_miss(slot);
     }
     unlock(slot, held);
     return st;
+  }
+
+  // A get that could not even look (an invalid key) still counts as a miss.
+  void count_miss(unsigned slot) {
+    h().per_slot[slot < Lock::kSlots ? slot : 0].misses.fetch_add(1, std::memory_order_relaxed);
   }
 
   // Present and not expired; no statistics change (WinCache's exists did not count hits).
@@ -428,6 +440,10 @@ class UserCache {
     hd->alloc_off = alloc_off;
     hd->created_ms = now_ms;
     hd->items = 0;
+    for (auto& c : hd->per_slot) {
+      c.hits.store(0, std::memory_order_relaxed);
+      c.misses.store(0, std::memory_order_relaxed);
+    }
     Alloc* a = Alloc::create(base(), alloc_off, size);
     if (!a) return false;
     // About one bucket per 256 bytes of arena: chains stay short for entries of ~100 bytes.
@@ -576,9 +592,13 @@ class UserCache {
     alloc().commit();
     // 2. Least recently used next. Evict until the entry fits, and on to a small reserve
     //    (1/64 of the arena) so that the sort is paid once per reserve's worth of stores.
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (last use, entry)
+    // Callers pass a tick clock (see wcx::now_ms): entries last used in the same tick are
+    // ordered by hit count, the less used first.
+    std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> order;  // (use, hits, e)
     for_each_entry([&](std::uint64_t e) {
-      if (e != keep) order.emplace_back(entry(e).last_used_ms.load(std::memory_order_relaxed), e);
+      if (e != keep)
+        order.emplace_back(entry(e).last_used_ms.load(std::memory_order_relaxed),
+                           entry(e).hits.load(std::memory_order_relaxed), e);
     });
     if constexpr (Bugs::evict_newest)
       std::sort(order.begin(), order.end(), std::greater<>());
@@ -586,8 +606,8 @@ class UserCache {
       std::sort(order.begin(), order.end());
     const std::uint64_t reserve = need + alloc().max_request() / 64;
     bool fits = false;
-    for (const auto& [used, e] : order) {
-      (void)used;
+    for (const auto& [used, hits, e] : order) {
+      (void)used, (void)hits;
       alloc().begin();
       remove_entry(e, link_of(e), false, false);
       alloc().commit();
@@ -647,8 +667,10 @@ class UserCache {
   CacheStats stats_locked() const {
     CacheStats s{};
     s.items = h().items;
-    s.hits = h().hits.load(std::memory_order_relaxed);
-    s.misses = h().misses.load(std::memory_order_relaxed);
+    for (const auto& c : h().per_slot) {
+      s.hits += c.hits.load(std::memory_order_relaxed);
+      s.misses += c.misses.load(std::memory_order_relaxed);
+    }
     s.evictions = h().evictions.load(std::memory_order_relaxed);
     s.expirations = h().expirations.load(std::memory_order_relaxed);
     s.resets = h().resets.load(std::memory_order_relaxed);

@@ -131,7 +131,7 @@ const char* type_name(ValueType t) {
 // Copies the value out under the read lock, decodes after releasing it. False on a miss.
 bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   if (n == 0 || n > kMaxKey) {  // never stored, so a miss like any other absent key
-    c->h().misses.fetch_add(1, std::memory_order_relaxed);
+    c->count_miss(slot());
     return false;
   }
   ValueType type = ValueType::null_v;
