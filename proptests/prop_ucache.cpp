@@ -9,7 +9,8 @@
 //    hold live (evicted keys leave the model only at the store that evicted them, and only if
 //    stats().evictions grew by exactly their number); a model-expired key is never returned; add
 //    of a live key says exists; a store is too_large iff value_len > max_value(klen) (UC-5);
-//    at each store that evicted: no surviving entry was used less recently than an evicted one,
+//    at each store that evicted: no surviving entry was used less recently (by the use clock:
+//    stores, incs and cas advance it, gets stamp it) than an evicted one,
 //    no expired entry is left (expired go first); and a store of <= 1/4 of the region of a key
 //    that was absent keeps the unique most recently used other key if that one is <= 1/8 of
 //    the region (never a wipe). Twins: ignore_ttl, evict_newest, wipe_when_full.
@@ -157,6 +158,9 @@ struct ModelSut : CacheBase<Bugs> {
   using B::c;
   using B::now;
   std::map<unsigned, MEntry> m;
+  // The use clock of the spec (UC-5): every successful store, inc and cas advances it; a get
+  // stamps its entry with its current value. LRU is checked against these stamps.
+  std::uint64_t uses = 0;
 
   bool live(unsigned k) const {
     auto it = m.find(k);
@@ -239,7 +243,7 @@ struct Store : Timed<Bugs> {
     } else {
       RC_ASSERT(st == CacheStatus::ok);
       RC_ASSERT(vlen <= maxv);
-      s.m[k] = MEntry{v, s.now, ttl, s.now};
+      s.m[k] = MEntry{v, s.now, ttl, ++s.uses};
     }
     // Which live keys did the store evict?
     std::vector<unsigned> evicted, survived;
@@ -316,7 +320,7 @@ struct Get : Timed<Bugs> {
     if (!(*got == it->second.v))
       RC_FAIL("get(" + key_name(k) + ") returned " + show_val(got) + ", the model has " +
               show_val(it->second.v));
-    it->second.last_use = s.now;
+    it->second.last_use = s.uses;
   }
   void show(std::ostream& os) const override {
     os << "Get(" << key_name(k) << ")";
@@ -376,7 +380,7 @@ struct IntOp : Timed<Bugs> {
       RC_ASSERT(st == CacheStatus::ok);
       MEntry& e = s.m.at(k);
       std::memcpy(&e.v.bytes[0], &want, 8);
-      e.last_use = s.now;
+      e.last_use = ++s.uses;
     }
   }
   void show(std::ostream& os) const override {
