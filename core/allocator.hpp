@@ -95,7 +95,7 @@ class Allocator {
   static constexpr int kSl = 1 << kSlLog;                 // 16 second-level lists
   static constexpr int kSmallLog = kSlLog + 4;            // sizes < 256 map linearly
   static constexpr int kFl = 32;                          // blocks smaller than 2^(kFl+7)
-  static constexpr int kExactScan = 8;                  // blocks looked at in the fallback
+  static constexpr int kExactScan = 8;                  // blocks looked at in the own list
   static constexpr std::uint64_t kMagic = 0x57434131414C4C43ull;  // "WCA1ALLC" (journaled layout)
 
   // Worst-case journal entries of one operation, counting every write site once even where the
@@ -153,7 +153,7 @@ class Allocator {
 
   // ALLOC-8: alloc(n) succeeds whenever some free block is at least this large (the request
   // rounded up to the next size-class boundary: the price of O(1) good fit). Below that it may
-  // still succeed through the bounded exact-class look. 0 if n can never fit.
+  // still succeed through the bounded look at its own list. 0 if n can never fit.
   std::uint64_t guaranteed_fit(std::uint64_t n) const {
     std::uint64_t size = block_size_for(n);
     if (size >= (std::uint64_t{1} << kSmallLog))
@@ -435,16 +435,27 @@ class Allocator {
   }
 
   // A free block that can hold `size` and the list it is on; 0 if none. Reads only.
+  // First the best fit among the first few blocks of the request's own list: they lie within
+  // one slice of the request, so taking one splits off little and leaves the larger blocks
+  // whole. (Good fit alone always splits a block of the next slice up: after a long churn of
+  // mixed sizes at 90% fill that failed about 1 request in 12 where Boost's best fit failed 1
+  // in 90; see docs/benchmarks.md.) Then good fit: the head of the first non-empty list at or
+  // above the rounded-up class, which always fits (ALLOC-8).
   std::uint64_t find_block(std::uint64_t size, int& fl, int& sl) const {
-    if (search_class(size, fl, sl) && find_nonempty(fl, sl)) return heads_[fl][sl];
-    // Good fit found nothing: a block of the request's own class may still be big enough
-    // (the only block of a fresh arena is). Look at the first few, a bounded O(1) scan.
     mapping(size, fl, sl);
     if (fl >= kFl) return 0;
+    std::uint64_t best = 0;
     std::uint64_t b = heads_[fl][sl];
-    for (int i = 0; b != 0 && i < kExactScan && size_of(b) < size; ++i) b = next_of(b);
-    if (b == 0 || size_of(b) < size) return 0;
-    return b;
+    for (int i = 0; b != 0 && i < kExactScan; ++i, b = next_of(b)) {
+      const std::uint64_t n = size_of(b);
+      if (n >= size && (best == 0 || n < size_of(best))) {
+        best = b;
+        if (n == size) break;
+      }
+    }
+    if (best != 0) return best;
+    if (search_class(size, fl, sl) && find_nonempty(fl, sl)) return heads_[fl][sl];
+    return 0;
   }
 
   // --- transactions ---
