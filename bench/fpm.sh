@@ -9,8 +9,9 @@
 #   --duration  seconds of each measured wrk run (default 8)
 #   --reps      runs per variant and pool size (default 3); the rows give the medians
 #   --quick     workers "2 4", duration 2, reps 1: a smoke test that it works (CI)
-#   --ceiling   also measure page.php?op=empty (no cache call) per pool size with wincache.so
-#               loaded, printed only (no row): what nginx + fpm allow at all
+#   --ceiling   (the default; --no-ceiling skips it) also measure page.php?op=empty (no cache
+#               call) per pool size and rep with wincache.so loaded: the nginx + fpm ceiling, a
+#               row of its own, and a row of the page's own time per request beyond it
 #
 # Both variants run the same php-fpm8.2 binary with the same pool and the same -d flags, started
 # with -n (no php.ini, no conf.d): opcache on, errors to a log file, then either
@@ -30,7 +31,7 @@ say() { echo "fpm.sh: $*"; }
 die() { echo "fpm.sh: $*" >&2; exit 1; }
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-so="" out="" workers_list="2 4" duration=8 reps=3 ceiling=0
+so="" out="" workers_list="2 4" duration=8 reps=3 ceiling=1
 while (($#)); do
   case "$1" in
     --so) so=${2:-}; shift 2 || usage ;;
@@ -39,6 +40,7 @@ while (($#)); do
     --duration) duration=${2:-}; shift 2 || usage ;;
     --reps) reps=${2:-}; shift 2 || usage ;;
     --quick) workers_list="2 4"; duration=2; reps=1; shift ;;
+    --no-ceiling) ceiling=0; shift ;;
     --ceiling) ceiling=1; shift ;;
     -h|--help) usage ;;
     *) echo "fpm.sh: unknown argument: $1" >&2; usage ;;
@@ -343,11 +345,14 @@ summary=()
 for w in $workers_list; do
   declare -A R=() P=() H=()
   for ((r = 1; r <= reps; r++)); do
-    for variant in ours apcu; do
-      one_run "$variant" "$w" "w${w}_r${r}_$variant" ""
+    variants="ours apcu"
+    ((ceiling)) && variants+=" empty"
+    for variant in $variants; do
+      if [ "$variant" = empty ]; then one_run ours "$w" "w${w}_r${r}_empty" op=empty
+      else one_run "$variant" "$w" "w${w}_r${r}_$variant" ""; fi
       R[$variant]+="$rps "; P[$variant]+="$p99 "; H[$variant]+="$hit "
       printf 'fpm.sh: %-5s %d workers, rep %d/%d: %9.1f req/s  p99 %7.3f ms  hit %s%%  (%s requests)\n' \
-        "$([ "$variant" = ours ] && echo ours || echo APCu)" "$w" "$r" "$reps" "$rps" "$p99" "$hit" \
+        "$(case $variant in ours) echo ours ;; apcu) echo APCu ;; *) echo empty ;; esac)" "$w" "$r" "$reps" "$rps" "$p99" "$hit" \
         "$(field requests "$rep_line")"
     done
   done
@@ -368,10 +373,17 @@ for w in $workers_list; do
     "$w" "$ours_rps" "$apcu_rps" "$ratio" "$ours_p99" "$apcu_p99")")
   say "median ${summary[-1]}"
   if ((ceiling)); then
-    one_run ours "$w" "w${w}_ceiling" op=empty
-    printf 'fpm.sh: ceiling %d workers (page.php?op=empty, no cache call): %.1f req/s  p99 %.3f ms\n' \
-      "$w" "$rps" "$p99"
-    summary+=("$(printf '%d workers: empty page (ceiling) %.1f req/s, p99 %.3f ms' "$w" "$rps" "$p99")")
+    # The empty page: what nginx + fpm + wrk allow at all on this machine. The page's own time
+    # per request (1/req/s minus 1/req/s of the empty page, in microseconds) isolates the 22
+    # cache calls and the PHP around them from the fixed cost of the request.
+    empty_rps=$(tr ' ' '\n' <<<"${R[empty]}" | grep . | median)
+    rows+=("$(printf '{"part":"fpm","name":"php-fpm %d workers, empty page (no cache call): the ceiling","unit":"req/s","better":"higher","ours":%.1f,"peer":null,"peer_name":null,"target":null,"target_text":"","n":%d,"note":"%s"}' \
+      "$w" "$empty_rps" "$reps" "page.php?op=empty with wincache.so loaded; wrk -t$WRK_THREADS -c$WRK_CONNS ${duration}s")")
+    ours_us=$(awk -v p="$ours_rps" -v e="$empty_rps" 'BEGIN {printf "%.2f", 1e6 / p - 1e6 / e}')
+    apcu_us=$(awk -v p="$apcu_rps" -v e="$empty_rps" 'BEGIN {printf "%.2f", 1e6 / p - 1e6 / e}')
+    rows+=("$(printf '{"part":"fpm","name":"php-fpm %d workers, the page'"'"'s own time per request (beyond the empty page)","unit":"us","better":"lower","ours":%s,"peer":%s,"peer_name":"APCu","target":null,"target_text":"","n":%d,"note":"%s"}' \
+      "$w" "$ours_us" "$apcu_us" "$reps" "1e6/req/s minus 1e6/req/s of the empty page, from the medians; the machine's time per request, both cores shared by wrk, nginx and fpm")")
+    summary+=("$(printf '%d workers: empty page (ceiling) %.1f req/s; page time beyond it: ours %s us, APCu %s us' "$w" "$empty_rps" "$ours_us" "$apcu_us")")
   fi
   unset R P H
 done

@@ -1,12 +1,121 @@
 #!/usr/bin/env bash
-# Configure (Ninja, build-bench, only the benchmark stage), build bench_core and run it.
-# Extra arguments go to bench_core (e.g. --benchmark_filter=lock). JSON results are written to
-# build-bench/bench_core.json.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="$root/build-bench"
-cmake -S "$root" -B "$build" -G Ninja \
-  -DWINCACHE_MODELS=OFF -DWINCACHE_PROPTESTS=OFF -DWINCACHE_TESTS=OFF -DWINCACHE_BENCH=ON
-ninja -C "$build" bench_core
-exec "$build/bench/bench_core" --benchmark_out="$build/bench_core.json" \
-  --benchmark_out_format=json "$@"
+# scripts/bench.sh: THE benchmark command. Builds what it needs, measures wincache against its
+# peers in one run, prints a markdown table and writes results.{md,json,csv}.
+#
+#   scripts/bench.sh                      everything (~6-8 minutes on 2 cores); as root on a fresh
+#                                         Debian 12 it first installs the packages it needs
+#   scripts/bench.sh --quick              a smoke run (~1 minute): every part, tiny counts; its
+#                                         numbers mean nothing
+#   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm
+#   scripts/bench.sh --out DIR            results in DIR (default build-bench/results)
+#   scripts/bench.sh --prebuilt BUILD     no configure/build: BUILD/bench/bench_core and
+#                                         BUILD/extension/wincache.so (the test suite's smoke test)
+#
+# Parts (docs/benchmarks.md says how to read them):
+#   core      bench_core: allocator vs Boost.Interprocess and glibc malloc, fragmentation after
+#             churn at 90% fill, locks vs pthread_rwlock and Boost's interprocess_sharable_mutex
+#             (uncontended and 2 processes)
+#   php       one PHP process, our extension vs APCu: get/set/inc/miss (bench/php/run.php)
+#   pressure  the cache at half the working set, Zipf keys: hit rate and throughput
+#   fpm       php-fpm static pools of 2 and 4 behind nginx, driven by wrk (bench/fpm.sh)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build-bench
+out=""
+quick=0
+prebuilt=""
+parts=core,php,pressure,fpm
+while (($#)); do
+  case $1 in
+    --quick) quick=1 ;;
+    --parts) parts=$2; shift ;;
+    --out) out=$2; shift ;;
+    --prebuilt) prebuilt=$2; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+say() { echo "== bench.sh: $*"; }
+die() { echo "bench.sh: $*" >&2; exit 1; }
+has_part() { [[ ",$parts," == *",$1,"* ]]; }
+
+# --- packages ---------------------------------------------------------------------------------
+packages=(php8.2-cli php8.2-apcu)
+has_part fpm && packages+=(php8.2-fpm nginx wrk curl)
+[ -n "$prebuilt" ] || packages+=(build-essential cmake ninja-build pkg-config libbenchmark-dev
+                                 libboost-dev php8.2-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  [ "$(id -u)" = 0 ] || die "missing packages and not root: install them: ${missing[*]}"
+  say "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    die "apt-get install failed"
+fi
+
+# --- build ------------------------------------------------------------------------------------
+if [ -n "$prebuilt" ]; then
+  build=$(cd "$prebuilt" && pwd) || die "--prebuilt $prebuilt: no such directory"
+else
+  say "configure $build (RelWithDebInfo: -O2)"
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWINCACHE_MODELS=OFF \
+    -DWINCACHE_PROPTESTS=OFF -DWINCACHE_TESTS=OFF -DWINCACHE_POSIX_TESTS=OFF \
+    -DWINCACHE_EXTENSION=ON -DWINCACHE_BENCH=ON >/dev/null || die "cmake configure failed"
+  say "build bench_core wincache_ext"
+  ninja -C "$build" bench_core wincache_ext >/dev/null || die "build failed (ninja -C $build)"
+fi
+bench_core=$build/bench/bench_core
+so=$build/extension/wincache.so
+[ -x "$bench_core" ] || die "no $bench_core"
+[ -f "$so" ] || die "no $so"
+out=${out:-$build/results}
+mkdir -p "$out" || die "cannot create $out"
+out=$(cd "$out" && pwd)
+rm -f "$out"/*.jsonl
+
+# --- the run's facts (they go into the table's header) -----------------------------------------
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+mem=$(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+apcu=$(php8.2 -n -d extension=apcu -r 'echo phpversion("apcu");' 2>/dev/null)
+boost=$(sed -n 's/^#define BOOST_LIB_VERSION "\(.*\)"/\1/p' /usr/include/boost/version.hpp 2>/dev/null)
+meta=(--meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+      --meta "machine=$(nproc) cores ($cpu), $mem, $os, Linux $(uname -r)"
+      --meta "load average at start=$(cut -d' ' -f1-3 /proc/loadavg)"
+      --meta "peers=PHP $(php8.2 -n -r 'echo PHP_VERSION;'), APCu ${apcu:-?}, Boost ${boost:-?}, glibc $(ldd --version | head -1 | awk '{print $NF}')"
+      --meta "mode=$([ $quick = 1 ] && echo 'quick (smoke run: the numbers mean nothing)' || echo full)")
+qflag=()
+((quick)) && qflag=(--quick)
+
+t0=$SECONDS
+files=()
+if has_part core; then
+  say "part core: $bench_core"
+  "$bench_core" --rows="$out/core.jsonl" "${qflag[@]}" || die "bench_core failed"
+  files+=("$out/core.jsonl")
+fi
+php_parts=()
+has_part php && php_parts+=(one)
+has_part pressure && php_parts+=(pressure)
+if ((${#php_parts[@]})); then
+  say "parts $(IFS=,; echo "${php_parts[*]}"): bench/php/run.php"
+  php8.2 -n "$root/bench/php/run.php" --so "$so" --out "$out/php.jsonl" \
+    --parts "$(IFS=,; echo "${php_parts[*]}")" "${qflag[@]}" || die "bench/php/run.php failed"
+  files+=("$out/php.jsonl")
+fi
+if has_part fpm; then
+  say "part fpm: bench/fpm.sh"
+  "$root/bench/fpm.sh" --so "$so" --out "$out/fpm.jsonl" "${qflag[@]}" || die "bench/fpm.sh failed"
+  files+=("$out/fpm.jsonl")
+fi
+((${#files[@]})) || die "no part selected (--parts core,php,pressure,fpm)"
+
+echo
+say "all parts done in $((SECONDS - t0)) s; results in $out/results.{md,json,csv}"
+echo
+php8.2 -n "$root/bench/report.php" --out-dir "$out" "${meta[@]}" "${files[@]}" ||
+  die "bench/report.php failed"

@@ -1,0 +1,125 @@
+<?php
+// bench/php/run.php: the PHP parts of the benchmark that need no web server, ours vs APCu,
+// with the php binary that runs this script (PHP_BINARY) for both:
+//
+//   one       one process: get/set of ints, small strings, 1 KB strings, 100- and 10,000-
+//             element arrays; inc; misses (bench/php/one.php)
+//   pressure  memory pressure: the cache holds half the working set, Zipf keys, cache-aside
+//             (bench/php/pressure.php)
+//
+//   php bench/php/run.php --so PATH/wincache.so --out ROWS.jsonl [--reps N] [--quick]
+//                         [--parts one,pressure]
+//
+// Every run is a fresh `php -n` process with only the cache under test loaded; the backends
+// alternate run by run (ours, APCu, ours, ...) so that machine noise hits both alike. Rows are
+// medians over the runs, appended to ROWS.jsonl in the format docs/benchmarks.md describes.
+declare(strict_types=1);
+
+$opt = getopt('', ['so:', 'out:', 'reps:', 'quick', 'parts:']);
+$so = $opt['so'] ?? '';
+$out = $opt['out'] ?? '';
+$quick = isset($opt['quick']);
+$reps = (int)($opt['reps'] ?? ($quick ? 1 : 5));
+$parts = explode(',', $opt['parts'] ?? 'one,pressure');
+if ($so === '' || $out === '' || !is_file($so)) {
+    fwrite(STDERR, "usage: php run.php --so PATH/wincache.so --out ROWS.jsonl [--reps N] [--quick]\n");
+    exit(2);
+}
+$so = realpath($so);
+$dir = __DIR__;
+
+// The cache size both get in part one (MB); APCu's default is 32M, ours 8: give both 32.
+const ONE_MB = 32;
+$backends = [
+    'ours' => ['-d', "extension=$so", '-d', 'wincache.enablecli=1'],
+    'apcu' => ['-d', 'extension=apcu', '-d', 'apc.enable_cli=1'],
+];
+$size_args = static fn(string $b, int $mb): array => $b === 'ours'
+    ? ['-d', "wincache.ucachesize=$mb"] : ['-d', "apc.shm_size={$mb}M"];
+
+// Runs one script under one backend; returns its decoded JSON line or exits loudly.
+$run = static function (string $b, int $mb, string $script, array $args) use ($backends, $size_args, $dir): array {
+    $cmd = array_merge([PHP_BINARY, '-n'], $backends[$b], $size_args($b, $mb),
+                       ['-d', 'memory_limit=512M', "$dir/$script"], $args);
+    $line = implode(' ', array_map('escapeshellarg', $cmd));
+    $output = [];
+    exec($line . ' 2>&1', $output, $rc);
+    $json = $rc === 0 ? json_decode((string)end($output), true) : null;
+    if (!is_array($json) || count($output) !== 1) {
+        fwrite(STDERR, "run.php: FAILED ($rc): $line\n" . implode("\n", $output) . "\n");
+        exit(1);
+    }
+    return $json;
+};
+
+$median = static function (array $xs): float {
+    sort($xs);
+    $n = count($xs);
+    return $n % 2 ? (float)$xs[intdiv($n, 2)] : ($xs[$n / 2 - 1] + $xs[$n / 2]) / 2.0;
+};
+$rows = [];
+$row = static function (string $part, string $name, string $unit, string $better, float $ours,
+                        ?float $peer, ?array $target, string $target_text, int $n,
+                        string $note = '') use (&$rows): void {
+    $rows[] = ['part' => $part, 'name' => $name, 'unit' => $unit, 'better' => $better,
+               'ours' => round($ours, 4), 'peer' => $peer === null ? null : round($peer, 4),
+               'peer_name' => 'APCu', 'target' => $target, 'target_text' => $target_text,
+               'n' => $n, 'note' => $note];
+};
+
+if (in_array('one', $parts, true)) {
+    $scale = $quick ? '0.05' : '1';
+    $ns = ['ours' => [], 'apcu' => []];
+    for ($r = 0; $r < $reps; $r++) {
+        foreach (['ours', 'apcu'] as $b) {
+            $res = $run($b, ONE_MB, 'one.php', [$scale]);
+            foreach ($res['ns'] as $op => $v) {
+                $ns[$b][$op][] = $v;
+            }
+        }
+        fprintf(STDOUT, "php one process: run %d of %d done\n", $r + 1, $reps);
+    }
+    foreach ($ns['ours'] as $op => $samples) {
+        $ours = 1e9 / $median($samples);
+        $peer = 1e9 / $median($ns['apcu'][$op]);
+        $array = str_contains($op, 'array');
+        $getset = str_starts_with($op, 'get ') || str_starts_with($op, 'set ');
+        // Targets: get/set at least 1.2x APCu; arrays no slower than APCu (for now).
+        [$target, $text] = !$getset ? [null, ''] : ($array ? [['ratio' => 1.0], 'no slower than APCu']
+                                                             : [['ratio' => 1.2], '>= 1.2x APCu']);
+        $note = $array ? 'APCu: apc.serializer=php (its default) for arrays' : '';
+        $row('php', "one process: $op", 'ops/s', 'higher', $ours, $peer, $target, $text, $reps, $note);
+    }
+}
+
+if (in_array('pressure', $parts, true)) {
+    // 20,000 keys of about 1 KB: a 20 MB working set; the cache: 10 MB, half of it.
+    // --quick: 10,000 keys and 5 MB (wincache's minimum cache size), fewer steps.
+    [$keys, $warm, $steps, $mb] = $quick ? [10000, 20000, 40000, 5] : [20000, 100000, 300000, 10];
+    $res = ['ours' => [], 'apcu' => []];
+    $pr = $quick ? 1 : max(3, intdiv($reps, 2) + 1);
+    for ($r = 0; $r < $pr; $r++) {
+        foreach (['ours', 'apcu'] as $b) {
+            $res[$b][] = $run($b, $mb, 'pressure.php', [(string)$keys, (string)$warm, (string)$steps]);
+        }
+        fprintf(STDOUT, "php memory pressure: run %d of %d done\n", $r + 1, $pr);
+    }
+    $col = static fn(array $runs, string $k): array => array_map(static fn($x) => $x[$k], $runs);
+    $ws = $res['ours'][0]['working_set_bytes'];
+    $label = sprintf('%d keys, %.1f MB working set, %d MB cache, Zipf', $keys, $ws / 1048576, $mb);
+    $note = sprintf('ours: %s evictions; APCu: %s expunges (median per run)',
+                    $median($col($res['ours'], 'evictions')), $median($col($res['apcu'], 'expunges')));
+    $row('pressure', "memory pressure hit rate: $label", '%', 'higher',
+         $median($col($res['ours'], 'hit_rate')), $median($col($res['apcu'], 'hit_rate')),
+         ['diff' => 20.0], '>= APCu + 20 points', $pr, $note);
+    $row('pressure', "memory pressure throughput: $label", 'ops/s', 'higher',
+         $median($col($res['ours'], 'steps_per_s')), $median($col($res['apcu'], 'steps_per_s')),
+         null, '', $pr, 'get, and set on a miss');
+}
+
+$fh = fopen($out, 'ab');
+foreach ($rows as $r) {
+    fwrite($fh, json_encode($r, JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION) . "\n");
+}
+fclose($fh);
+printf("run.php: %d rows appended to %s\n", count($rows), $out);
