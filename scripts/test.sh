@@ -9,6 +9,7 @@
 #
 # Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest), posix (real processes),
 # phpt (the extension under run-tests.php), multiprocess (real php-cgi / php-fpm / built-in server),
+# bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
 # win32 (the Win32 backends cross-compiled with mingw-w64 and run under Wine, in the separate
 # build $build/win32, see scripts/win32_tests.sh; WIN32_TESTS=0 skips it). Each prints its own
 # summary line; the script exits non-zero if any stage fails.
@@ -22,7 +23,7 @@ rc_params=${RC_PARAMS_CI:-max_success=1000}
 
 packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev libgmock-dev
           libbenchmark-dev relacy-dev librapidcheck-dev libboost-dev
-          php8.2-dev php8.2-cli php8.2-cgi php8.2-fpm nginx libfcgi-bin curl)
+          php8.2-dev php8.2-cli php8.2-cgi php8.2-fpm php8.2-apcu nginx libfcgi-bin curl wrk)
 win32_tests=${WIN32_TESTS:-1}
 if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine); fi
 
@@ -90,6 +91,7 @@ stage unit "gtest with real threads"
 stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
 stage phpt "the PHP extension: run-tests.php phpt files, library replays, the phpize build"
 stage multiprocess "php-cgi, php-fpm, the built-in server: one cache across workers, kill -9"
+stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
 
 # win32: its own cross-compiled build; Wine is started before ctest and stopped after it.
 win32_stage() {
