@@ -235,19 +235,9 @@ http {
       # fpm over a unix socket, one connection per request (php-fpm's usual setup; no
       # fastcgi_keep_conn: fpm workers would stay tied to nginx's idle connections)
       fastcgi_pass unix:$sock;
+      # Debian's nginx package ships the standard CGI parameters
+      include /etc/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
-      fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
-      fastcgi_param QUERY_STRING \$query_string;
-      fastcgi_param REQUEST_METHOD \$request_method;
-      fastcgi_param CONTENT_TYPE \$content_type;
-      fastcgi_param CONTENT_LENGTH \$content_length;
-      fastcgi_param REQUEST_URI \$request_uri;
-      fastcgi_param DOCUMENT_ROOT \$document_root;
-      fastcgi_param SERVER_PROTOCOL \$server_protocol;
-      fastcgi_param GATEWAY_INTERFACE CGI/1.1;
-      fastcgi_param REMOTE_ADDR \$remote_addr;
-      fastcgi_param SERVER_NAME \$server_name;
-      fastcgi_param SERVER_PORT \$server_port;
     }
   }
 }

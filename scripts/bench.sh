@@ -45,17 +45,9 @@ packages=(php8.2-cli php8.2-apcu)
 has_part fpm && packages+=(php8.2-fpm nginx wrk curl)
 [ -n "$prebuilt" ] || packages+=(build-essential cmake ninja-build pkg-config libbenchmark-dev
                                  libboost-dev php8.2-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  [ "$(id -u)" = 0 ] || die "missing packages and not root: install them: ${missing[*]}"
-  say "installing: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-    die "apt-get install failed"
-fi
+# shellcheck source=packages.sh
+. "$root/scripts/packages.sh"
+ensure_packages bench.sh "${packages[@]}"
 
 # --- build ------------------------------------------------------------------------------------
 if [ -n "$prebuilt" ]; then

@@ -24,17 +24,9 @@ die() { echo "serve.sh: $*" >&2; exit 1; }
 # --- packages ---------------------------------------------------------------------------------
 packages=(php8.2-cli php8.2-fpm nginx)
 [ -n "${WINCACHE_SO:-}" ] || packages+=(php8.2-dev cmake ninja-build g++)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  [ "$(id -u)" = 0 ] || die "missing packages and not root: install them: ${missing[*]}"
-  say "installing: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-    die "apt-get install failed"
-fi
+# shellcheck source=packages.sh
+. "$root/scripts/packages.sh"
+ensure_packages serve.sh "${packages[@]}"
 # The nginx package starts a system nginx on port 80 on installation; it is not ours: leave it.
 
 # --- build ------------------------------------------------------------------------------------
@@ -135,20 +127,9 @@ http {
     index index.php;
     location ~ \.php\$ {
       fastcgi_pass 127.0.0.1:$fpm_port;
+      # Debian's nginx package ships the standard CGI parameters
+      include /etc/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
-      fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
-      fastcgi_param QUERY_STRING \$query_string;
-      fastcgi_param REQUEST_METHOD \$request_method;
-      fastcgi_param CONTENT_TYPE \$content_type;
-      fastcgi_param CONTENT_LENGTH \$content_length;
-      fastcgi_param REQUEST_URI \$request_uri;
-      fastcgi_param DOCUMENT_ROOT \$document_root;
-      fastcgi_param SERVER_PROTOCOL \$server_protocol;
-      fastcgi_param GATEWAY_INTERFACE CGI/1.1;
-      fastcgi_param REMOTE_ADDR \$remote_addr;
-      fastcgi_param SERVER_NAME \$server_name;
-      fastcgi_param SERVER_PORT \$server_port;
-      fastcgi_param HTTP_HOST \$host;
     }
   }
 }

@@ -27,20 +27,9 @@ packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev l
 win32_tests=${WIN32_TESTS:-1}
 if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine); fi
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "== installing: ${missing[*]}"
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing packages and not root: run as root or install them: ${missing[*]}" >&2
-    exit 2
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-    { echo "apt-get install failed" >&2; exit 2; }
-fi
+# shellcheck source=packages.sh
+. "$root/scripts/packages.sh"
+ensure_packages test.sh "${packages[@]}"
 
 echo "== configure ($build)"
 cmake -S "$root" -B "$build" -G Ninja -DWINCACHE_MODEL_ARGS="$model_args" \
