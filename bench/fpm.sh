@@ -86,17 +86,9 @@ port_used() {
   awk -v h=":$(printf '%04X' "$1")" 'NR > 1 && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
     /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
-# listening PORT: a TCP socket listens on PORT
-listening() {
-  awk -v h=":$(printf '%04X' "$1")" \
-    'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
-    /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-# children PID: its child processes
-children() {
-  cat /proc/[0-9]*/stat 2>/dev/null |
-    awk -v pp="$1" '{ r = $0; sub(/^.*\) /, "", r); split(r, f, " "); if (f[2] == pp) print $1 }'
-}
+# listening, children, stop_nginx_fpm
+# shellcheck source=../scripts/servers.sh
+. "$here/../scripts/servers.sh"
 # free_port: a port nobody uses, below the ephemeral range (32768-60999)
 free_port() {
   local p i
@@ -125,31 +117,8 @@ sock=$work/fpm.sock
 
 # --- start / stop -----------------------------------------------------------------------------
 fpm_pid="" nginx_pid="" failed=0
-shm_group() {  # the /dev/shm objects of the group named after fpm master pid $1
-  ls /dev/shm 2>/dev/null | grep -E "^wincache_[0-9]+_p$1(_|$)"
-}
-stop_servers() {
-  [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null
-  [ -n "$fpm_pid" ] && kill -QUIT "$fpm_pid" 2>/dev/null   # graceful: process_control_timeout
-  local i p
-  for ((i = 0; i < 150; i++)); do
-    { [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; } ||
-      { [ -n "$fpm_pid" ] && kill -0 "$fpm_pid" 2>/dev/null; } || break
-    sleep 0.1
-  done
-  for p in $nginx_pid $fpm_pid; do
-    if kill -0 "$p" 2>/dev/null; then
-      say "pid $p did not stop in 15 s: killing it and its children"
-      for c in $(children "$p"); do kill -KILL "$c" 2>/dev/null; done
-      kill -KILL "$p" 2>/dev/null
-    fi
-  done
-  for p in $nginx_pid $fpm_pid; do wait "$p" 2>/dev/null; done
-  # php-fpm's workers name their group after the master and pin it (SEG-9); the master never
-  # runs module shutdown, so the group outlives it: we were its only user, remove it.
-  if [ -n "$fpm_pid" ]; then
-    for i in $(shm_group "$fpm_pid"); do rm -f "/dev/shm/$i"; done
-  fi
+stop_servers() {  # graceful (process_control_timeout); removes the fpm-pinned group
+  stop_nginx_fpm "$nginx_pid" "$fpm_pid"
   fpm_pid="" nginx_pid=""
 }
 show_logs() {

@@ -46,17 +46,8 @@ fi
 so=$(cd "$(dirname "$so")" && pwd)/$(basename "$so")
 
 # --- ports, directories -----------------------------------------------------------------------
-# listening PORT: a TCP socket listens on PORT (from /proc: no iproute2 needed)
-listening() {
-  awk -v h=":$(printf '%04X' "$1")" \
-    'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
-    /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-# children PID: its child processes (from /proc: no procps needed)
-children() {
-  cat /proc/[0-9]*/stat 2>/dev/null |
-    awk -v pp="$1" '{ r = $0; sub(/^.*\) /, "", r); split(r, f, " "); if (f[2] == pp) print $1 }'
-}
+# shellcheck source=servers.sh
+. "$root/scripts/servers.sh"
 listening "$port" && die "port $port is already in use (PORT=... to pick another)"
 fpm_port=$((port + 1000))
 while listening "$fpm_port" || [ "$fpm_port" = "$port" ]; do fpm_port=$((fpm_port + 1)); done
@@ -145,34 +136,11 @@ stop() {  # stop EXIT_CODE
   trap '' INT TERM
   echo
   say "stopping"
-  [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null
-  [ -n "$fpm_pid" ] && kill -QUIT "$fpm_pid" 2>/dev/null
-  local i
-  for ((i = 0; i < 150; i++)); do
-    { [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; } ||
-      { [ -n "$fpm_pid" ] && kill -0 "$fpm_pid" 2>/dev/null; } || break
-    sleep 0.1
-  done
-  for p in $nginx_pid $fpm_pid; do
-    if kill -0 "$p" 2>/dev/null; then
-      say "pid $p did not stop in 15 s: killing it and its children"
-      for c in $(children "$p"); do kill -KILL "$c" 2>/dev/null; done
-      kill -KILL "$p" 2>/dev/null
-    fi
-  done
-  wait 2>/dev/null
-  # The workers' group is named after their parent, the php-fpm master, and pinned to it so
-  # that recycled workers keep the cache (SEG-9). The master never runs module shutdown, so
-  # the group outlives it until the next wincache process of that user sweeps it (SEG-8);
-  # we are its last user here: remove it now.
-  if [ -n "$fpm_pid" ]; then
-    local left
-    left=$(ls /dev/shm 2>/dev/null | grep -E "^wincache_[0-9]+_p${fpm_pid}(_|$)")
-    if [ -n "$left" ]; then
-      say "removing the group the php-fpm master's workers kept: $(echo $left)"
-      for i in $left; do rm -f "/dev/shm/$i"; done
-    fi
-  fi
+  stop_nginx_fpm "$nginx_pid" "$fpm_pid"
+  # The workers' group is named after the php-fpm master and pinned to it (SEG-9); we were its
+  # last user: stop_nginx_fpm removed it.
+  [ -n "$STOPPED_FPM_GROUP" ] &&
+    say "removed the group the php-fpm master's workers kept: $(echo $STOPPED_FPM_GROUP)"
   [ -n "$copy" ] && rm -rf "$copy"
   say "stopped; logs in $serve/logs"
   exit "${1:-0}"

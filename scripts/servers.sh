@@ -1,0 +1,43 @@
+# scripts/servers.sh: sourced by scripts/serve.sh and bench/fpm.sh (not run). From /proc only:
+# no procps or iproute2 needed.
+#
+#   listening PORT             a TCP socket listens on PORT
+#   children PID               PID's child processes
+#   stop_nginx_fpm NGINX FPM   stops both (either may be ""): SIGQUIT (graceful), up to 15 s,
+#                              then SIGKILL to the one left and its children; reaps them; then
+#                              removes the wincache group named after the fpm master, which its
+#                              workers pinned (SEG-9) and the master, never running module
+#                              shutdown, leaves behind. The names removed: $STOPPED_FPM_GROUP
+listening() {
+  awk -v h=":$(printf '%04X' "$1")" \
+    'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+children() {
+  cat /proc/[0-9]*/stat 2>/dev/null |
+    awk -v pp="$1" '{ r = $0; sub(/^.*\) /, "", r); split(r, f, " "); if (f[2] == pp) print $1 }'
+}
+stop_nginx_fpm() {
+  local nginx=$1 fpm=$2 i p c
+  [ -n "$nginx" ] && kill -QUIT "$nginx" 2>/dev/null
+  [ -n "$fpm" ] && kill -QUIT "$fpm" 2>/dev/null
+  for ((i = 0; i < 150; i++)); do
+    { [ -n "$nginx" ] && kill -0 "$nginx" 2>/dev/null; } ||
+      { [ -n "$fpm" ] && kill -0 "$fpm" 2>/dev/null; } || break
+    sleep 0.1
+  done
+  for p in $nginx $fpm; do
+    if kill -0 "$p" 2>/dev/null; then
+      echo "pid $p did not stop in 15 s: killing it and its children"
+      for c in $(children "$p"); do kill -KILL "$c" 2>/dev/null; done
+      kill -KILL "$p" 2>/dev/null
+    fi
+  done
+  for p in $nginx $fpm; do wait "$p" 2>/dev/null; done
+  STOPPED_FPM_GROUP=""
+  if [ -n "$fpm" ]; then
+    STOPPED_FPM_GROUP=$(ls /dev/shm 2>/dev/null | grep -E "^wincache_[0-9]+_p${fpm}(_|$)")
+    for i in $STOPPED_FPM_GROUP; do rm -f "/dev/shm/$i"; done
+  fi
+  return 0
+}
