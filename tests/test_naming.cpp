@@ -23,18 +23,51 @@ TEST(Naming, AppPoolIdWinsOverTheParentPid) {
   EXPECT_NE(group_name(1, "DefaultAppPool", ""), group_name(1, "OtherPool", ""));
 }
 
-TEST(Naming, SaltIsCutToEightAlphanumerics) {
-  EXPECT_EQ(clean_salt("ab/../c\\d:e f-g_h12345"), "abcdefgh");
-  const std::string n = group_name(7, "", "x/y\\z");
+// Defect 12 of the hostile test: the salt was cleaned silently, so "site.one", "site_one",
+// "site-one" and "siteone" all selected one cache. Distinct salts select distinct caches.
+TEST(Naming, DistinctSaltsNeverShareEvenWithPunctuation) {
+  const char* salts[] = {"site.one", "site_one", "site-one", "siteone", "site one", "SITEONE",
+                         "x/y\\z", "x", ""};
+  for (const char* a : salts)
+    for (const char* b : salts)
+      if (std::string(a) != b) EXPECT_NE(group_name(7, "", a), group_name(7, "", b)) << a << b;
+  const std::string n = group_name(7, "", "x/y\\z:");
   EXPECT_EQ(n.find('/'), std::string::npos);
   EXPECT_EQ(n.find('\\'), std::string::npos);
 }
 
+TEST(Naming, OnlyTheFirstEightBytesOfASaltCount) {  // WinCache cut the directive to 8
+  EXPECT_EQ(group_name(7, "", "12345678"), group_name(7, "", "123456789"));
+  EXPECT_EQ(salt_tag("ab"), "6162");
+}
+
+TEST(Naming, UsersAndPidNamespacesDoNotShare) {
+  GroupKey a;
+  a.user = "u33";
+  a.pid_ns = 4026531836u;
+  a.parent_pid = 100;
+  GroupKey b = a;
+  EXPECT_EQ(group_name(a), group_name(b));
+  b.user = "u1000";
+  EXPECT_NE(group_name(a), group_name(b));
+  b = a;
+  b.pid_ns = 4026532000u;
+  EXPECT_NE(group_name(a), group_name(b));
+  // A sweep looks only under its own user's and namespace's prefix.
+  EXPECT_EQ(group_name(a).rfind(group_prefix("u33", 4026531836u), 0), 0u);
+  EXPECT_NE(group_name(b).rfind(group_prefix("u33", 4026531836u), 0), 0u);
+}
+
 TEST(Naming, NamesUseOnlyPortableCharactersAndStayShort) {
-  const std::string g = group_name(4194304, "a pool id with spaces and / slashes", "12345678");
+  GroupKey k;
+  k.user = "s0123456789abcdef";
+  k.pid_ns = 18446744073709551615ull;
+  k.app_pool_id = "a pool id with spaces and / slashes";
+  k.salt = "\\/.:*?\"<";
+  const std::string g = group_name(k);
   for (const std::string& n :
        {g, registry_name(g), segment_name(g, 7, 16777215)}) {
-    EXPECT_LT(n.size(), 64u) << n;
+    EXPECT_LT(n.size(), 100u) << n;
     for (char c : n)
       EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '_')
