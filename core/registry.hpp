@@ -55,6 +55,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <new>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -80,7 +81,8 @@ enum class Scope : std::uint8_t { none = 0, global = 1, local = 2 };
 
 struct RegistryTuning {
   static constexpr unsigned kinds = 8;            // segment kinds (user cache, file cache, ...)
-  static constexpr unsigned slots = 64;           // processes attached at once
+  static constexpr unsigned slots = 1024;         // processes attached at once (a php-fpm pool
+                                                  // with pm.max_children up to 1023 + its master)
   static constexpr std::uint32_t poll_ms = 20;    // liveness poll while waiting for the initialiser
   static constexpr unsigned init_polls = 250;     // ~5 s, then init_timeout
   static constexpr unsigned spin = 64;            // the registry lock's spin before sleeping
@@ -108,7 +110,7 @@ struct Registry {
   static constexpr std::uint64_t kMagic = 0x57434152454731ull;  // "WCAREG1"
   static constexpr std::uint64_t kReady = std::uint64_t{1} << 63;
   struct LockTuning {
-    static constexpr unsigned reader_slots = Tuning::slots;
+    static constexpr unsigned reader_slots = 1;  // the registry lock is only taken exclusively
     static constexpr unsigned spin = Tuning::spin;
     static constexpr std::uint32_t poll_ms = Tuning::poll_ms;
   };
@@ -171,6 +173,7 @@ class Group {
     bad_kind,
     map_failed,     // the OS refused a mapping (no memory, limits)
     corrupt,        // the registry segment is not ours (wrong magic or geometry)
+    no_memory,      // this process ran out of memory (a name, a listing); the lock was released
   };
 
   // Initialises a new segment's content (an allocator, an index...) before it is published:
@@ -188,50 +191,53 @@ class Group {
   // ---- lifecycle ---------------------------------------------------------------------------
   // Map (or create) the registry, initialise it if first (SEG-1), claim a process slot.
   Status join() {
-    if (reg_) {  // already joined: still a registry operation, so it reaps
-      reap();
-      return Status::ok;
-    }
-    const proc_id me = Prim::self();
-    for (unsigned attempt = 0;; ++attempt) {
-      reg_map_ = os_.open(registry_name(group_), sizeof(Reg), true, nullptr);
-      if (!reg_map_.base) return Status::map_failed;
-      reg_ = static_cast<Reg*>(reg_map_.base);
-      const Status s = ensure_initialised();
-      if (s != Status::ok) {
+    if (reg_) return locked([&] {  // already joined: still a registry operation, so it reaps
+        reap_locked();
+        return Status::ok;
+      });
+    try {
+      const proc_id me = Prim::self();
+      for (unsigned attempt = 0;; ++attempt) {
+        reg_map_ = os_.open(registry_name(group_), sizeof(Reg), true, nullptr);
+        if (!reg_map_.base) return Status::map_failed;
+        reg_ = static_cast<Reg*>(reg_map_.base);
+        Status st = ensure_initialised();
+        bool closed = false;
+        if (st == Status::ok) st = locked([&] {
+            if (reg_->closed_.load(std::memory_order_seq_cst) != 0) {
+              // SEG-7: we mapped a registry whose last member closed it: join afresh. If that
+              // member was killed between closing and unlinking, the closed object still holds
+              // the name: remove the name, but only while it still names THIS object (never a
+              // newer registry).
+              if constexpr (has_same_object<Os>::value)
+                if (os_.same_object(registry_name(group_), reg_map_))
+                  os_.remove(registry_name(group_));
+              closed = true;
+              return Status::ok;
+            }
+            reap_locked();
+            for (unsigned i = 0; i < Tuning::slots; ++i) {
+              auto& sl = reg_->slots_used_[i];
+              std::uint64_t cur = 0;
+              if (sl.owner.compare_exchange_strong(cur, me, std::memory_order_seq_cst)) {
+                sl.attached.store(0, std::memory_order_relaxed);
+                sl.local.store(0, std::memory_order_relaxed);
+                slot_ = i;
+                return Status::ok;
+              }
+            }
+            return Status::no_slot;
+          });
+        if (st == Status::ok && !closed) return Status::ok;
         os_.close(reg_map_);
         reg_ = nullptr;
-        return s;
-      }
-      Guard g(*this);
-      if (reg_->closed_.load(std::memory_order_seq_cst) != 0) {
-        // SEG-7: we mapped a registry whose last member closed it: join afresh. If that member
-        // was killed between closing and unlinking, the closed object still holds the name:
-        // remove the name, but only while it still names THIS object (never a newer registry).
-        if constexpr (has_same_object<Os>::value)
-          if (os_.same_object(registry_name(group_), reg_map_)) os_.remove(registry_name(group_));
-        g.release();
-        os_.close(reg_map_);
-        reg_ = nullptr;
+        if (!closed) return st;
         if (attempt == 16) return Status::init_timeout;
-        continue;
       }
-      reap_locked();
-      for (unsigned i = 0; i < Tuning::slots; ++i) {
-        auto& sl = reg_->slots_used_[i];
-        std::uint64_t cur = 0;
-        if (sl.owner.compare_exchange_strong(cur, me, std::memory_order_seq_cst)) {
-          sl.attached.store(0, std::memory_order_relaxed);
-          sl.local.store(0, std::memory_order_relaxed);
-          slot_ = i;
-          g.release();
-          return Status::ok;
-        }
-      }
-      g.release();
-      os_.close(reg_map_);
+    } catch (const std::bad_alloc&) {  // a name or a listing outside the lock
+      if (reg_) os_.close(reg_map_);
       reg_ = nullptr;
-      return Status::no_slot;
+      return Status::no_memory;
     }
   }
 
@@ -240,35 +246,32 @@ class Group {
   Status attach(unsigned kind) {
     if (!reg_) return Status::not_joined;
     if (kind >= kinds_.size()) return Status::bad_kind;
-    Guard g(*this);
-    reap_locked();  // every registry operation reaps, even an attach that changes nothing
-    const Status st = att_[kind].scope != Scope::none ? Status::ok : attach_locked(kind);
-    g.release();
-    return st;
+    return locked([&] {
+      reap_locked();  // every registry operation reaps, even an attach that changes nothing
+      return att_[kind].scope != Scope::none ? Status::ok : attach_locked(kind);
+    });
   }
 
   Status detach(unsigned kind) {
     if (!reg_) return Status::not_joined;
     if (kind >= kinds_.size()) return Status::bad_kind;
-    Guard g(*this);
-    detach_locked(kind);
-    reap_locked();
-    g.release();
-    return Status::ok;
+    return locked([&] {
+      detach_locked(kind);
+      reap_locked();
+      return Status::ok;
+    });
   }
 
   // Detach everything, give the slot back; the last process out removes the registry too.
   void leave() {
     if (!reg_) return;
-    bool last = false;
-    {
-      Guard g(*this);
+    locked([&] {
       for (unsigned k = 0; k < kinds_.size(); ++k) detach_locked(k);
-      reap_locked();
       slot().attached.store(0, std::memory_order_relaxed);
       slot().local.store(0, std::memory_order_relaxed);
       slot().owner.store(0, std::memory_order_seq_cst);
-      last = true;
+      reap_locked();
+      bool last = true;
       for (unsigned i = 0; i < Tuning::slots; ++i)
         if (reg_->slots_used_[i].owner.load(std::memory_order_seq_cst) != 0) last = false;
       if (last) {
@@ -278,8 +281,8 @@ class Group {
         reg_->closed_.store(1, std::memory_order_seq_cst);
         os_.remove(registry_name(group_));
       }
-      g.release();
-    }
+      return Status::ok;
+    });
     os_.close(reg_map_);
     reg_ = nullptr;
     slot_ = kNoSlot;
@@ -293,55 +296,53 @@ class Group {
   // segments then live exactly as long as their members (SEG-2). A dead anchor is not pinned.
   Status pin(proc_id anchor, std::uint64_t kinds_mask) {
     if (!reg_) return Status::not_joined;
-    Guard g(*this);
-    reap_locked();
-    Status st = Status::no_slot;
-    if (anchor == 0 || !Prim::alive(anchor)) {
-      st = Status::ok;
-    } else {
-      for (unsigned i = 0; i < Tuning::slots && st != Status::ok; ++i) {
+    return locked([&] {
+      reap_locked();
+      if (anchor == 0 || !Prim::alive(anchor)) return Status::ok;
+      for (unsigned i = 0; i < Tuning::slots; ++i) {
         auto& sl = reg_->slots_used_[i];
         if (sl.owner.load(std::memory_order_seq_cst) != anchor) continue;
         sl.attached.store(sl.attached.load(std::memory_order_relaxed) | kinds_mask,
                           std::memory_order_seq_cst);
-        st = Status::ok;
+        return Status::ok;
       }
-      for (unsigned i = 0; i < Tuning::slots && st != Status::ok; ++i) {
+      for (unsigned i = 0; i < Tuning::slots; ++i) {
         auto& sl = reg_->slots_used_[i];
         std::uint64_t cur = 0;
         if (!sl.owner.compare_exchange_strong(cur, anchor, std::memory_order_seq_cst)) continue;
         sl.local.store(0, std::memory_order_relaxed);
         sl.attached.store(kinds_mask, std::memory_order_seq_cst);
-        st = Status::ok;
+        return Status::ok;
       }
-    }
-    g.release();
-    return st;
+      return Status::no_slot;
+    });
   }
 
   // The anchor's own goodbye (SEG-9): a master that exits in order clears its pin, so that
   // the segments go with their last member (or now, if none is left).
   void unpin(proc_id anchor) {
     if (!reg_) return;
-    Guard g(*this);
-    for (unsigned i = 0; i < Tuning::slots; ++i) {
-      auto& sl = reg_->slots_used_[i];
-      std::uint64_t cur = anchor;
-      if (i == slot_ || sl.owner.load(std::memory_order_seq_cst) != anchor) continue;
-      sl.attached.store(0, std::memory_order_relaxed);
-      sl.local.store(0, std::memory_order_relaxed);
-      sl.owner.compare_exchange_strong(cur, 0, std::memory_order_seq_cst);
-    }
-    reap_locked();
-    g.release();
+    locked([&] {
+      for (unsigned i = 0; i < Tuning::slots; ++i) {
+        auto& sl = reg_->slots_used_[i];
+        std::uint64_t cur = anchor;
+        if (i == slot_ || sl.owner.load(std::memory_order_seq_cst) != anchor) continue;
+        sl.attached.store(0, std::memory_order_relaxed);
+        sl.local.store(0, std::memory_order_relaxed);
+        sl.owner.compare_exchange_strong(cur, 0, std::memory_order_seq_cst);
+      }
+      reap_locked();
+      return Status::ok;
+    });
   }
 
   // The periodic check: reap the dead and destroy what nobody alive uses (SEG-2).
   void reap() {
     if (!reg_) return;
-    Guard g(*this);
-    reap_locked();
-    g.release();
+    locked([&] {
+      reap_locked();
+      return Status::ok;
+    });
   }
 
   // Recreate `kind` under a new generation (the repair of last resort for an unrepairable
@@ -349,20 +350,19 @@ class Group {
   Status recreate(unsigned kind) {
     if (!reg_) return Status::not_joined;
     if (kind >= kinds_.size()) return Status::bad_kind;
-    Guard g(*this);
-    reap_locked();
-    auto& e = reg_->entries_[kind];
-    const std::uint64_t old = e.generation.load(std::memory_order_seq_cst);
-    if (old != 0) {
-      e.generation.store(0, std::memory_order_seq_cst);  // SEG-6: unpublish first
-      os_.remove(segment_name(group_, kind, old));
-    }
-    close_attachment(kind);
-    clear_bit(slot().attached, kind);
-    clear_bit(slot().local, kind);
-    const Status st = attach_locked(kind);
-    g.release();
-    return st;
+    return locked([&] {
+      reap_locked();
+      auto& e = reg_->entries_[kind];
+      const std::uint64_t old = e.generation.load(std::memory_order_seq_cst);
+      if (old != 0) {
+        e.generation.store(0, std::memory_order_seq_cst);  // SEG-6: unpublish first
+        os_.remove(segment_name(group_, kind, old));
+      }
+      close_attachment(kind);
+      clear_bit(slot().attached, kind);
+      clear_bit(slot().local, kind);
+      return attach_locked(kind);
+    });
   }
 
   // Called at request start: if `kind`'s generation moved, drop the stale mapping and attach
@@ -371,52 +371,62 @@ class Group {
     if (!reg_ || kind >= kinds_.size() || att_[kind].scope != Scope::global) return false;
     if (reg_->entries_[kind].generation.load(std::memory_order_acquire) == att_[kind].generation)
       return false;
-    Guard g(*this);
-    reap_locked();
-    close_attachment(kind);
-    clear_bit(slot().attached, kind);
-    attach_locked(kind);
-    g.release();
+    locked([&] {
+      reap_locked();
+      close_attachment(kind);
+      clear_bit(slot().attached, kind);
+      return attach_locked(kind);
+    });
     return true;
   }
 
   // Where named shared memory outlives its processes (Linux), a group whose processes all died
   // leaves its registry and segments behind. Called at startup (join) by the glue: for every
-  // OTHER group's registry under `prefix` that this user can open, take its lock, and if every
-  // slot's owner is dead, mark it closed (a racing joiner starts afresh, SEG-7) and remove its
-  // segments and its registry. Returns how many groups were removed (SEG-8).
-  unsigned sweep_dead_groups(const std::string& prefix = "wincache_") {
+  // OTHER group's registry under `prefix` (the caller's own user and pid namespace: never
+  // another's, core/naming.hpp) that this user can open, TRY its lock, and if every slot's owner
+  // is dead, mark it closed (a racing joiner starts afresh, SEG-7) and remove its segments and
+  // its registry. Returns how many groups were removed (SEG-8).
+  //   - Never waits: a live holder of another group's lock (perhaps stopped by SIGSTOP or a
+  //     debugger) makes the sweep skip that group, it does not stall our start-up.
+  //   - Never removes what a live member uses: only a group with no live slot is removed, and a
+  //     repair after a dead holder (owner_died) walks the registry's own table of kinds.
+  unsigned sweep_dead_groups(const std::string& prefix) {
     unsigned removed = 0;
-    for (const auto& name : os_.list(prefix)) {
-      if (name.size() <= 4 || name.compare(name.size() - 4, 4, "_reg") != 0) continue;
-      const std::string other = name.substr(0, name.size() - 4);
-      if (other == group_) continue;
-      Group g(os_, other, {});
-      g.reg_map_ = os_.open(name, sizeof(Reg), false, nullptr);
-      if (!g.reg_map_.base) continue;  // gone meanwhile, or another user's (0600)
-      g.reg_ = static_cast<Reg*>(g.reg_map_.base);
-      const bool ready = (g.reg_->init_.load(std::memory_order_seq_cst) & Reg::kReady) != 0 &&
-                         g.reg_->magic_.load(std::memory_order_acquire) == Reg::kMagic &&
-                         g.reg_->slots_.load(std::memory_order_relaxed) == Tuning::slots;
-      if (ready) {
-        Guard lock(g);
-        bool all_dead = g.reg_->closed_.load(std::memory_order_seq_cst) == 0;
-        for (unsigned i = 0; all_dead && i < Tuning::slots; ++i) {
-          const std::uint64_t owner =
-              g.reg_->slots_used_[i].owner.load(std::memory_order_seq_cst);
-          if (owner != 0 && Prim::alive(owner)) all_dead = false;
+    try {
+      for (const auto& name : os_.list(prefix)) {
+        if (name.size() <= 4 || name.compare(name.size() - 4, 4, "_reg") != 0) continue;
+        const std::string other = name.substr(0, name.size() - 4);
+        if (other == group_) continue;
+        Group g(os_, other, {});
+        g.reg_map_ = os_.open(name, sizeof(Reg), false, nullptr);
+        if (!g.reg_map_.base) continue;  // gone meanwhile, another user's, another layout
+        g.reg_ = static_cast<Reg*>(g.reg_map_.base);
+        const bool ready =
+            (g.reg_->init_.load(std::memory_order_seq_cst) & Reg::kReady) != 0 &&
+            g.reg_->magic_.load(std::memory_order_acquire) == Reg::kMagic &&
+            g.reg_->kinds_.load(std::memory_order_relaxed) == Tuning::kinds &&
+            g.reg_->slots_.load(std::memory_order_relaxed) == Tuning::slots;
+        try {
+          if (ready) {
+            Guard lock(g, /*blocking=*/false);
+            if (lock.held) {
+              try {
+                if (g.remove_if_dead_locked()) ++removed;
+              } catch (const std::bad_alloc&) {
+                lock.release();
+                throw;
+              }
+              lock.release();
+            }
+          }
+        } catch (const std::bad_alloc&) {
+          os_.close(g.reg_map_);
+          throw;
         }
-        if (all_dead) {
-          for (const auto& n : os_.list(other + "_k"))
-            if (g.is_our_segment_name(n)) os_.remove(n);
-          os_.remove(name);
-          g.reg_->closed_.store(1, std::memory_order_seq_cst);
-          ++removed;
-        }
-        lock.release();
+        os_.close(g.reg_map_);
+        g.reg_ = nullptr;
       }
-      os_.close(g.reg_map_);
-      g.reg_ = nullptr;
+    } catch (const std::bad_alloc&) {  // out of memory: sweep less, never leave a lock held
     }
     return removed;
   }
@@ -485,12 +495,21 @@ class Group {
   struct Guard {
     Group& g;
     bool held = true;
-    explicit Guard(Group& grp) : g(grp) {
-      const Acquire r = g.reg_->lock_.lock();
+    // blocking == false: a try-lock (the sweep of OTHER groups never waits for a live holder,
+    // which may be stopped: SEG-8). held() says whether it got the lock.
+    explicit Guard(Group& grp, bool blocking = true) : g(grp) {
+      const Acquire r = blocking ? g.reg_->lock_.lock() : g.reg_->lock_.try_lock();
       if (r == Acquire::owner_died || r == Acquire::broken) {
-        g.repair_locked();
+        try {
+          g.repair_locked();
+        } catch (const std::bad_alloc&) {
+          g.reg_->lock_.unlock();  // unrepaired: the next holder is told `broken` and repairs
+          throw;
+        }
         g.reg_->lock_.mark_consistent();
         ++g.repairs_;
+      } else if (r != Acquire::ok) {
+        held = false;  // would_block (try) or misuse
       }
     }
     void release() {
@@ -498,6 +517,28 @@ class Group {
       held = false;
     }
   };
+
+  // Runs `body` under the registry lock and releases it. A std::bad_alloc anywhere inside (a
+  // segment name, a directory listing, the Guard's own repair) releases the lock and becomes
+  // Status::no_memory: an exception must never leave the lock held by a live process, which
+  // would stall every member. (A simulated kill in the property tests is not a bad_alloc: it
+  // leaves the lock held, exactly as SIGKILL does.)
+  template <class Body>
+  Status locked(Body&& body) {
+    try {
+      Guard g(*this);
+      try {
+        const Status st = body();
+        g.release();
+        return st;
+      } catch (const std::bad_alloc&) {
+        g.release();
+        return Status::no_memory;
+      }
+    } catch (const std::bad_alloc&) {
+      return Status::no_memory;
+    }
+  }
 
   Status ensure_initialised() {
     const proc_id me = Prim::self();
@@ -653,7 +694,7 @@ class Group {
         sl.owner.compare_exchange_strong(owner, 0, std::memory_order_seq_cst);
       }
     }
-    for (unsigned k = 0; k < kinds_.size(); ++k) {
+    for (unsigned k = 0; k < Tuning::kinds; ++k) {
       auto& e = reg_->entries_[k];
       const std::uint64_t gen = e.generation.load(std::memory_order_seq_cst);
       if (gen == 0) continue;
@@ -668,9 +709,12 @@ class Group {
 
   // SEG-6: after a writer died holding the registry lock. Every change is a single-word
   // publication, so the only debris is: dead slots (reap), entries naming a removed object, and
-  // objects no entry names (orphans).
+  // objects no entry names (orphans). Registry-wide maintenance (this, reap_locked,
+  // remove_orphans) walks EVERY entry of the registry's table, never just the kinds this process
+  // knows: a process that opened the registry only to sweep it knows none, and an orphan test
+  // against an empty list of kinds called every live segment an orphan (SEG-8).
   void repair_locked() {
-    for (unsigned k = 0; k < kinds_.size(); ++k) {
+    for (unsigned k = 0; k < Tuning::kinds; ++k) {
       auto& e = reg_->entries_[k];
       const std::uint64_t gen = e.generation.load(std::memory_order_seq_cst);
       if (gen == 0) continue;
@@ -681,6 +725,21 @@ class Group {
     }
     remove_orphans();
     reap_locked();
+  }
+
+  // The sweep's verdict on this (another process's) group, under its lock: if no slot's owner
+  // lives, close it and remove its segments and its registry (SEG-8).
+  bool remove_if_dead_locked() {
+    if (reg_->closed_.load(std::memory_order_seq_cst) != 0) return false;
+    for (unsigned i = 0; i < Tuning::slots; ++i) {
+      const std::uint64_t owner = reg_->slots_used_[i].owner.load(std::memory_order_seq_cst);
+      if (owner != 0 && Prim::alive(owner)) return false;
+    }
+    for (const auto& n : os_.list(group_ + "_k"))
+      if (is_our_segment_name(n)) os_.remove(n);
+    reg_->closed_.store(1, std::memory_order_seq_cst);
+    os_.remove(registry_name(group_));
+    return true;
   }
 
   // True if `n` is exactly one of OUR segment names: <group>_k<digits>_g<digits>. A prefix match
@@ -702,7 +761,7 @@ class Group {
     for (const auto& n : os_.list(prefix)) {
       if (!is_our_segment_name(n)) continue;  // a sibling group's object: never ours to remove
       bool named = false;
-      for (unsigned k = 0; k < kinds_.size(); ++k) {
+      for (unsigned k = 0; k < Tuning::kinds; ++k) {
         const std::uint64_t gen = reg_->entries_[k].generation.load(std::memory_order_seq_cst);
         if (gen != 0 && n == segment_name(group_, k, gen)) named = true;
       }

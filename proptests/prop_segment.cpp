@@ -858,7 +858,7 @@ TEST_F(SweepFixture, DeadGroupIsRemovedLiveGroupIsKept) {
   ASSERT_TRUE(kernel.exists(segment_name(dead_grp, LIST, 1)));
   auto gk = start(os_k, me, k);
   sim.current = k;
-  EXPECT_EQ(gk->sweep_dead_groups(), 1u);
+  EXPECT_EQ(gk->sweep_dead_groups(group_prefix("", 0)), 1u);
   sim.current = 0;
   EXPECT_FALSE(kernel.exists(dead_grp + "_reg"));
   EXPECT_FALSE(kernel.exists(segment_name(dead_grp, LIST, 1))) << "the dead group's segment stayed";
@@ -867,6 +867,60 @@ TEST_F(SweepFixture, DeadGroupIsRemovedLiveGroupIsKept) {
   EXPECT_TRUE(kernel.exists(sibling + "_reg")) << "a sibling whose name extends it was swept";
   EXPECT_TRUE(kernel.exists(segment_name(sibling, LIST, 1)));
   EXPECT_TRUE(kernel.exists(me + "_reg"));
+}
+
+// SEG-8, defect found by a hostile test: a member of a LIVE group was killed holding its
+// registry lock; a process of another group sweeping at startup got owner_died on that lock and
+// repaired with an empty list of kinds (it knows none of the other group's), so every segment of
+// the live group looked like an orphan and was unlinked. Repair must walk the registry's table.
+TEST_F(SweepFixture, RepairDuringASweepKeepsALiveGroupsSegments) {
+  SimOs os_l(kernel), os_d(kernel), os_k(kernel);
+  const std::string live_grp = group_name(1101, "", ""), me = group_name(1103, "", "");
+  std::uint64_t l, d, k;
+  auto gl = start(os_l, live_grp, l);
+  auto gd = start(os_d, live_grp, d);
+  sim.current = l;
+  gl->content(LIST)[0] = 'x';
+  sim.current = d;  // the second member is killed while it holds the registry lock
+  ASSERT_EQ(gd->registry()->lock_.lock(), Acquire::ok);
+  sim.dead[d] = true;
+  sim.current = 0;
+  gd.reset();
+  auto gk = start(os_k, me, k);
+  sim.current = k;
+  EXPECT_EQ(gk->sweep_dead_groups(group_prefix("", 0)), 0u) << "a group with a live member";
+  sim.current = 0;
+  EXPECT_TRUE(kernel.exists(live_grp + "_reg"));
+  EXPECT_TRUE(kernel.exists(segment_name(live_grp, LIST, 1)))
+      << "the sweep's repair unlinked a live group's segment";
+  sim.current = l;  // the live member goes on with its segment
+  gl->reap();
+  EXPECT_EQ(gl->content(LIST)[0], 'x');
+  EXPECT_EQ(gl->current_generation(LIST), 1u);
+  sim.current = 0;
+}
+
+// SEG-8 / defect 11: a live process holding another group's registry lock (stopped by SIGSTOP,
+// or in a debugger) must not stall the sweep of a process that merely starts up. PrimSim never
+// blocks, so a waiting sweep would spin forever: a step budget turns that into a failure.
+TEST_F(SweepFixture, ALiveHolderOfAnotherGroupsLockDoesNotStallTheSweep) {
+  SimOs os_s(kernel), os_k(kernel);
+  const std::string stopped = group_name(1201, "", ""), me = group_name(1203, "", "");
+  std::uint64_t s, k;
+  auto gs = start(os_s, stopped, s);
+  sim.current = s;
+  ASSERT_EQ(gs->registry()->lock_.lock(), Acquire::ok);  // held, and the holder stays alive
+  sim.current = 0;
+  auto gk = start(os_k, me, k);
+  sim.current = k;
+  sim.kill_in = 100000;  // far more steps than a sweep of two registries takes
+  unsigned removed = 99;
+  EXPECT_NO_THROW(removed = gk->sweep_dead_groups(group_prefix("", 0)))
+      << "the sweep waited for a live holder of another group's lock";
+  sim.kill_in = -1;
+  EXPECT_EQ(removed, 0u);
+  sim.current = 0;
+  EXPECT_TRUE(kernel.exists(segment_name(stopped, LIST, 1)));
 }
 
 // SEG-9: a master that forks the workers anchors their group. Workers come and go (recycled)
