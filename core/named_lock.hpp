@@ -63,11 +63,28 @@ class LockTable {
     return h ^ (h >> 31);
   }
 
+  // Group-wide counters for the statistics page (relaxed; informational, never journaled).
+  struct Stats {
+    std::uint64_t acquired, waited, taken_over, interrupted;
+  };
+  Stats stats() const {
+    return Stats{acquired_.load(std::memory_order_relaxed), waited_.load(std::memory_order_relaxed),
+                 taken_over_.load(std::memory_order_relaxed),
+                 interrupted_.load(std::memory_order_relaxed)};
+  }
+
   // Blocks until this process holds `key`, or stop() returns true (checked every poll).
   template <class Stop>
   NamedLock acquire(const char* key, std::size_t n, Stop&& stop) {
     const std::uint64_t a = hash(key, n, 0), b = hash(key, n, 0x5bd1e995u) | 1;
     const proc_id me = Prim::self();
+    bool waited = false;
+    const auto granted = [&](NamedLock r) {
+      acquired_.fetch_add(1, std::memory_order_relaxed);
+      if (waited) waited_.fetch_add(1, std::memory_order_relaxed);
+      if (r == NamedLock::taken_over) taken_over_.fetch_add(1, std::memory_order_relaxed);
+      return r;
+    };
     for (;;) {
       const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
       if (!guard()) return NamedLock::error;
@@ -98,7 +115,7 @@ class LockTable {
       }
       if (r == NamedLock::already_held || mine) {
         lock_.unlock();
-        return r;
+        return mine ? granted(r) : r;
       }
       if (!busy) {
         if (!free_slot) free_slot = reclaim_dead(me);  // NL-2: a dead holder's slot is reused
@@ -110,10 +127,14 @@ class LockTable {
         free_slot->h2.store(b, std::memory_order_relaxed);
         free_slot->owner.store(me, std::memory_order_seq_cst);  // the claim is this one word
         lock_.unlock();
-        return NamedLock::acquired;
+        return granted(NamedLock::acquired);
       }
       lock_.unlock();
-      if (stop()) return NamedLock::interrupted;
+      if (stop()) {
+        interrupted_.fetch_add(1, std::memory_order_relaxed);
+        return NamedLock::interrupted;
+      }
+      waited = true;
       Prim::wait(seq_, seen, kPollMs);
     }
   }
@@ -177,6 +198,7 @@ class LockTable {
 
   RwLock<Prim, LockTuning> lock_;
   A<std::uint32_t> seq_{0};
+  A<std::uint64_t> acquired_{0}, waited_{0}, taken_over_{0}, interrupted_{0};
   Slot slots_[N] = {};
 };
 

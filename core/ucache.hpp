@@ -35,6 +35,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -66,6 +67,7 @@ enum class CacheStatus : std::uint8_t {
   not_int,     // inc/dec/cas on a value that is not ValueType::long_int
   mismatch,    // cas: the current value is not `old`
   busy,        // the lock reported misuse (recursion): a programming error of the caller
+  no_memory,   // this process had no memory to make room (the cache is unchanged)
 };
 
 struct CacheStats {
@@ -136,9 +138,12 @@ class UserCache {
   // ---- creation ----------------------------------------------------------------------------
   // Lay a fresh cache over [base, base + size). The memory is private to the caller (the
   // segment's OnCreate) or held exclusively (reset). nullptr if `size` is too small.
-  static UserCache* create(void* base, std::uint64_t size, std::uint64_t now_ms) {
+  // `zeroed`: the memory is known to be all zero (a new segment, a fresh anonymous mapping), so
+  // the bucket array need not be cleared: its pages stay uncommitted until used.
+  static UserCache* create(void* base, std::uint64_t size, std::uint64_t now_ms,
+                           bool zeroed = false) {
     auto* c = new (base) UserCache();
-    if (!c->init(size, now_ms)) return nullptr;
+    if (!c->init(size, now_ms, zeroed)) return nullptr;
     return c;
   }
   // Another process's cache. nullptr if the magic or geometry do not match.
@@ -174,6 +179,10 @@ class UserCache {
     unlock(slot, held);
     return st;
   }
+
+  // A process that leaves the group gives its reader slot back, so that writers stop looking
+  // at it (core/rwlock.hpp: writers scan only claimed slots).
+  void release_reader(unsigned slot) { h().lock.release_slot(slot); }
 
   // A get that could not even look (an invalid key) still counts as a miss.
   void count_miss(unsigned slot) {
@@ -249,10 +258,11 @@ class UserCache {
       return CacheStatus::exists;
     }
     const std::uint64_t need = entry_bytes(klen, vlen);
-    const std::uint64_t e = allocate(need, now_ms, old);  // opens a transaction on success
+    bool no_memory = false;
+    const std::uint64_t e = allocate(need, now_ms, old, &no_memory);  // opens a transaction
     if (!e) {
       h().lock.unlock();
-      return CacheStatus::too_large;
+      return no_memory ? CacheStatus::no_memory : CacheStatus::too_large;
     }
     // Still unreachable: plain writes.
     Entry& en = *new (base() + e) Entry();
@@ -439,7 +449,7 @@ class UserCache {
     }
   }
 
-  bool init(std::uint64_t size, std::uint64_t now_ms) {
+  bool init(std::uint64_t size, std::uint64_t now_ms, bool zeroed) {
     const std::uint64_t alloc_off = (sizeof(Header) + 63) / 64 * 64;
     if (size < alloc_off + sizeof(Alloc) + 4096) return false;
     Header* hd = &hd_;
@@ -460,7 +470,9 @@ class UserCache {
     while (nb * 256 < size && nb < (std::uint64_t{1} << 24)) nb <<= 1;
     const std::uint64_t b = a->alloc(nb * 8);
     if (!b) return false;
-    std::memset(base() + b, 0, nb * 8);
+    // Zeroed memory: only the words the allocator itself wrote into the block (a free block's
+    // links, at its start) can be non-zero.
+    std::memset(base() + b, 0, zeroed ? std::min<std::uint64_t>(nb * 8, 64) : nb * 8);
     hd->buckets = b;
     hd->nbuckets = nb;
     hd->magic = kMagic;
@@ -510,7 +522,12 @@ class UserCache {
   void repair() {
     h().recoveries.fetch_add(1, std::memory_order_relaxed);
     if (alloc().needs_recovery()) alloc().recover();
-    if (violation() != nullptr) reset(h().created_ms);
+    const char* v = "UC-4 no memory to validate the index";
+    try {
+      v = violation();
+    } catch (const std::bad_alloc&) {  // cannot prove the index sound: start it afresh
+    }
+    if (v != nullptr) reset(h().created_ms);
     h().lock.mark_consistent();
   }
 
@@ -537,7 +554,10 @@ class UserCache {
   bool expired(std::uint64_t e, std::uint64_t now_ms) const {
     if constexpr (Bugs::ignore_ttl) return false;
     const Entry& en = entry(e);
-    return en.ttl_s != 0 && now_ms >= en.created_ms + en.ttl_s * 1000;
+    // UC-6: WinCache's rule: visible while floor(elapsed ms / 1000) <= ttl (ttl=1 lives 2 s).
+    // Written as a division, never as created + ttl * 1000, which overflowed for a huge ttl
+    // (PHP_INT_MAX) and expired the entry at once: a larger ttl never expires sooner.
+    return en.ttl_s != 0 && now_ms >= en.created_ms && (now_ms - en.created_ms) / 1000 > en.ttl_s;
   }
 
   // Unlink e (whose predecessor word is `link`) and free it, inside the caller's transaction.
@@ -583,11 +603,24 @@ class UserCache {
   // arena), keep is evicted too (committed, counted in evictions: a writer killed before the new
   // entry is published leaves the key missing, as after any eviction). Returns 0 only if the
   // entry cannot fit an empty cache (UC-5: need > capacity()).
-  std::uint64_t allocate(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep) {
+  std::uint64_t allocate(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep,
+                         bool* no_memory) {
     if (need > capacity()) return 0;
     alloc().begin();
     if (const std::uint64_t e = alloc().alloc(need)) return e;
     alloc().commit();  // nothing was written: an empty transaction
+    // Making room needs process memory for the list of victims. Out of it (std::bad_alloc),
+    // the store fails as no_memory; the lists are built between transactions, so none is open
+    // and the lock is released normally by the caller.
+    try {
+      return make_room(need, now_ms, keep);
+    } catch (const std::bad_alloc&) {
+      *no_memory = true;
+      return 0;
+    }
+  }
+
+  std::uint64_t make_room(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep) {
     if constexpr (Bugs::wipe_when_full) {
       remove_all(/*as_evictions=*/true);
       alloc().begin();

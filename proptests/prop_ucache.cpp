@@ -140,7 +140,11 @@ struct CacheBase : SimHolder {
 struct MEntry {
   Val v;
   std::uint64_t created, ttl_s, last_use;
-  bool live(std::uint64_t now) const { return ttl_s == 0 || now < created + ttl_s * 1000; }
+  // WinCache's rule (docs/compat.md §3): visible while floor(elapsed ms / 1000) <= ttl, so ttl=1
+  // lives for 2 s; no ttl expires sooner than a smaller one (nothing overflows).
+  bool live(std::uint64_t now) const {
+    return ttl_s == 0 || now < created || (now - created) / 1000 <= ttl_s;
+  }
 };
 
 struct Stat {
@@ -210,7 +214,8 @@ struct Store : Timed<Bugs> {
   bool is_int = *rc::gen::weightedOneOf<bool>({{4, rc::gen::just(false)}, {1, rc::gen::just(true)}});
   std::uint64_t len = *value_size();
   std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
-  std::uint64_t ttl = *rc::gen::element<std::uint64_t>(0, 0, 0, 1, 2, 5);
+  std::uint64_t ttl = *rc::gen::element<std::uint64_t>(0, 0, 0, 1, 2, 5,
+                                                        std::uint64_t(INT64_MAX));  // PHP_INT_MAX
 
   void body(ModelSut<Bugs>& s) const override {
     ++stat().stores;
@@ -315,7 +320,8 @@ struct Get : Timed<Bugs> {
     if (it == s.m.end()) RC_FAIL("get(" + key_name(k) + ") returned a key the model lacks");
     if (!it->second.live(s.now))
       RC_FAIL("get(" + key_name(k) + ") returned an entry expired at " +
-              std::to_string(it->second.created + it->second.ttl_s * 1000) + " (now " +
+              std::to_string(it->second.created) + " + " + std::to_string(it->second.ttl_s) +
+              " s (now " +
               std::to_string(s.now) + ")");
     if (!(*got == it->second.v))
       RC_FAIL("get(" + key_name(k) + ") returned " + show_val(got) + ", the model has " +
