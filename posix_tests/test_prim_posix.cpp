@@ -219,10 +219,21 @@ class PosixOsTest : public ::testing::Test {
   }
   void TearDown() override { shm_.clean(); }
   std::string name(const std::string& n) const { return prefix_ + n; }
-  static struct stat stat_of(const std::string& n) {
+  struct stat stat_of(const std::string& n) const {
     struct stat st {};
-    ::stat((std::string(PosixOs::kShmDir) + "/" + n).c_str(), &st);
+    ::stat(ShmPrefix::path(n).c_str(), &st);
     return st;
+  }
+  // A file made behind PosixOs's back in its directory (which must exist already).
+  int make_file(const std::string& n, mode_t mode) const {
+    const std::string dir = os_.dir();
+    if (dir.empty()) return -1;
+    const int fd = ::open((dir + "/" + n).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0 && ::fchmod(fd, mode) != 0) {
+      ::close(fd);
+      return -1;
+    }
+    return fd;
   }
   std::string prefix_;
   ShmPrefix shm_{""};
@@ -300,10 +311,9 @@ TEST_F(PosixOsTest, OpenExistingChecksSizeAndOwnership) {
   EXPECT_EQ(os_.last_error(), ENOENT);
   EXPECT_FALSE(ShmPrefix::exists(name("missing")));
 
-  // An object readable by others (as if squatted at our name) is refused.
-  int fd = ::shm_open(("/" + name("wide")).c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  // An object readable by others (debris in our own directory) is refused.
+  int fd = make_file(name("wide"), 0644);
   ASSERT_GE(fd, 0);
-  ASSERT_EQ(::fchmod(fd, 0644), 0);
   ASSERT_EQ(::ftruncate(fd, off_t(size)), 0);
   ::close(fd);
   EXPECT_EQ(os_.open(name("wide"), size, true, nullptr).base, nullptr);
@@ -311,7 +321,7 @@ TEST_F(PosixOsTest, OpenExistingChecksSizeAndOwnership) {
 
   // A creator stopped between its O_EXCL open and its ftruncate left a 0-byte object: a
   // creating opener sizes it, a plain opener refuses it.
-  fd = ::shm_open(("/" + name("zero")).c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  fd = make_file(name("zero"), 0600);
   ASSERT_GE(fd, 0);
   ::close(fd);
   EXPECT_EQ(os_.open(name("zero"), size, false, nullptr).base, nullptr);
