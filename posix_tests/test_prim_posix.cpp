@@ -6,6 +6,7 @@
 // its test ends is SIGKILLed and reaped (Forked's destructor).
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -151,6 +152,58 @@ TEST(PrimPosix, AReusedPidIsNotTheSameProcess) {
   Forked gone = fork_child([] { return 0; });
   ASSERT_EQ(gone.wait(), 0);
   EXPECT_FALSE(PrimPosix::alive(PrimPosix::make_id(std::uint64_t(gone.pid()), start)));
+}
+
+TEST(PrimPosix, UserTagIsTheEffectiveUid) {
+  EXPECT_EQ(PrimPosix::user_tag(), "u" + std::to_string(::geteuid()));
+  if (::geteuid() != 0) return;
+  Forked child = fork_child([] {
+    if (::seteuid(65534) != 0) return 77;
+    return PrimPosix::user_tag() == "u65534" ? 0 : 1;
+  });
+  const int code = child.wait();
+  if (code == 77) GTEST_SKIP() << "could not seteuid(65534)";
+  EXPECT_EQ(code, 0) << "the tag does not follow the effective uid";
+}
+
+// Processes of one pid namespace get the same value; a process in a new pid namespace (a
+// container sharing /dev/shm) another one.
+TEST(PrimPosix, PidNamespaceTellsNamespacesApart) {
+  struct stat st {};
+  ASSERT_EQ(::stat("/proc/self/ns/pid", &st), 0);
+  const std::uint64_t mine = PrimPosix::pid_namespace();
+  EXPECT_NE(mine, 0u);
+  EXPECT_EQ(mine, std::uint64_t(st.st_ino));
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  Forked same = fork_child([&] {
+    const std::uint64_t v = PrimPosix::pid_namespace();
+    return ::write(p[1], &v, sizeof v) == sizeof v ? 0 : 1;
+  });
+  EXPECT_EQ(same.wait(), 0);
+  std::uint64_t seen = 0;
+  ASSERT_EQ(::read(p[0], &seen, sizeof seen), ssize_t(sizeof seen));
+  EXPECT_EQ(seen, mine) << "a child in the same namespace";
+  Forked other = fork_child([&] {
+    if (::unshare(CLONE_NEWPID) != 0) return 77;
+    std::fflush(nullptr);
+    const pid_t g = ::fork();  // the first process of the new namespace
+    if (g == 0) {
+      const std::uint64_t v = PrimPosix::pid_namespace();
+      ::_exit(::getpid() == 1 && ::write(p[1], &v, sizeof v) == sizeof v ? 0 : 1);
+    }
+    int gs = 0;
+    ::waitpid(g, &gs, 0);
+    return WIFEXITED(gs) ? WEXITSTATUS(gs) : 2;
+  });
+  const int code = other.wait();
+  ::close(p[1]);
+  if (code == 77) GTEST_SKIP() << "cannot unshare(CLONE_NEWPID) here";
+  ASSERT_EQ(code, 0);
+  ASSERT_EQ(::read(p[0], &seen, sizeof seen), ssize_t(sizeof seen));
+  ::close(p[0]);
+  EXPECT_NE(seen, 0u);
+  EXPECT_NE(seen, mine) << "another pid namespace must have another value";
 }
 
 // A shared object mapped twice (different addresses): the futex is keyed by the object.
