@@ -93,8 +93,10 @@ class PosixOsDir : public ::testing::Test {
   std::string root_;
 };
 
-#define NEEDS_ROOT() \
-  if (!root_user()) GTEST_SKIP() << "needs root to act as user nobody"
+#define NEEDS_ROOT()                                                      \
+  do {                                                                    \
+    if (!root_user()) GTEST_SKIP() << "needs root to act as user nobody"; \
+  } while (0)
 
 // (a) Another user's directory at our base name: the objects go to .1, and a second, fresh
 // PosixOs (another process of ours) finds the same .1 and the same object.
@@ -188,7 +190,9 @@ TEST_F(PosixOsDir, ARegularFileAtOurNameIsSkipped) {
   const int fd = ::open(at(0).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   ASSERT_GE(fd, 0);
   ::close(fd);
-  if (root_user()) ASSERT_EQ(::chown(at(0).c_str(), kNobody, kNogroup), 0);
+  if (root_user()) {
+    ASSERT_EQ(::chown(at(0).c_str(), kNobody, kNogroup), 0);
+  }
   PosixOs os(root_);
   auto m = os.open("obj", kSize, true, nullptr);
   ASSERT_NE(m.base, nullptr) << os.last_reason() << ": " << std::strerror(os.last_error());
