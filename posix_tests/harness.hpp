@@ -6,7 +6,8 @@
 //                every child still there: whatever a test asserts, no child outlives it.
 //   unique_salt  a namesalt no other test (in this or another test binary) uses at the same time:
 //                't' + base36(pid) + base36(counter), at most 8 characters.
-//   ShmPrefix    the /dev/shm names of one group: list, remove (tests clean at start and end).
+//   ShmPrefix    the objects of one group (in PosixOs's per-user directory under /dev/shm, or
+//                under another root): list, remove (tests clean at start and end), exists.
 //
 // Every wait is bounded (kHang): a bound is a hang check that fails the test, never a timing
 // assertion. The machine may be a loaded 2-core VM, so the bounds are generous.
@@ -274,21 +275,34 @@ class Children {
   std::vector<std::unique_ptr<Child>> kids_;
 };
 
-// The /dev/shm objects of one group: "<group>_reg", "<group>_k<kind>_g<gen>".
+// The objects of one group: "<group>_reg", "<group>_k<kind>_g<gen>", in the per-user directory
+// PosixOs resolves under `root` (/dev/shm by default). Removing the last one removes the
+// directory too (PosixOs::remove), so a clean test leaves the root as it found it.
 struct ShmPrefix {
   std::string prefix;  // "<group>_"
+  std::string root = wc::PosixOs::kDefaultRoot;
   explicit ShmPrefix(const std::string& group) : prefix(group + "_") {}
   std::vector<std::string> list() const {
-    wc::PosixOs os;
+    wc::PosixOs os(root);
     return os.list(prefix);
   }
   void clean() const {
-    wc::PosixOs os;
+    wc::PosixOs os(root);
     for (const auto& n : os.list(prefix)) os.remove(n);
   }
-  static bool exists(const std::string& name) {
-    struct stat st;
-    return ::stat((std::string(wc::PosixOs::kShmDir) + "/" + name).c_str(), &st) == 0;
+  static bool exists(const std::string& name,
+                     const std::string& root = wc::PosixOs::kDefaultRoot) {
+    wc::PosixOs os(root);
+    for (const auto& n : os.list(name))
+      if (n == name) return true;
+    return false;
+  }
+  // The path of an object (in the directory a fresh PosixOs resolves; "" if there is none).
+  static std::string path(const std::string& name,
+                          const std::string& root = wc::PosixOs::kDefaultRoot) {
+    wc::PosixOs os(root);
+    (void)os.list(name);  // resolves the directory without creating one
+    return os.dir().empty() ? std::string() : os.dir() + "/" + name;
   }
 };
 

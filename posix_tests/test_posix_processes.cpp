@@ -1,9 +1,9 @@
 // posix_tests/test_posix_processes.cpp: the core on PrimPosix / PosixOs with REAL processes.
 //
 // Workers are separate processes (posix_worker, fork + exec; see worker.cpp for the commands).
-// Kills are SIGKILL. Every test uses its own group (a unique namesalt), cleans /dev/shm of the
-// group's prefix before and after, and its Children destructor SIGKILLs and reaps whatever
-// worker is left, whatever the test asserted. Where segments must survive a kill, the test
+// Kills are SIGKILL. Every test uses its own group (a unique namesalt), cleans the group's
+// objects (in PosixOs's per-user directory under /dev/shm) before and after, and its Children
+// destructor SIGKILLs and reaps whatever worker is left, whatever the test asserted. Where segments must survive a kill, the test
 // process itself joins the group and stays attached (the "keeper"): a segment lives exactly as
 // long as a live process uses it (SEG-2), so without a keeper the next join would reap the dead
 // worker and destroy the very data we want to see recovered.
@@ -358,8 +358,9 @@ TEST_F(Processes, GroupsAreIsolatedBySaltAndByParent) {
   EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
 }
 
-// (g) The group's objects are 0600 whatever the creator's umask, and another user cannot open
-// them (or create a replacement under their names).
+// (g) The group's objects are 0600 in a 0700 directory whatever the creator's umask; another
+// user can open neither them nor the directory, and its own PosixOs and Group land in ITS
+// directory: a group of its own, never a failure (map_failed) and never ours.
 TEST_F(Processes, OtherUserCannotOpenTheGroupsObjects) {
   mode_t old = ::umask(0);
   Group& k = keeper();
@@ -369,9 +370,16 @@ TEST_F(Processes, OtherUserCannotOpenTheGroupsObjects) {
   ASSERT_EQ(s, Status::ok);
   const std::string reg = wc::registry_name(group_);
   const std::string seg = wc::segment_name(group_, kData, k.generation(kData));
+  const std::string dir = os_.dir();
+  ASSERT_FALSE(dir.empty());
+  struct stat ds {};
+  ASSERT_EQ(::lstat(dir.c_str(), &ds), 0) << dir;
+  EXPECT_TRUE(S_ISDIR(ds.st_mode));
+  EXPECT_EQ(ds.st_mode & 07777, mode_t(0700)) << dir;
+  EXPECT_EQ(ds.st_uid, ::geteuid()) << dir;
   for (const auto& n : {reg, seg}) {
     struct stat st {};
-    ASSERT_EQ(::stat((std::string(wc::PosixOs::kShmDir) + "/" + n).c_str(), &st), 0) << n;
+    ASSERT_EQ(::stat((dir + "/" + n).c_str(), &st), 0) << n;
     EXPECT_EQ(st.st_mode & 07777, mode_t(0600)) << n;
     EXPECT_EQ(st.st_uid, ::geteuid()) << n;
   }
@@ -381,6 +389,8 @@ TEST_F(Processes, OtherUserCannotOpenTheGroupsObjects) {
   const uid_t uid = pw->pw_uid;
   const gid_t gid = pw->pw_gid;
   const std::string group = group_;
+  const std::string theirs = std::string(wc::PosixOs::kDefaultRoot) + "/" +
+                             wc::PosixOs::dir_name(uid, 0);
 
   std::fflush(nullptr);
   const pid_t pid = ::fork();
@@ -390,17 +400,21 @@ TEST_F(Processes, OtherUserCannotOpenTheGroupsObjects) {
     if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0 ||
         ::getuid() != uid || ::geteuid() != uid)
       ::_exit(77);
-    int fd = ::shm_open(("/" + reg).c_str(), O_RDWR, 0);
+    int fd = ::open((dir + "/" + reg).c_str(), O_RDWR | O_CLOEXEC);
     if (fd >= 0 || errno != EACCES) ::_exit(1);
-    fd = ::shm_open(("/" + reg).c_str(), O_RDONLY, 0);
+    fd = ::open((dir + "/" + reg).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd >= 0 || errno != EACCES) ::_exit(2);
-    fd = ::shm_open(("/" + seg).c_str(), O_RDWR, 0);
+    fd = ::open((dir + "/" + seg).c_str(), O_RDWR | O_CLOEXEC);
     if (fd >= 0 || errno != EACCES) ::_exit(3);
+    fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 || errno != EACCES) ::_exit(4);
     wc::PosixOs os;
-    auto m = os.open(reg, sizeof(Group::Reg), /*create=*/true, nullptr);
-    if (m.base != nullptr || os.last_error() != EACCES) ::_exit(4);
+    if (!os.list(reg).empty()) ::_exit(5);  // our registry is invisible to it
     Group g(os, group, kinds(), init_content);
-    if (g.join() != Status::map_failed) ::_exit(5);
+    if (g.join() != Status::ok) ::_exit(6);
+    if (os.dir() == dir || os.dir().rfind(theirs, 0) != 0) ::_exit(7);
+    if (g.use_count(kData) != 0 || g.current_generation(kData) != 0) ::_exit(8);
+    g.leave();  // the last one out: its registry and (if now empty) its directory go
     ::_exit(0);
   }
   int st = 0;
@@ -414,8 +428,10 @@ TEST_F(Processes, OtherUserCannotOpenTheGroupsObjects) {
   }
   ASSERT_TRUE(WIFEXITED(st));
   if (WEXITSTATUS(st) == 77) GTEST_SKIP() << "could not switch to nobody (no CAP_SETUID?)";
-  EXPECT_EQ(WEXITSTATUS(st), 0) << "1-3: shm_open did not fail with EACCES; 4: PosixOs::open "
-                                   "did not; 5: Group::join did not report map_failed";
+  EXPECT_EQ(WEXITSTATUS(st), 0)
+      << "1-4: opening our objects or directory did not fail with EACCES; 5: it listed our "
+         "registry; 6: its join failed; 7: it did not use its own directory; 8: it saw our "
+         "segment";
   // Still ours, unchanged.
   EXPECT_TRUE(ShmPrefix::exists(reg));
   EXPECT_TRUE(ShmPrefix::exists(seg));

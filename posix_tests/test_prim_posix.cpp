@@ -6,6 +6,7 @@
 // its test ends is SIGKILLed and reaped (Forked's destructor).
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -153,6 +154,58 @@ TEST(PrimPosix, AReusedPidIsNotTheSameProcess) {
   EXPECT_FALSE(PrimPosix::alive(PrimPosix::make_id(std::uint64_t(gone.pid()), start)));
 }
 
+TEST(PrimPosix, UserTagIsTheEffectiveUid) {
+  EXPECT_EQ(PrimPosix::user_tag(), "u" + std::to_string(::geteuid()));
+  if (::geteuid() != 0) return;
+  Forked child = fork_child([] {
+    if (::seteuid(65534) != 0) return 77;
+    return PrimPosix::user_tag() == "u65534" ? 0 : 1;
+  });
+  const int code = child.wait();
+  if (code == 77) GTEST_SKIP() << "could not seteuid(65534)";
+  EXPECT_EQ(code, 0) << "the tag does not follow the effective uid";
+}
+
+// Processes of one pid namespace get the same value; a process in a new pid namespace (a
+// container sharing /dev/shm) another one.
+TEST(PrimPosix, PidNamespaceTellsNamespacesApart) {
+  struct stat st {};
+  ASSERT_EQ(::stat("/proc/self/ns/pid", &st), 0);
+  const std::uint64_t mine = PrimPosix::pid_namespace();
+  EXPECT_NE(mine, 0u);
+  EXPECT_EQ(mine, std::uint64_t(st.st_ino));
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  Forked same = fork_child([&] {
+    const std::uint64_t v = PrimPosix::pid_namespace();
+    return ::write(p[1], &v, sizeof v) == sizeof v ? 0 : 1;
+  });
+  EXPECT_EQ(same.wait(), 0);
+  std::uint64_t seen = 0;
+  ASSERT_EQ(::read(p[0], &seen, sizeof seen), ssize_t(sizeof seen));
+  EXPECT_EQ(seen, mine) << "a child in the same namespace";
+  Forked other = fork_child([&] {
+    if (::unshare(CLONE_NEWPID) != 0) return 77;
+    std::fflush(nullptr);
+    const pid_t g = ::fork();  // the first process of the new namespace
+    if (g == 0) {
+      const std::uint64_t v = PrimPosix::pid_namespace();
+      ::_exit(::getpid() == 1 && ::write(p[1], &v, sizeof v) == sizeof v ? 0 : 1);
+    }
+    int gs = 0;
+    ::waitpid(g, &gs, 0);
+    return WIFEXITED(gs) ? WEXITSTATUS(gs) : 2;
+  });
+  const int code = other.wait();
+  ::close(p[1]);
+  if (code == 77) GTEST_SKIP() << "cannot unshare(CLONE_NEWPID) here";
+  ASSERT_EQ(code, 0);
+  ASSERT_EQ(::read(p[0], &seen, sizeof seen), ssize_t(sizeof seen));
+  ::close(p[0]);
+  EXPECT_NE(seen, 0u);
+  EXPECT_NE(seen, mine) << "another pid namespace must have another value";
+}
+
 // A shared object mapped twice (different addresses): the futex is keyed by the object.
 struct SharedWord {
   std::string name;
@@ -219,10 +272,21 @@ class PosixOsTest : public ::testing::Test {
   }
   void TearDown() override { shm_.clean(); }
   std::string name(const std::string& n) const { return prefix_ + n; }
-  static struct stat stat_of(const std::string& n) {
+  struct stat stat_of(const std::string& n) const {
     struct stat st {};
-    ::stat((std::string(PosixOs::kShmDir) + "/" + n).c_str(), &st);
+    ::stat(ShmPrefix::path(n).c_str(), &st);
     return st;
+  }
+  // A file made behind PosixOs's back in its directory (which must exist already).
+  int make_file(const std::string& n, mode_t mode) const {
+    const std::string dir = os_.dir();
+    if (dir.empty()) return -1;
+    const int fd = ::open((dir + "/" + n).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0 && ::fchmod(fd, mode) != 0) {
+      ::close(fd);
+      return -1;
+    }
+    return fd;
   }
   std::string prefix_;
   ShmPrefix shm_{""};
@@ -300,10 +364,9 @@ TEST_F(PosixOsTest, OpenExistingChecksSizeAndOwnership) {
   EXPECT_EQ(os_.last_error(), ENOENT);
   EXPECT_FALSE(ShmPrefix::exists(name("missing")));
 
-  // An object readable by others (as if squatted at our name) is refused.
-  int fd = ::shm_open(("/" + name("wide")).c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  // An object readable by others (debris in our own directory) is refused.
+  int fd = make_file(name("wide"), 0644);
   ASSERT_GE(fd, 0);
-  ASSERT_EQ(::fchmod(fd, 0644), 0);
   ASSERT_EQ(::ftruncate(fd, off_t(size)), 0);
   ::close(fd);
   EXPECT_EQ(os_.open(name("wide"), size, true, nullptr).base, nullptr);
@@ -311,7 +374,7 @@ TEST_F(PosixOsTest, OpenExistingChecksSizeAndOwnership) {
 
   // A creator stopped between its O_EXCL open and its ftruncate left a 0-byte object: a
   // creating opener sizes it, a plain opener refuses it.
-  fd = ::shm_open(("/" + name("zero")).c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  fd = make_file(name("zero"), 0600);
   ASSERT_GE(fd, 0);
   ::close(fd);
   EXPECT_EQ(os_.open(name("zero"), size, false, nullptr).base, nullptr);

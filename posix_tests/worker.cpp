@@ -339,7 +339,7 @@ int cmd_join_report(Worker& w) {
 }
 
 // Attach with no file descriptor left (RLIMIT_NOFILE at the descriptors already open): the
-// kernel refuses shm_open with EMFILE, which is not "the segment is gone".
+// kernel refuses openat with EMFILE, which is not "the segment is gone".
 int cmd_attach_no_fds(Worker& w) {
   int lowest_free = 0;  // open() returns the lowest free descriptor: make it over the limit
   while (::fcntl(lowest_free, F_GETFD) != -1) ++lowest_free;

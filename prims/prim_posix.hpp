@@ -1,7 +1,7 @@
 // prims/prim_posix.hpp: PrimPosix, the primitive policy for real processes on Linux.
 //
 // It satisfies core/prim.hpp's contract across processes that share a MAP_SHARED mapping
-// (shm_open, see prims/posix_os.hpp):
+// (files of a per-user tmpfs directory, see prims/posix_os.hpp):
 //
 //   atomic<T>   std::atomic<T>; lock-free, address-free, of the size of T (asserted below), so a
 //               cell means the same in every process whatever address it is mapped at.
@@ -32,7 +32,16 @@
 //               the same shm object at different addresses. The timeout is relative.
 //   relax()     the pause instruction (yield on ARM).
 //
-// Also parent_pid() (getppid(): the process group is named after it, core/naming.hpp).
+// Also parent_pid() (getppid(): the process group is named after it, core/naming.hpp), and two
+// parts of a group's name that keep apart processes which must not share:
+//   user_tag()       "u<euid>". Two Unix users (php-fpm pools of different users) each get
+//                    their own group; PosixOs also keeps each user's objects in a directory of
+//                    its own, so this tag is what tells the groups apart in names and statistics.
+//   pid_namespace()  the inode number of /proc/self/ns/pid (0 if it cannot be read). Processes
+//                    in different pid namespaces can share /dev/shm (the containers of one pod),
+//                    but then a pid means another process on each side, so alive() and the
+//                    parent pid are wrong across the boundary: such processes must never share
+//                    a group. The inode identifies the namespace for as long as it exists.
 //
 // The shipped instantiations are compiled once, in prims/posix_instantiations.cpp (CMake
 // target wincache_posix); the `extern template` declarations at the bottom keep every other
@@ -43,6 +52,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
@@ -56,6 +66,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string>
 
 #include "../core/prim.hpp"
 
@@ -189,6 +200,18 @@ struct PrimPosix {
   }
 
   static std::uint64_t parent_pid() { return std::uint64_t(::getppid()); }
+  // "u<euid>" (see the top of the file).
+  static std::string user_tag() {
+    return "u" + std::to_string(static_cast<unsigned long>(::geteuid()));
+  }
+  // The pid namespace's identity: st_ino of /proc/self/ns/pid, 0 if unreadable (see the top).
+  static std::uint64_t pid_namespace() {
+    const int saved = errno;
+    struct stat st;
+    const std::uint64_t ino = ::stat("/proc/self/ns/pid", &st) == 0 ? std::uint64_t(st.st_ino) : 0;
+    errno = saved;
+    return ino;
+  }
   static std::uint64_t pid() { return std::uint64_t(::getpid()); }
   // The proc_id of the parent process (0 if it cannot be known): the anchor of a group whose
   // master forks the workers (Group::pin, SEG-9).

@@ -36,8 +36,16 @@ stop_nginx_fpm() {
   for p in $nginx $fpm; do wait "$p" 2>/dev/null; done
   STOPPED_FPM_GROUP=""
   if [ -n "$fpm" ]; then
-    STOPPED_FPM_GROUP=$(ls /dev/shm 2>/dev/null | grep -E "^wincache_[0-9]+_p${fpm}(_|$)")
-    for i in $STOPPED_FPM_GROUP; do rm -f "/dev/shm/$i"; done
+    # PosixOs keeps each user's objects in /dev/shm/wincache-<uid>[.<n>]/ (symlinks: not ours)
+    local d
+    for d in /dev/shm/wincache-*; do
+      [ -d "$d" ] && [ ! -L "$d" ] || continue
+      for i in $(ls "$d" 2>/dev/null | grep -E "^wincache_[0-9]+_p${fpm}(_|$)"); do
+        rm -f "$d/$i"
+        STOPPED_FPM_GROUP+="$i "
+      done
+      rmdir "$d" 2>/dev/null  # as PosixOs does once a directory is empty
+    done
   fi
   return 0
 }

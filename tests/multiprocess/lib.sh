@@ -3,8 +3,9 @@
 #   mp_init NAME SO    SO is the path of wincache.so, or "stub" for a userland stand-in (stub.php)
 #                      that tests the harness itself. Makes a private temp dir, a unique
 #                      wincache.namesalt ($SALT), a watchdog, and an EXIT trap that stops every
-#                      server started here (by pid), checks that no /dev/shm object with $SALT
-#                      (or $EXTRA_SALTS) is left, removes leftovers and exits non-zero on any FAIL.
+#                      server started here (by pid), checks that no object with $SALT (or
+#                      $EXTRA_SALTS) is left in /dev/shm/wincache-*/, removes leftovers and exits
+#                      non-zero on any FAIL.
 #   pass/fail/info MSG, check COND-DESCRIPTION CMD...
 #   free_port BASE     a port >= BASE nobody listens on
 #   start_cgi PORT CHILDREN [php -d args...]   php-cgi -b (CHILDREN 0: no PHP_FCGI_CHILDREN)
@@ -252,7 +253,7 @@ field() { sed -n "s/^$1=//p" | head -1; }
 #     3, within 100 gets), and no get misses it
 #  2. N concurrent addinc requests from 4 clients: every new value 1..N returned exactly once,
 #     the final value is N, at least 2 pids served them
-#  3. one registry (*_<salt>_reg) in /dev/shm: every process joined the same group
+#  3. one registry (*_<salt>_reg) in /dev/shm/wincache-*/: every process joined the same group
 #  4. info() says is_local_cache false in every worker asked
 shared_checks() {
   local req=$1 port=$2 npids=${3:-4} body p0 pid ok v i others=() misses=0
@@ -303,7 +304,7 @@ shared_checks() {
 
   if [ "$SO" != stub ]; then
     local regs
-    regs=$(ls /dev/shm | grep -F -- "_${SALT}_reg")
+    regs=$(shm_names | grep -F -- "_${SALT}_reg")
     check "one group of salt $SALT in /dev/shm: $(echo $regs)" test "$(wc -w <<<"$regs")" = 1
   fi
 
@@ -354,10 +355,22 @@ mp_stop_all() {
   MP_PIDS=()
 }
 
-# shm_left SALT...: the /dev/shm names carrying one of the salts
+# shm_paths: every wincache object under /dev/shm, one path a line. PosixOs keeps each user's
+# objects in that user's directory /dev/shm/wincache-<uid> (or wincache-<uid>.<n> if the name was
+# squatted); symlinks at those names are not ours and not looked into.
+shm_paths() {
+  local d
+  for d in /dev/shm/wincache-*; do
+    [ -d "$d" ] && [ ! -L "$d" ] || continue
+    ls "$d" 2>/dev/null | sed "s|^|$d/|"
+  done
+}
+# shm_names: their names only
+shm_names() { shm_paths | sed 's|.*/||'; }
+# shm_left SALT...: the paths of the objects whose names carry one of the salts
 shm_left() {
   local s
-  for s in "$@"; do ls /dev/shm 2>/dev/null | grep -F -- "_$s" ; done
+  for s in "$@"; do shm_paths | awk -F/ -v s="_$s" 'index($NF, s)'; done
 }
 
 mp_finish() {
@@ -382,7 +395,7 @@ mp_finish() {
       # its group until the next wincache process of the same user starts and sweeps groups
       # whose processes all died (SEG-8). Be that next process, as each owner.
       local owners o
-      owners=$(for i in $left; do stat -c %U "/dev/shm/$i" 2>/dev/null; done | sort -u)
+      owners=$(for i in $left; do stat -c %U "$i" 2>/dev/null; done | sort -u)
       local sodir
       sodir=$(mktemp -d) && chmod 755 "$sodir" && cp "$SO" "$sodir/wincache.so" &&
         chmod 644 "$sodir/wincache.so"  # readable by every owner, wherever the build lives
@@ -396,7 +409,7 @@ mp_finish() {
     fi
     if [ -n "$left" ]; then
       fail "objects left in /dev/shm after every process stopped: $(echo $left)"
-      for i in $left; do rm -f "/dev/shm/$i"; done
+      for i in $left; do rm -f "$i"; rmdir "${i%/*}" 2>/dev/null; done
     else
       pass "no /dev/shm object of salt(s) $SALT ${EXTRA_SALTS[*]} left"
     fi

@@ -22,7 +22,7 @@ for ((i = 0; i < 50; i++)); do kill -0 "$A" 2>/dev/null || break; sleep 0.1; don
 check "php-fpm $A stopped by SIGTERM" bash -c "! kill -0 $A 2>/dev/null"
 info "workers exited on SIGTERM: $(grep -c 'exited on signal 15' "$TMP/logs/fpm_$port.log"), on SIGKILL: $(grep -c 'exited on signal 9' "$TMP/logs/fpm_$port.log")"
 [ "$SO" = stub ] && exit 0
-left=$(ls /dev/shm | grep -E "^wincache_[0-9]+_p${A}_${SALT}_")
+left=$(shm_names | grep -E "^wincache_[0-9]+_p${A}_${SALT}_")
 info "left in /dev/shm by the stop (until another group joins): $(echo ${left:-nothing})"
 
 FPM_PCT=10s
@@ -31,7 +31,7 @@ retry_port start_fpm "$port2" 2 || exit 1; port2=$PORT_USED
 b=$(fcgi "$port2" "op=selfcheck&k=x")
 check "a new php-fpm ($FPM_PID) works (ok=$(field ok <<<"$b"))" test "$(field ok <<<"$b")" = 1
 for ((i = 0; i < 20; i++)); do
-  left=$(ls /dev/shm | grep -E "^wincache_[0-9]+_p${A}_${SALT}_")
+  left=$(shm_names | grep -E "^wincache_[0-9]+_p${A}_${SALT}_")
   [ -z "$left" ] && break
   sleep 0.1
 done
