@@ -12,6 +12,8 @@
 
 #include "common.hpp"
 
+#include <sddl.h>
+
 using namespace wt;
 
 namespace {
@@ -182,6 +184,26 @@ TEST(PrimWin32, ExitedRunningAndTerminatedChildren) {
   EXPECT_FALSE(Prim::alive(run_id)) << "a TerminateProcess'ed child is dead";
   // The same pid with another creation time is not that process.
   EXPECT_FALSE(Prim::alive(Prim::make_id(::GetCurrentProcessId(), 0)));
+}
+
+TEST(PrimWin32, UserTagHashesTheTokenUsersSid) {
+  const std::vector<unsigned char> sid = Prim::token_user_sid();
+  ASSERT_FALSE(sid.empty());
+  ASSERT_TRUE(::IsValidSid(const_cast<unsigned char*>(sid.data())));
+  LPWSTR w = nullptr;
+  ASSERT_TRUE(::ConvertSidToStringSidW(const_cast<unsigned char*>(sid.data()), &w));
+  std::string text;
+  for (const wchar_t* c = w; *c; ++c) text += char(*c);
+  ::LocalFree(w);
+  EXPECT_EQ(text.compare(0, 4, "S-1-"), 0) << text;
+  char want[24];
+  std::snprintf(want, sizeof want, "s%016llx", (unsigned long long)wc::fnv1a64(text));
+  const std::string tag = Prim::user_tag();
+  EXPECT_EQ(tag, want) << "the tag of " << text;
+  EXPECT_EQ(tag.size(), 17u);
+  for (char c : tag) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) << tag;
+  EXPECT_EQ(Prim::user_tag(), tag) << "stable";
+  EXPECT_EQ(Prim::pid_namespace(), 0u) << "Windows has no pid namespaces";
 }
 
 TEST(PrimWin32, WaitReturnsOnChangeAndTimesOut) {
