@@ -46,6 +46,23 @@
 //
 // Also parent_pid(): the parent's pid from a Toolhelp snapshot (th32ParentProcessID); the
 // process group is named after it (core/naming.hpp). 0 if the snapshot fails.
+//
+// Who we are, for naming (the same two calls as PrimPosix, so core/naming.hpp can put them in
+// every group name):
+//   user_tag()       "s" + 16 lower-case hex digits: FNV-1a 64 (core/naming.hpp) of the string
+//                    form ("S-1-5-82-...") of the PROCESS token's user SID. Stable for an
+//                    identity across processes, boots and builds; only [a-z0-9]. IIS app pools
+//                    run under different identities (ApplicationPoolIdentity: one virtual account
+//                    per pool), so pools of different users get different names, hence their own
+//                    shared cache. The process token, not a thread's impersonation token
+//                    (fastcgi.impersonate): the objects belong to the process. If the token
+//                    cannot be read the tag is "s" + 16 zeros; Win32Os then refuses to create or
+//                    open anything (it needs the same SID), so that tag never names a shared
+//                    object.
+//   pid_namespace()  0: Windows has no pid namespaces (a pid is unique on the host; containers
+//                    have their own object namespace, hence their own names anyway).
+//   token_user_sid() the process token's user SID, copied (empty on failure); Win32Os builds
+//                    its DACL from it and compares owners and ACEs with it.
 #pragma once
 
 #ifndef NOMINMAX
@@ -57,9 +74,15 @@
 #include <windows.h>
 #include <tlhelp32.h>
 
+#include <sddl.h>
+
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
 
+#include "../core/naming.hpp"
 #include "../core/prim.hpp"
 
 namespace wc {
@@ -159,6 +182,49 @@ struct PrimWin32 {
     return id;
   }
 
+  // ---- who we are (see the top) ------------------------------------------------------------
+  static std::vector<unsigned char> token_user_sid() {
+    std::vector<unsigned char> out;
+    const DWORD saved = ::GetLastError();
+    HANDLE tok = nullptr;
+    if (::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &tok)) {
+      DWORD len = 0;
+      ::GetTokenInformation(tok, TokenUser, nullptr, 0, &len);
+      std::vector<unsigned char> buf(len ? len : 1);
+      if (len && ::GetTokenInformation(tok, TokenUser, buf.data(), len, &len)) {
+        PSID sid = reinterpret_cast<TOKEN_USER*>(buf.data())->User.Sid;
+        if (::IsValidSid(sid)) {
+          const auto* p = static_cast<const unsigned char*>(sid);
+          out.assign(p, p + ::GetLengthSid(sid));
+        }
+      }
+      ::CloseHandle(tok);
+    }
+    ::SetLastError(saved);
+    return out;
+  }
+
+  static std::string user_tag() {
+    static const std::string tag = make_user_tag();
+    return tag;
+  }
+
+  static std::uint64_t pid_namespace() { return 0; }  // Windows has no pid namespaces
+
+  static std::string make_user_tag() {
+    std::uint64_t h = 0;
+    std::vector<unsigned char> sid = token_user_sid();
+    LPWSTR w = nullptr;
+    if (!sid.empty() && ::ConvertSidToStringSidW(sid.data(), &w)) {
+      std::string text;
+      for (const wchar_t* c = w; *c; ++c) text += char(*c & 0x7f);  // "S-1-..." is ASCII
+      ::LocalFree(w);
+      h = fnv1a64(text);
+    }
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "s%016llx", static_cast<unsigned long long>(h));
+    return buf;
+  }
 
   // ---- waiting (polled, see the top) -------------------------------------------------------
   static constexpr unsigned kYields = 8;  // SwitchToThread rounds before sleeping

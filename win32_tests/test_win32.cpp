@@ -6,11 +6,15 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common.hpp"
+
+#include <sddl.h>
+#include <winternl.h>
 
 using namespace wt;
 
@@ -143,6 +147,119 @@ DWORD open_error(const std::string& name) {
   return ::GetLastError();
 }
 
+// ---- squatters: objects another user could have put at our names -----------------------------
+// Wine runs every process as one user (S-1-5-21-0-0-0-1000) and has no second identity to log
+// on as, so the "other user" is played by this process building what that user could build: a
+// section whose security descriptor names another owner (Wine, unlike Windows, lets a token set
+// any owner), grants Everyone, or has a NULL DACL; a symbolic link; an object of another type.
+// The refusals are decided by what open() reads back from the object, which is the same
+// whoever made it.
+
+// Negative twins of Win32Os: each skips one check (prims/win32_os.hpp, NoWin32OsBugs).
+struct TrustName : wc::NoWin32OsBugs {
+  static constexpr bool trust_name = true;
+};
+struct TrustOwner : wc::NoWin32OsBugs {
+  static constexpr bool trust_owner = true;
+};
+struct TrustDacl : wc::NoWin32OsBugs {
+  static constexpr bool trust_dacl = true;
+};
+
+enum class Sd { ours, everyone, other_owner, null_dacl };
+
+struct SidPtr {  // a SID from its string form
+  PSID sid = nullptr;
+  explicit SidPtr(const wchar_t* text) { ::ConvertStringSidToSidW(text, &sid); }
+  ~SidPtr() {
+    if (sid) ::LocalFree(sid);
+  }
+};
+
+constexpr unsigned char kSquatByte = 0xa5;
+
+// A section at Local\<name> made directly with CreateFileMappingW and security descriptor `sd`,
+// every byte `fill`. ours: owner = our SID, DACL = one ACE for our SID (what Win32Os makes).
+struct Squat {
+  HANDLE h = nullptr;
+  unsigned char* view = nullptr;
+  DWORD error = 0;
+  unsigned char fill;
+  Squat(const std::string& name, Sd kind, unsigned char fill_with = kSquatByte) : fill(fill_with) {
+    std::vector<unsigned char> me = Prim::token_user_sid();
+    SidPtr everyone(L"S-1-1-0"), stranger(L"S-1-5-21-1111-2222-3333-1001");
+    if (me.empty() || !everyone.sid || !stranger.sid) {
+      error = ERROR_INVALID_SID;
+      return;
+    }
+    alignas(8) unsigned char acl_buf[512];
+    auto* acl = reinterpret_cast<PACL>(acl_buf);
+    SECURITY_DESCRIPTOR sd;
+    ::InitializeAcl(acl, sizeof acl_buf, ACL_REVISION);
+    ::AddAccessAllowedAce(acl, ACL_REVISION, SECTION_ALL_ACCESS, me.data());
+    if (kind == Sd::everyone) ::AddAccessAllowedAce(acl, ACL_REVISION, SECTION_ALL_ACCESS, everyone.sid);
+    ::InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION);
+    ::SetSecurityDescriptorOwner(&sd, kind == Sd::other_owner ? stranger.sid : me.data(), FALSE);
+    ::SetSecurityDescriptorDacl(&sd, TRUE, kind == Sd::null_dacl ? nullptr : acl, FALSE);
+    SECURITY_ATTRIBUTES sa{sizeof sa, &sd, FALSE};
+    h = ::CreateFileMappingW(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, DWORD(kSegSize),
+                             widen("Local\\" + name).c_str());
+    if (!h || ::GetLastError() == ERROR_ALREADY_EXISTS) {
+      error = h ? ERROR_ALREADY_EXISTS : ::GetLastError();
+      return;
+    }
+    view = static_cast<unsigned char*>(::MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, kSegSize));
+    if (!view) {
+      error = ::GetLastError();
+      return;
+    }
+    std::memset(view, fill, kSegSize);
+  }
+  ~Squat() {
+    if (view) ::UnmapViewOfFile(view);
+    if (h) ::CloseHandle(h);
+  }
+  bool ok() const { return view != nullptr; }
+  // Every byte still as the squatter left it: nobody wrote into it.
+  bool untouched() const {
+    for (u64 i = 0; i < kSegSize; ++i)
+      if (view[i] != fill) return false;
+    return true;
+  }
+};
+
+// The object directory Local\ names land in (Windows' rule; Wine uses session 1).
+std::wstring local_directory() {
+  DWORD session = 0;
+  ::ProcessIdToSessionId(::GetCurrentProcessId(), &session);
+  return session == 0 ? L"\\BaseNamedObjects"
+                      : L"\\Sessions\\" + std::to_wstring(session) + L"\\BaseNamedObjects";
+}
+
+// A symbolic link object Local\<name> -> Local\<target> (NtCreateSymbolicLinkObject).
+struct Link {
+  HANDLE h = nullptr;
+  long status = -1;
+  Link(const std::string& name, const std::string& target) {
+    using Create = LONG(NTAPI*)(HANDLE*, ACCESS_MASK, OBJECT_ATTRIBUTES*, UNICODE_STRING*);
+    const auto create = reinterpret_cast<Create>(reinterpret_cast<void*>(
+        ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtCreateSymbolicLinkObject")));
+    if (!create) return;
+    std::wstring ln = local_directory() + L"\\" + widen(name);
+    std::wstring tn = local_directory() + L"\\" + widen(target);
+    UNICODE_STRING lu{USHORT(ln.size() * 2), USHORT(ln.size() * 2), &ln[0]};
+    UNICODE_STRING tu{USHORT(tn.size() * 2), USHORT(tn.size() * 2), &tn[0]};
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &lu, OBJ_CASE_INSENSITIVE, nullptr, nullptr);
+    status = create(&h, 0xF0001 /* SYMBOLIC_LINK_ALL_ACCESS */, &oa, &tu);
+  }
+  ~Link() {
+    if (h) ::CloseHandle(h);
+  }
+};
+
+bool says(const char* reason, const char* part) { return std::strstr(reason, part) != nullptr; }
+
 // Commits one value with key `key` and seed `seed` (the caller is the only writer).
 void store_one(const View& v, unsigned key, u64 seed) {
   ASSERT_EQ(v.d->lock.lock(), wc::Acquire::ok);
@@ -182,6 +299,27 @@ TEST(PrimWin32, ExitedRunningAndTerminatedChildren) {
   EXPECT_FALSE(Prim::alive(run_id)) << "a TerminateProcess'ed child is dead";
   // The same pid with another creation time is not that process.
   EXPECT_FALSE(Prim::alive(Prim::make_id(::GetCurrentProcessId(), 0)));
+}
+
+TEST(PrimWin32, UserTagHashesTheTokenUsersSid) {
+  const std::vector<unsigned char> sid = Prim::token_user_sid();
+  ASSERT_FALSE(sid.empty());
+  ASSERT_TRUE(::IsValidSid(const_cast<unsigned char*>(sid.data())));
+  LPWSTR w = nullptr;
+  ASSERT_TRUE(::ConvertSidToStringSidW(const_cast<unsigned char*>(sid.data()), &w));
+  std::string text;
+  for (const wchar_t* c = w; *c; ++c) text += char(*c);
+  ::LocalFree(w);
+  EXPECT_EQ(text.compare(0, 4, "S-1-"), 0) << text;
+  char want[24];
+  std::snprintf(want, sizeof want, "s%016llx", (unsigned long long)wc::fnv1a64(text));
+  const std::string tag = Prim::user_tag();
+  EXPECT_EQ(tag, want) << "the tag of " << text;
+  EXPECT_EQ(tag.size(), 17u);
+  for (char c : tag) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) << tag;
+  EXPECT_EQ(Prim::user_tag(), tag) << "stable";
+  EXPECT_EQ(Prim::pid_namespace(), 0u) << "Windows has no pid namespaces";
+  // A child of the same user computes the same tag: Win32Os.PrivateObjectOfOursIsSharedWithAChild.
 }
 
 TEST(PrimWin32, WaitReturnsOnChangeAndTimesOut) {
@@ -663,4 +801,167 @@ TEST(ProcessesWin32, ForgetDirtyTwinHidesTheDeath) {
     }
   }
   k.leave();
+}
+
+// ---- g. squatted names: another user's object is never used (prims/win32_os.hpp) -------------
+// Each refusal has a twin: the same Win32Os with that one check skipped maps the squatted object
+// (so the check, not something else, is what refuses it).
+
+// (a) An object at our name whose DACL also grants Everyone is refused by open(), created or
+// not; nothing of it is mapped or written; list() says it is not there (not ours). A group whose
+// registry name is squatted so does not join (map_failed), and the squatter's object is never
+// initialised as a registry.
+TEST(Win32OsSquat, EveryoneInTheDaclIsRefused) {
+  const std::string name = unique("sqe");
+  Squat sq(name, Sd::everyone);
+  ASSERT_TRUE(sq.ok()) << sq.error;
+  wc::Win32Os os;
+  auto m = os.open(name, kSegSize, true, nullptr);
+  EXPECT_EQ(m.base, nullptr);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(says(os.last_reason(), "grants access to another SID")) << os.last_reason();
+  m = os.open(name, kSegSize, false, nullptr);
+  EXPECT_EQ(m.base, nullptr);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(os.list(name).empty()) << "not ours: not there for us";
+  EXPECT_TRUE(sq.untouched());
+
+  wc::BasicWin32Os<TrustDacl> twin;
+  auto t = twin.open(name, kSegSize, false, nullptr);
+  ASSERT_NE(t.base, nullptr) << "twin: " << twin.last_reason();
+  EXPECT_EQ(static_cast<unsigned char*>(t.base)[123], kSquatByte) << "the twin maps the squat";
+  twin.close(t);
+}
+
+TEST(Win32OsSquat, SquattedRegistryIsNeverJoined) {
+  const std::string group = unique("sqr");
+  Squat sq(wc::registry_name(group), Sd::everyone, 0);  // zero-filled: a valid empty registry
+  ASSERT_TRUE(sq.ok()) << sq.error;
+  wc::Win32Os os;
+  Group g(os, group, kinds(), group_init);
+  EXPECT_EQ(g.join(), Group::Status::map_failed);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(sq.untouched()) << "no init word, slot or lock was written into the squat";
+
+  wc::BasicWin32Os<TrustDacl> twin;  // the twin joins the squatter's object as our registry
+  using TwinGroup = wc::Group<Prim, wc::BasicWin32Os<TrustDacl>>;
+  TwinGroup tg(twin, group, kinds(), group_init);
+  EXPECT_EQ(tg.join(), TwinGroup::Status::ok);
+  EXPECT_FALSE(sq.untouched()) << "the twin wrote into it";
+  tg.leave();
+}
+
+// Another owner, though the DACL names only us.
+TEST(Win32OsSquat, AnotherOwnerIsRefused) {
+  const std::string name = unique("sqo");
+  Squat sq(name, Sd::other_owner);
+  ASSERT_TRUE(sq.ok()) << sq.error;
+  wc::Win32Os os;
+  EXPECT_EQ(os.open(name, kSegSize, true, nullptr).base, nullptr);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(says(os.last_reason(), "owned by another user")) << os.last_reason();
+  EXPECT_EQ(os.open(name, kSegSize, false, nullptr).base, nullptr);
+  EXPECT_TRUE(os.list(name).empty());
+  EXPECT_TRUE(sq.untouched());
+
+  wc::BasicWin32Os<TrustOwner> twin;
+  auto t = twin.open(name, kSegSize, true, nullptr);
+  ASSERT_NE(t.base, nullptr) << "twin: " << twin.last_reason();
+  EXPECT_FALSE(t.created);
+  twin.close(t);
+}
+
+// A NULL DACL (everyone may open it).
+TEST(Win32OsSquat, NullDaclIsRefused) {
+  const std::string name = unique("sqn");
+  Squat sq(name, Sd::null_dacl);
+  ASSERT_TRUE(sq.ok()) << sq.error;
+  wc::Win32Os os;
+  EXPECT_EQ(os.open(name, kSegSize, true, nullptr).base, nullptr);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(says(os.last_reason(), "NULL DACL")) << os.last_reason();
+  EXPECT_TRUE(sq.untouched());
+
+  wc::BasicWin32Os<TrustDacl> twin;
+  auto t = twin.open(name, kSegSize, false, nullptr);
+  EXPECT_NE(t.base, nullptr) << "twin: " << twin.last_reason();
+  twin.close(t);
+}
+
+// A symbolic link at our name to ANOTHER OF OUR OWN objects (owner and DACL pass): refused by
+// the name check, so one of our names can never be redirected to another (a registry onto a
+// segment). A link to a missing target must not create our object at the target either. (The
+// twin covers the first link only: under Wine a create through a dangling link fails anyway.)
+TEST(Win32OsSquat, SymbolicLinkAtOurNameIsRefused) {
+  // (list(prefix) matches held names by prefix: no name here extends another.)
+  const std::string name = unique("sql"), target = unique("lnt"), missing = unique("lnm"),
+                    dname = unique("sqd");
+  wc::Win32Os os;
+  auto ours = os.open(target, kSegSize, true, nullptr);
+  ASSERT_NE(ours.base, nullptr) << os.last_reason();
+  static_cast<unsigned char*>(ours.base)[7] = 0x77;
+  Link link(name, target);
+  ASSERT_EQ(link.status, 0) << "NtCreateSymbolicLinkObject";
+  EXPECT_EQ(os.open(name, kSegSize, true, nullptr).base, nullptr);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(says(os.last_reason(), "symbolic link")) << os.last_reason();
+  EXPECT_EQ(os.open(name, kSegSize, false, nullptr).base, nullptr);
+  EXPECT_TRUE(os.list(name).empty());
+
+  // A dangling link at our name: Windows creates through a link, so check (1) would refuse our
+  // object made at the target (and close it); Wine refuses the create itself
+  // (ERROR_PATH_NOT_FOUND). Either way: refused, and nothing exists at the target.
+  Link dangling(dname, missing);
+  ASSERT_EQ(dangling.status, 0);
+  EXPECT_EQ(os.open(dname, kSegSize, true, nullptr).base, nullptr);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(says(os.last_reason(), "symbolic link")) << os.last_reason();
+  EXPECT_EQ(open_error(missing), DWORD(ERROR_FILE_NOT_FOUND));
+  EXPECT_TRUE(os.list(dname).empty());
+
+  wc::BasicWin32Os<TrustName> twin;
+  auto t = twin.open(name, kSegSize, false, nullptr);
+  ASSERT_NE(t.base, nullptr) << "twin: " << twin.last_reason();
+  EXPECT_EQ(static_cast<unsigned char*>(t.base)[7], 0x77) << "the twin follows the link";
+  twin.close(t);
+  os.remove(target);
+  os.close(ours);
+}
+
+// Our name held by an object of another type (an event): refused with a reason, not mapped.
+TEST(Win32OsSquat, ObjectOfAnotherTypeIsRefused) {
+  const std::string name = unique("sqt");
+  HANDLE ev = ::CreateEventW(nullptr, TRUE, FALSE, widen("Local\\" + name).c_str());
+  ASSERT_NE(ev, nullptr);
+  wc::Win32Os os;
+  EXPECT_EQ(os.open(name, kSegSize, true, nullptr).base, nullptr);
+  EXPECT_EQ(os.last_error(), ERROR_ACCESS_DENIED);
+  EXPECT_TRUE(says(os.last_reason(), "another type")) << os.last_reason();
+  EXPECT_EQ(os.open(name, kSegSize, false, nullptr).base, nullptr);
+  EXPECT_TRUE(os.list(name).empty());
+  ::CloseHandle(ev);
+}
+
+// (b) An object at our name made with OUR private descriptor (owner us, one ACE for us) -- by
+// this process directly, not by Win32Os -- is accepted: open(create) finds it (not created) and
+// sees its bytes, and a child opens it through Win32Os and writes into it. The child computes
+// the same user_tag().
+TEST(Win32OsSquat, PrivateObjectOfOursIsSharedWithAChild) {
+  const std::string name = unique("sqp");
+  Squat sq(name, Sd::ours);
+  ASSERT_TRUE(sq.ok()) << sq.error;
+  std::memset(sq.view, 0, sizeof(Data));  // the child's report words start at zero
+  wc::Win32Os os;
+  auto m = os.open(name, kSegSize, true, nullptr);
+  ASSERT_NE(m.base, nullptr) << os.last_reason();
+  EXPECT_FALSE(m.created);
+  EXPECT_EQ(static_cast<unsigned char*>(m.base)[kSegSize - 1], kSquatByte);
+  EXPECT_EQ(os.list(name).size(), 1u);
+  Child c({"write", name, "0x0b5e55ed"});
+  ASSERT_TRUE(c.started);
+  EXPECT_EQ(c.wait_exit(), 0) << "the child's Win32Os accepted it";
+  const Data* d = static_cast<const Data*>(m.base);
+  EXPECT_EQ(d->report[0].load(), 0x0b5e55edu);
+  EXPECT_EQ(d->report[3].load(), wc::fnv1a64(Prim::user_tag())) << "same user, same tag";
+  os.close(m);
 }

@@ -5,7 +5,9 @@
 //   exit                          exit 0 at once
 //   sleep                         sleep until killed
 //   write <mapping> <value>       open the named mapping (Win32Os, create=false), store value,
-//                                 self() and parent_pid() into Data::report, exit 0
+//                                 self(), parent_pid() and fnv1a64(user_tag()) into
+//                                 Data::report[0..3], exit 0 (exit 3 and Win32Os's reason if the
+//                                 open is refused)
 //   hold-lock <mapping> <event>   lock() the Data's RwLock, set report[3], SetEvent, sleep
 //   group-attach <group> <event>  join the group, attach kind 0, write its generation and self()
 //                                 into the content's report words, SetEvent, sleep
@@ -64,7 +66,10 @@ void signal(const std::string& event) {
 
 View open_view(wc::Win32Os& os, const std::string& name) {
   const auto m = os.open(name, kSegSize, false, nullptr);
-  if (!m.base) die(3, "cannot open the mapping");
+  if (!m.base) {
+    std::fprintf(stderr, "win32_worker: %s\n", os.last_reason());
+    die(3, "cannot open the mapping");
+  }
   View v = view_at(m.base, kSegSize);
   return v;
 }
@@ -337,6 +342,7 @@ int main(int argc, char** argv) {
     View v = open_view(os, name);
     v.d->report[1].store(Prim::self());
     v.d->report[2].store(Prim::parent_pid());
+    v.d->report[3].store(wc::fnv1a64(Prim::user_tag()));
     v.d->report[0].store(std::strtoull(arg.c_str(), nullptr, 0));
     return 0;
   }
