@@ -27,6 +27,7 @@
 //         T    exchange(T, std::memory_order)
 //         bool compare_exchange_strong(T& expected, T desired, std::memory_order)
 //         T    fetch_add(T, std::memory_order), fetch_sub(T, std::memory_order)
+//         T    fetch_or(T, std::memory_order), fetch_and(T, std::memory_order)
 //       and construction from a value (used only while the memory is private to the creator).
 //
 //   using proc_id = std::uint64_t;
