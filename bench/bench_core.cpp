@@ -21,6 +21,10 @@
 //                  arenas (bench/core_frag.cpp explains the workload and the metrics)
 //   lock_2proc_*/* 2 forked processes hammering one lock: read-only, write-only, 90/10
 //                  (bench/core_procs.cpp; outside Google Benchmark, own repetitions)
+//   lock_write_slots/* uncontended lock()+unlock() of a 1024-slot wc::RwLock<PrimPosix> with
+//                  0, 16, 256, 1024 forked processes registered (each claimed a reader slot),
+//                  and after they detached, vs the pre-change lock that scans every slot below
+//                  its high-water mark (bench/core_slots.cpp; own repetitions)
 //
 // At the end one table of comparisons (medians of the repetitions, this run) is printed. The
 // project's targets are reported, never asserted: allocator >= 2x faster than Boost.Interprocess;
@@ -34,7 +38,8 @@
 //                A ratio target is met iff our speed-up (peer/ours when lower is better,
 //                ours/peer when higher) >= R; a diff target iff ours beats peer by >= D.
 //   --quick      CI smoke run (< ~15 s): 3 repetitions, short MinTime, short churn, fewer ops.
-// Standard flags work: --benchmark_filter (also selects frag/ and lock_2proc_ by name),
+// Standard flags work: --benchmark_filter (also selects frag/, lock_2proc_ and lock_write_slots/
+// by name),
 // --benchmark_out=f.json --benchmark_out_format=json, ...
 #include <benchmark/benchmark.h>
 #include <pthread.h>
@@ -495,7 +500,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   if (list_only) {
     std::printf("frag/wc_allocator_vs_boost\nlock_2proc_read\nlock_2proc_write\n"
-                "lock_2proc_90r10w\n");
+                "lock_2proc_90r10w\nlock_write_slots\n");
     benchmark::Shutdown();
     teardown();
     return 0;
@@ -509,6 +514,10 @@ int main(int argc, char** argv) {
   if (selected("lock_2proc_read/") || selected("lock_2proc_write/") ||
       selected("lock_2proc_90r10w/")) {
     auto p = bench::run_lock_processes(g_opt);
+    rows.insert(rows.end(), p.begin(), p.end());
+  }
+  if (selected("lock_write_slots/")) {
+    auto p = bench::run_lock_slots(g_opt);
     rows.insert(rows.end(), p.begin(), p.end());
   }
   bench::print_table(stdout, rows);

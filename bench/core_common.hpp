@@ -1,6 +1,6 @@
-// bench/core_common.hpp: what bench_core.cpp, core_frag.cpp and core_procs.cpp share:
-// loud failure with cleanup, the fixed-seed size stream, result rows (markdown table + JSON
-// Lines), and the run options (--quick).
+// bench/core_common.hpp: what bench_core.cpp, core_frag.cpp, core_procs.cpp and core_slots.cpp
+// share: loud failure with cleanup, the fixed-seed size stream, result rows (markdown table +
+// JSON Lines), and the run options (--quick).
 #pragma once
 
 #include <cmath>
@@ -93,5 +93,6 @@ double median(std::vector<double> v);  // NaN when empty
 // Each prints its own progress lines to stdout and returns its rows.
 std::vector<Row> run_fragmentation(const Options& opt);
 std::vector<Row> run_lock_processes(const Options& opt);
+std::vector<Row> run_lock_slots(const Options& opt);
 
 }  // namespace bench

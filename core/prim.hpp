@@ -27,6 +27,7 @@
 //         T    exchange(T, std::memory_order)
 //         bool compare_exchange_strong(T& expected, T desired, std::memory_order)
 //         T    fetch_add(T, std::memory_order), fetch_sub(T, std::memory_order)
+//         T    fetch_or(T, std::memory_order), fetch_and(T, std::memory_order)
 //       and construction from a value (used only while the memory is private to the creator).
 //
 //   using proc_id = std::uint64_t;
@@ -85,6 +86,12 @@ struct NoSeededBugs {
   static constexpr bool skip_wake = false;             // releases never call Prim::wake_all
   static constexpr bool forget_dirty = false;          // takeover after a writer death not reported
   static constexpr bool reader_preference = false;     // readers ignore a waiting writer
+  static constexpr bool skip_claim_bit = false;        // a reader announces without its bitmap bit
+  static constexpr bool release_bit_after_owner = false;  // release_slot gives the word back,
+                                                          // then clears the bit
+  static constexpr bool unfenced_release = false;      // release_slot clears the bit while the
+                                                       // word is still claimable by others
+  static constexpr bool release_skips_wake = false;    // release_slot never wakes a claimer
   // allocator
   static constexpr bool skip_coalesce = false;         // free() does not merge free neighbours
   static constexpr bool skip_footer = false;           // free() does not write the size footer

@@ -24,16 +24,48 @@
 //
 // Reader: announce (count+1 on its slot, seq_cst), then look at `writer_` (seq_cst). If a
 // writer owns or is taking the lock, withdraw (count-1) and wait. Writer: claim `writer_`
-// (CAS, seq_cst), then scan the slots until every count is zero. The announce/look pair on each
-// side is a Dekker handshake: with both sides seq_cst, at least one sees the other, so a reader
-// and a writer are never both inside (RW-1). A writer waiting to drain blocks NEW readers,
-// because they see `writer_` != 0 and withdraw: writers cannot starve (RW-5).
+// (CAS, seq_cst), then scan the claimed slots until every count is zero. The announce/look pair
+// on each side is a Dekker handshake: with both sides seq_cst, at least one sees the other, so a
+// reader and a writer are never both inside (RW-1). A writer waiting to drain blocks NEW
+// readers, because they see `writer_` != 0 and withdraw: writers cannot starve (RW-5).
+//
+// Which slots a writer scans: the claim bitmap
+// --------------------------------------------
+// A group may hold a thousand processes or more, each with its own slot (one cache line). A
+// writer must not read a thousand lines on every write, nor keep reading them after most of
+// those processes have gone. So a bitmap `claimed_` (one bit per slot, kSlots/64 words rounded
+// up) says which slots may hold a read count, and writers read only the slots of its set bits.
+//   - A reader's first acquire through a slot CLAIMS it: it CASes the slot word to its own
+//     proc_id (from 0, from a live owner's word without holds, or from anything a dead owner
+//     left), THEN sets the slot's bit (fetch_or, seq_cst), and only then announces. Later
+//     acquires find the word theirs and the bit already set (only the owner clears it).
+//   - A process that detaches gives the slot back with release_slot() (RW-8): it fences its
+//     word (CAS from "mine, no holds" to "mine, releasing": the count field's top value; while
+//     it is fenced no other process claims the word: a live releaser is waited for, a dead
+//     one's word is taken over; writers skip it, it is no reader), THEN clears the bit, THEN
+//     stores 0 and wakes anybody waiting to claim. The fence is what makes "clear first" safe:
+//     without it another process could take the idle word (a live owner's word without holds
+//     is claimable: the segment layer may hand an index on without a release) and set the bit
+//     between our ownership check and our clear, which would then wipe it.
+//   - A dead reader's word is reaped by a draining writer (RW-4), but its bit is NOT cleared:
+//     a reaper's clear could land after a new claimer's set. The bit stays set until the slot's
+//     next owner releases it, so the set bits are bounded by the slot indices in use at once
+//     (the segment layer hands out the lowest free index), not by the capacity.
+// Why RW-1 still holds: the handshake now goes through the bit. Reader: set bit (r1), announce
+// (r2), look at `writer_` (r3). Writer: claim `writer_` (w1), read the bitmap word (w2), read
+// the slot (w3). All seq_cst, so they lie in one total order S. If r3 does not see w1's claim,
+// r3 precedes w1 in S, hence r1 < r2 < r3 < w1 < w2 < w3. Between r1 and the reader's release
+// nobody clears the bit (only the word's owner clears it, under its fence, and the reader owns
+// the word while it reads: a word with holds of a live owner is never claimed), so w2 sees the
+// bit, w3 sees the announce, and the writer waits. Otherwise r3 sees the claim and the reader
+// withdraws. Either way they are never both inside.
 //
 // Waiting is bounded: every sleep is Prim::wait on `seq_` with a timeout of Tuning::poll_ms.
 // Every release that could unblock someone bumps `seq_` and, if anyone sleeps, wakes them. When a
 // wait times out the waiter asks Prim::alive about whoever blocks it:
 //   - a dead writer: the waiter takes `writer_` over with a CAS from the dead word (RW-3);
-//   - a dead reader: the draining writer clears that slot with a CAS (RW-4).
+//   - a dead reader: the draining writer clears that slot with a CAS (RW-4);
+//   - a dead releaser (a claimer found the slot fenced): the claimer takes the word over (RW-4).
 // A CAS from the exact dead word can only succeed once and a proc_id is never reused, so a
 // takeover or a reap cannot clobber a live holder.
 //
@@ -62,7 +94,9 @@
 // pointer, so any process may map it at any address.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <type_traits>
 
 #include "prim.hpp"
 
@@ -70,7 +104,8 @@ namespace wc {
 
 // Tuning knobs, separate from the mechanism. Models use tiny values.
 struct RwLockTuning {
-  static constexpr unsigned reader_slots = 64;  // processes that can read at once (slot indices)
+  static constexpr unsigned reader_slots = 64;  // processes that can read at once (slot indices,
+                                                // 1 .. kMaxReaderSlots)
   static constexpr unsigned spin = 64;          // relax() rounds before sleeping
   static constexpr std::uint32_t poll_ms = 20;  // a sleeper re-checks liveness this often
 };
@@ -79,9 +114,12 @@ enum class Acquire : std::uint8_t {
   ok,           // held as requested; the guarded structure is consistent
   owner_died,   // held EXCLUSIVELY; a writer died inside: repair, mark_consistent(), unlock()
   broken,       // held EXCLUSIVELY; a repair was abandoned: reinitialise, mark_consistent()
-  would_block,  // try_ forms only: someone alive holds it
-  misuse,       // not held: recursion, a reader slot owned by another live process, overflow
+  would_block,  // try_ forms only: someone alive holds it (or is giving back the reader slot)
+  misuse,       // not held: recursion, a reader slot held by another live process, overflow
 };
+
+// The largest reader_slots a RwLock takes (the slot array is 64 bytes a slot: 256 KB here).
+inline constexpr unsigned kMaxReaderSlots = 4096;
 
 enum class LockState : std::uint32_t { consistent = 0, dirty = 1, broken = 2 };
 
@@ -90,8 +128,11 @@ class RwLock {
  public:
   using proc_id = typename Prim::proc_id;
   static constexpr unsigned kSlots = Tuning::reader_slots;
+  static constexpr unsigned kMapWords = (kSlots + 63) / 64;  // words of the claim bitmap
+  static_assert(kSlots >= 1 && kSlots <= kMaxReaderSlots, "reader_slots: 1 .. kMaxReaderSlots");
 
-  RwLock() : writer_(0), state_(0), seq_(0), sleepers_(0), slots_used_(0) {
+  RwLock() : writer_(0), state_(0), seq_(0), sleepers_(0) {
+    for (auto& m : claimed_) m.v.store(0, std::memory_order_relaxed);
     for (auto& s : slots_) s.v.store(0, std::memory_order_relaxed);
   }
   RwLock(const RwLock&) = delete;
@@ -133,9 +174,41 @@ class RwLock {
   bool unlock_shared(unsigned slot) {
     if (slot >= kSlots) return false;
     const std::uint64_t v = slots_[slot].v.load(std::memory_order_relaxed);
-    if ((v >> kCountBits) != Prim::self() || (v & kCountMask) == 0) return false;
+    const std::uint64_t count = v & kCountMask;
+    if ((v >> kCountBits) != Prim::self() || count == 0 || count == kReleasing) return false;
     slots_[slot].v.fetch_sub(1, std::memory_order_seq_cst);  // RW-1: release the read section
     if (writer_.load(std::memory_order_seq_cst) != 0) notify();  // a writer may be draining
+    return true;
+  }
+
+  // Give `slot` back when this process detaches: writers stop scanning it and another process
+  // may claim it. Precondition: this process claimed the slot (a lock_shared or try_lock_shared
+  // through it) and holds no read hold through it. Returns false, changing nothing, otherwise
+  // (no claim, holds, somebody else's slot, out of range). RW-8: fence, clear the bit, give back.
+  bool release_slot(unsigned slot) {
+    if (slot >= kSlots) return false;
+    auto& word = slots_[slot].v;
+    const std::uint64_t mine = Prim::self() << kCountBits;  // ours, no read hold
+    if constexpr (Bugs::unfenced_release) {
+      if (word.load(std::memory_order_seq_cst) != mine) return false;
+      clear_bit(slot);  // the word stays claimable by others while we clear: RW-8 broken
+      std::uint64_t v = mine;
+      if (!word.compare_exchange_strong(v, 0, std::memory_order_seq_cst)) return false;
+      notify();
+      return true;
+    }
+    std::uint64_t v = mine;
+    // RW-8: fence the word first. From here until the store of 0 no other process claims it.
+    if (!word.compare_exchange_strong(v, mine | kReleasing, std::memory_order_seq_cst))
+      return false;  // not ours, or we still read through it
+    if constexpr (Bugs::release_bit_after_owner) {
+      word.store(0, std::memory_order_seq_cst);
+      clear_bit(slot);  // may wipe the bit of a claimer that took the word just now
+    } else {
+      clear_bit(slot);                           // RW-8: clear while nobody else can claim,
+      word.store(0, std::memory_order_seq_cst);  // then give the word back
+    }
+    if constexpr (!Bugs::release_skips_wake) notify();  // a claimer may wait on the fence (RW-2)
     return true;
   }
 
@@ -145,7 +218,18 @@ class RwLock {
   LockState state() const { return LockState(state_.load(std::memory_order_seq_cst)); }
   proc_id writer_owner() const { return writer_.load(std::memory_order_seq_cst) & kProcIdMask; }
   unsigned readers_in(unsigned slot) const {
-    return unsigned(slots_[slot].v.load(std::memory_order_seq_cst) & kCountMask);
+    const std::uint64_t count = slots_[slot].v.load(std::memory_order_seq_cst) & kCountMask;
+    return count == kReleasing ? 0 : unsigned(count);
+  }
+  // Whether writers scan `slot` (its bit in the claim bitmap), and how many slots they scan.
+  bool slot_claimed(unsigned slot) const {
+    return slot < kSlots && (claimed_[slot / 64].v.load(std::memory_order_seq_cst) & bit(slot));
+  }
+  unsigned claimed_slots() const {
+    unsigned n = 0;
+    for (const auto& m : claimed_)
+      n += unsigned(__builtin_popcountll(m.v.load(std::memory_order_seq_cst)));
+    return n;
   }
   std::uint32_t reaped_readers() const { return reaped_.load(std::memory_order_relaxed); }
   std::uint32_t writer_takeovers() const { return takeovers_.load(std::memory_order_relaxed); }
@@ -156,13 +240,18 @@ class RwLock {
     if (st > u32(LockState::broken)) return false;
     const std::uint64_t w = writer_.load(std::memory_order_relaxed);
     if (w != 0 && (w & kProcIdMask) == 0) return false;  // flags without an owner
-    if (slots_used_.load(std::memory_order_relaxed) > kSlots) return false;
+    // No bit beyond the last slot (a writer would index past the array).
+    if constexpr (kSlots % 64 != 0)
+      if (claimed_[kMapWords - 1].v.load(std::memory_order_relaxed) >> (kSlots % 64)) return false;
     for (unsigned i = 0; i < kSlots; ++i) {
       const std::uint64_t v = slots_[i].v.load(std::memory_order_relaxed);
-      if ((v & kCountMask) != 0 && (v >> kCountBits) == 0) return false;  // count w/o owner
-      // RW-7: writers scan [0, slots_used_): no read hold may lie beyond it. (A claimed slot
-      // with no holds may: its claimer can die between claiming and publishing.)
-      if ((v & kCountMask) != 0 && i >= slots_used_.load(std::memory_order_relaxed)) return false;
+      const std::uint64_t count = v & kCountMask;
+      if (count != 0 && (v >> kCountBits) == 0) return false;  // count or fence w/o owner
+      // RW-7: writers scan only slots whose bit is set: every slot that holds a read count has
+      // its bit set. (A claimed slot without holds may lack it: its claimer can die between
+      // claiming and publishing. A fenced slot may: its releaser clears the bit under the fence.)
+      const bool published = (claimed_[i / 64].v.load(std::memory_order_relaxed) & bit(i)) != 0;
+      if (count != 0 && count != kReleasing && !published) return false;
     }
     return true;
   }
@@ -172,7 +261,18 @@ class RwLock {
   static constexpr std::uint64_t kDirty = std::uint64_t{1} << 62;
   static constexpr int kCountBits = 64 - kProcIdBits;
   static constexpr std::uint64_t kCountMask = (std::uint64_t{1} << kCountBits) - 1;
+  // The count field's top value marks a slot word fenced by its owner's release_slot (RW-8), so
+  // a process has at most kCountMask - 1 read holds at once.
+  static constexpr std::uint64_t kReleasing = kCountMask;
+  static constexpr std::uint64_t kMaxHolds = kCountMask - 1;
+  static_assert(kCountBits == 8 && kMaxHolds == 254, "slot word: proc_id << 8 | count");
   static constexpr std::uint32_t u32(LockState s) { return static_cast<std::uint32_t>(s); }
+  static constexpr std::uint64_t bit(unsigned slot) { return std::uint64_t{1} << (slot % 64); }
+
+  // RW-8: only release_slot clears a bit, while its caller has the slot's word fenced.
+  void clear_bit(unsigned slot) {
+    claimed_[slot / 64].v.fetch_and(~bit(slot), std::memory_order_seq_cst);
+  }
 
   static bool is_dead(proc_id p) {
     if constexpr (Bugs::skip_death_check) return false;
@@ -259,6 +359,24 @@ class RwLock {
   }
 
   enum class Drain { empty, busy, self };
+  enum class Seen { idle, busy, self };
+
+  // One slot of a writer's scan: no holds (or being given back), a live reader's holds, or
+  // our own (a nested read hold that would wait for itself forever).
+  Seen look_at_slot(unsigned i, proc_id me, bool ask_liveness) {
+    std::uint64_t v = slots_[i].v.load(std::memory_order_seq_cst);  // RW-1
+    const std::uint64_t count = v & kCountMask;
+    if (count == 0 || count == kReleasing) return Seen::idle;  // no holds; being given back
+    const proc_id owner = v >> kCountBits;
+    if (owner != me && ask_liveness && is_dead(owner)) {
+      // RW-4: a dead reader's holds are cleared with a CAS from the exact dead word. Its bit
+      // stays set (RW-8): clearing it could wipe the bit of the slot's next claimer.
+      if (slots_[i].v.compare_exchange_strong(v, 0, std::memory_order_seq_cst))
+        reaped_.fetch_add(1, std::memory_order_relaxed);
+      return Seen::idle;
+    }
+    return owner == me ? Seen::self : Seen::busy;
+  }
 
   // Wait until no reader slot holds a count (RW-1), clearing slots of dead readers (RW-4).
   // Non-blocking: one pass. Never waits for the caller's own read holds.
@@ -267,20 +385,27 @@ class RwLock {
     bool ask_liveness = !blocking;  // a blocking drain asks only after a timed-out sleep
     for (;;) {
       const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
-      const unsigned used = slots_used_.load(std::memory_order_seq_cst);
       bool busy = false;
-      for (unsigned i = 0; i < used && i < kSlots; ++i) {
-        std::uint64_t v = slots_[i].v.load(std::memory_order_seq_cst);
-        if ((v & kCountMask) == 0) continue;
-        const proc_id owner = v >> kCountBits;
-        if (owner != me && ask_liveness && is_dead(owner)) {
-          // RW-4: a dead reader's holds are cleared with a CAS from the exact dead word.
-          if (slots_[i].v.compare_exchange_strong(v, 0, std::memory_order_seq_cst))
-            reaped_.fetch_add(1, std::memory_order_relaxed);
-          continue;
+      auto look = [&](unsigned i) {  // true: our own hold
+        const Seen r = look_at_slot(i, me, ask_liveness);
+        busy = busy || r == Seen::busy;
+        return r == Seen::self;
+      };
+      for (unsigned m = 0; m < kMapWords; ++m) {
+        // RW-1: the bitmap word after our claim of writer_, then the slots of its set bits.
+        std::uint64_t bits = claimed_[m].v.load(std::memory_order_seq_cst);
+        if constexpr (kSlots % 64 != 0)  // never set (RW-7); a torn segment must not send us past
+          if (m == kMapWords - 1) bits &= (std::uint64_t{1} << (kSlots % 64)) - 1;
+        const unsigned base = m * 64;
+        if (bits == ~std::uint64_t{0}) {
+          // A full word: walk it in order (bit by bit, clearing the lowest set bit is a
+          // two-instruction dependency per slot, which a thousand-slot scan pays in full).
+          for (unsigned b = 0; b < 64; ++b)
+            if (look(base + b)) return Drain::self;
+        } else {
+          for (; bits != 0; bits &= bits - 1)
+            if (look(base + unsigned(__builtin_ctzll(bits)))) return Drain::self;
         }
-        if (owner == me) return Drain::self;
-        busy = true;
       }
       if (!busy) return Drain::empty;
       if (!blocking) return Drain::busy;
@@ -311,27 +436,49 @@ class RwLock {
     }
   }
 
-  // Make `slot` ours: free, ours already, or left behind by a dead process (RW-4).
-  bool claim_slot(unsigned slot, proc_id me) {
-    std::uint64_t v = slots_[slot].v.load(std::memory_order_relaxed);
-    while ((v >> kCountBits) != me) {
-      if (v != 0 && (v & kCountMask) != 0 && !is_dead(v >> kCountBits)) return false;
-      if (slots_[slot].v.compare_exchange_strong(v, me << kCountBits, std::memory_order_seq_cst))
-        break;
+  enum class Claim { ours, held, fenced };
+
+  // Make `slot` ours and publish it in the claim bitmap: a free word, our own, a live owner's
+  // word without holds, or whatever a dead process left (RW-4). `held`: a live process reads
+  // through it (misuse). `fenced` (try_ forms only): a live owner is giving it back (RW-8).
+  Claim claim_slot(unsigned slot, proc_id me, bool blocking) {
+    auto& word = slots_[slot].v;
+    // Fast path: claimed by an earlier acquire. Its bit is still set: only the word's owner
+    // clears it (RW-8), and we own the word.
+    if ((word.load(std::memory_order_relaxed) >> kCountBits) == me) return Claim::ours;
+    unsigned spins = 0;
+    bool timed_out = false;  // a fenced word's owner is asked about only after a bounded wait
+    for (;;) {
+      const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);  // before the word
+      std::uint64_t v = word.load(std::memory_order_seq_cst);
+      const std::uint64_t count = v & kCountMask;
+      const bool fenced = count == kReleasing;
+      // A try_ form cannot wait for a fenced word's owner: it asks about it at once.
+      if (count == 0 || ((!fenced || timed_out || !blocking) && is_dead(v >> kCountBits))) {
+        if (word.compare_exchange_strong(v, me << kCountBits, std::memory_order_seq_cst)) break;
+        timed_out = false;
+        continue;  // the word moved: look again
+      }
+      if (!fenced) return Claim::held;
+      if (!blocking) return Claim::fenced;
+      timed_out = pause(spins, seen);  // woken by the releaser's notify (RW-2)
     }
-    // Publish the slot to writers' scans before our first announce (RW-1).
-    unsigned used = slots_used_.load(std::memory_order_seq_cst);
-    while (used <= slot &&
-           !slots_used_.compare_exchange_strong(used, slot + 1, std::memory_order_seq_cst)) {
-    }
-    return true;
+    // RW-1: publish the slot to writers' scans after it is ours and before our first announce.
+    if constexpr (!Bugs::skip_claim_bit)
+      claimed_[slot / 64].v.fetch_or(bit(slot), std::memory_order_seq_cst);
+    return Claim::ours;
   }
 
   Acquire acquire_shared(unsigned slot, bool blocking) {
     const proc_id me = Prim::self();
-    if (slot >= kSlots || !claim_slot(slot, me)) return Acquire::misuse;
-    if ((slots_[slot].v.load(std::memory_order_relaxed) & kCountMask) == kCountMask)
-      return Acquire::misuse;  // 255 nested read holds
+    if (slot >= kSlots) return Acquire::misuse;
+    switch (claim_slot(slot, me, blocking)) {
+      case Claim::ours: break;
+      case Claim::held: return Acquire::misuse;
+      case Claim::fenced: return Acquire::would_block;
+    }
+    if ((slots_[slot].v.load(std::memory_order_relaxed) & kCountMask) >= kMaxHolds)
+      return Acquire::misuse;  // 254 nested read holds
     unsigned spins = 0;
     for (;;) {
       slots_[slot].v.fetch_add(1, std::memory_order_seq_cst);  // RW-1: announce
@@ -381,19 +528,51 @@ class RwLock {
   typename Prim::template atomic<std::uint32_t> seq_;
   // Number of threads asleep in Prim::wait(seq_): releases skip the wake syscall when 0.
   typename Prim::template atomic<std::uint32_t> sleepers_;
-  // One past the highest slot ever claimed: writers scan [0, slots_used_).
-  typename Prim::template atomic<std::uint32_t> slots_used_;
   // Counters for the statistics page (relaxed; informational).
   typename Prim::template atomic<std::uint32_t> reaped_{0};
   typename Prim::template atomic<std::uint32_t> takeovers_{0};
-  // Reader slots: (owner proc_id << 8) | read-hold count. Changed by the owner (fetch_add/sub),
-  // by a claimer or reaper only with a CAS from a dead owner's exact word. One cache line each:
-  // packed eight to a line, the readers of different processes would bounce one line between
-  // cores on every lock_shared/unlock_shared.
+  // Claim bitmap, kMapWords words on their own cache line(s): bit i set = writers scan slot i
+  // (RW-7). Set (fetch_or, seq_cst) by a claimer after its CAS made the slot word its own and
+  // before its first announce; cleared (fetch_and, seq_cst) only by the word's owner in
+  // release_slot, under its fence (RW-8). Read (seq_cst) by draining writers after their claim
+  // of writer_. Claims are rare, and a reader's fast path never touches it.
+  struct Word {
+    typename Prim::template atomic<std::uint64_t> v;
+  };
+  alignas(64) Word claimed_[kMapWords];
+  // Reader slots: (owner proc_id << 8) | read-hold count, or (owner << 8) | kReleasing while
+  // its owner gives it back (RW-8). Changed by the owner (fetch_add/sub, the fence, the give
+  // back), by a claimer only with a CAS from 0, from a live owner's word without holds or from
+  // a dead owner's exact word, and by a reaper only with a CAS from a dead owner's exact word.
+  // One cache line each: packed eight to a line, the readers of different processes would
+  // bounce one line between cores on every lock_shared/unlock_shared.
   struct alignas(64) Slot {
     typename Prim::template atomic<std::uint64_t> v;
   };
   Slot slots_[kSlots];
 };
+
+namespace detail {
+// The layout the shipped backends share (std::atomic cells); the model's and the simulator's
+// cells differ in size but never cross a process.
+struct RwLockLayoutPrim {
+  using proc_id = std::uint64_t;
+  template <class T>
+  using atomic = std::atomic<T>;
+};
+struct RwLockLayoutTuning {
+  static constexpr unsigned reader_slots = 1024;
+  static constexpr unsigned spin = 0;
+  static constexpr std::uint32_t poll_ms = 1;
+};
+}  // namespace detail
+
+// A cross-process ABI: standard layout, fixed-width words, no pointer; a 1024-slot lock is one
+// line of words, the bitmap's two lines and a line per slot.
+static_assert(std::is_standard_layout<RwLock<detail::RwLockLayoutPrim>>::value,
+              "RwLock is a cross-process ABI");
+static_assert(sizeof(RwLock<detail::RwLockLayoutPrim, detail::RwLockLayoutTuning>) ==
+                  64 + 128 + 64 * 1024,
+              "RwLock layout changed");
 
 }  // namespace wc

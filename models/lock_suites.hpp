@@ -78,6 +78,50 @@ struct ReadersWriter : rl::test_suite<ReadersWriter<Bugs>, 3> {
   void after() { RL_ASSERT(lock.check_invariants()); }
 };
 
+// RW-1, RW-8: a reader gives its slot back (release_slot) while the slot's next owner (the
+// segment layer handed it the same index) claims it, and a writer drains. The claimer may take
+// the idle word before the release (which then refuses), wait on the release's fence, or claim
+// the freed word; in every case the writer must see it reading (overlap is a data race on
+// `data`), and a claimer waiting on the fence must be woken (a lost wake-up is a deadlock).
+// Afterwards the slot is free and no bit is left set.
+template <class Bugs>
+struct SlotHandover : rl::test_suite<SlotHandover<Bugs>, 3> {
+  World w;
+  ModelLock<Bugs> lock;
+  rl::var<int> data;
+  rl::atomic<int> first_done;  // the first owner will not read again: its index may be reused
+  void before() {
+    world() = &w;
+    data($) = 0;
+    first_done.store(0, rl::mo_relaxed, $);
+  }
+  void thread(unsigned idx) {
+    if (idx == 0) {  // the slot's first owner: reads, then detaches
+      RL_ASSERT(lock.lock_shared(1) == Acquire::ok);
+      RL_ASSERT(data($) <= 1);  // a real load: the reader reads the guarded data
+      RL_ASSERT(lock.unlock_shared(1));
+      first_done.store(1, rl::mo_relaxed, $);
+      (void)lock.release_slot(1);  // false if the next owner took the idle word first
+    } else if (idx == 1) {  // the slot's next owner
+      while (first_done.load(rl::mo_relaxed, $) == 0) rl::yield(1, $);
+      RL_ASSERT(lock.lock_shared(1) == Acquire::ok);
+      RL_ASSERT(data($) <= 1);
+      RL_ASSERT(lock.unlock_shared(1));
+      RL_ASSERT(lock.release_slot(1));  // ours, no holds: always given back
+    } else {
+      RL_ASSERT(lock.lock() == Acquire::ok);
+      data($) = 1;
+      RL_ASSERT(lock.unlock());
+    }
+  }
+  void after() {
+    RL_ASSERT(data($) == 1);
+    RL_ASSERT(lock.check_invariants());
+    RL_ASSERT(lock.readers_in(1) == 0);
+    RL_ASSERT(lock.claimed_slots() == 0);  // RW-8: released slots are not scanned
+  }
+};
+
 // RW-5: writer preference. A reader that observed a writer's claim before it started to acquire
 // must not get in before that writer has been inside and left.
 template <class Bugs>

@@ -7,6 +7,7 @@ using namespace wc::model;
 struct RelaxedUnlock : NoSeededBugs { static constexpr bool relaxed_unlock = true; };
 struct SkipDrain : NoSeededBugs { static constexpr bool skip_drain = true; };
 struct NoWake : NoSeededBugs { static constexpr bool skip_wake = true; };
+struct SkipClaimBit : NoSeededBugs { static constexpr bool skip_claim_bit = true; };
 
 int main(int argc, char** argv) {
   const Options o = parse_options(argc, argv);
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
                  rl::test_result_data_race, o, t);
   must_catch<Exclusion<NoWake>>("twin: release forgets to wake sleepers",
                  rl::test_result_deadlock, o, t);
+  must_catch<Exclusion<SkipClaimBit>>("twin: reader announces without its claim bit",
+                 rl::test_result_data_race, o, t);
   t.summary("model lock exclusion");
   return t.exit_code();
 }

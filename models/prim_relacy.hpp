@@ -111,6 +111,8 @@ struct PrimRelacy {
     }
     T fetch_add(T v, std::memory_order mo, WC_RL_HERE) { return a.fetch_add(v, to_rl(mo), info); }
     T fetch_sub(T v, std::memory_order mo, WC_RL_HERE) { return a.fetch_sub(v, to_rl(mo), info); }
+    T fetch_or(T v, std::memory_order mo, WC_RL_HERE) { return a.fetch_or(v, to_rl(mo), info); }
+    T fetch_and(T v, std::memory_order mo, WC_RL_HERE) { return a.fetch_and(v, to_rl(mo), info); }
   };
 
   static proc_id self() { return rl::thread_index() + 1; }

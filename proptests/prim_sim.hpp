@@ -90,6 +90,18 @@ struct PrimSim {
       v = T(v - x);
       return old;
     }
+    T fetch_or(T x, std::memory_order) {
+      sim().step();
+      T old = v;
+      v = T(v | x);
+      return old;
+    }
+    T fetch_and(T x, std::memory_order) {
+      sim().step();
+      T old = v;
+      v = T(v & x);
+      return old;
+    }
   };
 
   static proc_id self() { return sim().current; }

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <future>
+#include <memory>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -115,10 +116,12 @@ class LiveHolder {
   bool released_ok_ = false;
 };
 
-LiveHolder hold_exclusive(Lock& l) {
+template <class L>
+LiveHolder hold_exclusive(L& l) {
   return LiveHolder([&l] { return l.lock() == Acquire::ok; }, [&l] { return l.unlock(); });
 }
-LiveHolder hold_shared(Lock& l, unsigned slot) {
+template <class L>
+LiveHolder hold_shared(L& l, unsigned slot) {
   return LiveHolder([&l, slot] { return l.lock_shared(slot) == Acquire::ok; },
                     [&l, slot] { return l.unlock_shared(slot); });
 }
@@ -481,6 +484,169 @@ TEST(RwLockStd, TryLockSharedWouldBlockWhileLiveWriterHolds) {
     EXPECT_TRUE(l.unlock_shared(1));
   });
   EXPECT_TRUE(l.check_invariants());
+}
+
+// ---- reader slots: the claim bitmap and release_slot (RW-7, RW-8) ------------------------
+
+struct WideTuning {  // a group of a thousand processes; the bitmap spans 16 words
+  static constexpr unsigned reader_slots = 1024;
+  static constexpr unsigned spin = 16;
+  static constexpr std::uint32_t poll_ms = 2;
+};
+using WideLock = wc::RwLock<PrimStd, WideTuning>;
+
+TEST(RwLockStd, ReleasedSlotIsNoLongerScannedAndCanBeClaimedAgain) {
+  Lock l;
+  EXPECT_EQ(l.claimed_slots(), 0u);
+  ASSERT_EQ(l.lock_shared(3), Acquire::ok);
+  EXPECT_TRUE(l.slot_claimed(3));
+  EXPECT_TRUE(l.unlock_shared(3));
+  EXPECT_TRUE(l.slot_claimed(3));  // claimed until given back, holds or not
+  EXPECT_EQ(l.claimed_slots(), 1u);
+  EXPECT_TRUE(l.release_slot(3));
+  EXPECT_FALSE(l.slot_claimed(3));
+  EXPECT_EQ(l.claimed_slots(), 0u);
+  EXPECT_FALSE(l.release_slot(3));  // given back already
+  run_as_process([&] {  // the slot's next owner
+    EXPECT_EQ(l.lock_shared(3), Acquire::ok);
+    EXPECT_TRUE(l.slot_claimed(3));
+    EXPECT_TRUE(l.unlock_shared(3));
+    EXPECT_TRUE(l.release_slot(3));
+  });
+  EXPECT_EQ(l.claimed_slots(), 0u);
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(RwLockStd, ReleaseSlotIsRefusedWhileReadingOrWhenNotOurs) {
+  Lock l;
+  EXPECT_FALSE(l.release_slot(5));  // never claimed
+  EXPECT_FALSE(l.release_slot(SmallTuning::reader_slots));
+  EXPECT_FALSE(l.release_slot(UINT_MAX));
+  ASSERT_EQ(l.lock_shared(0), Acquire::ok);
+  EXPECT_FALSE(l.release_slot(0));  // still reads through it
+  EXPECT_EQ(l.readers_in(0), 1u);   // the refusal changed nothing
+  EXPECT_TRUE(l.slot_claimed(0));
+  EXPECT_TRUE(l.unlock_shared(0));
+  {
+    LiveHolder other = hold_shared(l, 4);
+    ASSERT_TRUE(other.took());
+    EXPECT_FALSE(l.release_slot(4));  // somebody else's slot
+    EXPECT_TRUE(l.slot_claimed(4));
+    EXPECT_EQ(l.readers_in(4), 1u);
+    EXPECT_TRUE(other.release());
+  }
+  EXPECT_TRUE(l.release_slot(0));
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(RwLockStd, DeadReadersBitStaysUntilTheSlotsNextOwnerReleasesIt) {
+  Lock l;
+  const proc_id dead = run_as_process([&] { EXPECT_EQ(l.lock_shared(2), Acquire::ok); });
+  PrimStd::kill(dead);
+  within(kWatchdog, [&] {
+    EXPECT_EQ(l.lock(), Acquire::ok);  // reaps the dead reader's hold...
+    EXPECT_TRUE(l.unlock());
+  });
+  EXPECT_EQ(l.readers_in(2), 0u);
+  EXPECT_TRUE(l.slot_claimed(2));  // ...but leaves its bit: a reaper never clears one
+  run_as_process([&] {
+    EXPECT_EQ(l.lock_shared(2), Acquire::ok);
+    EXPECT_TRUE(l.unlock_shared(2));
+    EXPECT_TRUE(l.release_slot(2));
+  });
+  EXPECT_FALSE(l.slot_claimed(2));
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(RwLockStd, WriterSeesReadersInEveryBitmapWordOfAThousandSlots) {
+  auto l = std::make_unique<WideLock>();
+  for (unsigned slot : {0u, 63u, 64u, 511u, 1000u, 1023u}) {
+    LiveHolder reader = hold_shared(*l, slot);
+    ASSERT_TRUE(reader.took());
+    within(kWatchdog, [&] { EXPECT_EQ(l->try_lock(), Acquire::would_block) << slot; });
+    EXPECT_TRUE(reader.release());
+    within(kWatchdog, [&] {
+      EXPECT_EQ(l->try_lock(), Acquire::ok) << slot;
+      EXPECT_TRUE(l->unlock());
+    });
+  }
+  EXPECT_EQ(l->claimed_slots(), 6u);  // their owners left without giving the slots back
+  EXPECT_TRUE(l->check_invariants());
+}
+
+TEST(RwLockStd, WriterWalksFullBitmapWords) {
+  auto l = std::make_unique<WideLock>();
+  for (unsigned slot = 0; slot < WideTuning::reader_slots; ++slot) {  // every word full
+    ASSERT_EQ(l->lock_shared(slot), Acquire::ok);
+    ASSERT_TRUE(l->unlock_shared(slot));
+  }
+  EXPECT_EQ(l->claimed_slots(), WideTuning::reader_slots);
+  {
+    LiveHolder reader = hold_shared(*l, 700);  // takes over our idle word
+    ASSERT_TRUE(reader.took());
+    within(kWatchdog, [&] { EXPECT_EQ(l->try_lock(), Acquire::would_block); });
+    EXPECT_TRUE(reader.release());
+  }
+  const proc_id dead = run_as_process([&] { EXPECT_EQ(l->lock_shared(900), Acquire::ok); });
+  PrimStd::kill(dead);
+  within(kWatchdog, [&] {
+    EXPECT_EQ(l->lock(), Acquire::ok);  // reaps the dead reader found in a full word
+    EXPECT_TRUE(l->unlock());
+    ASSERT_EQ(l->lock_shared(5), Acquire::ok);
+    EXPECT_EQ(l->lock(), Acquire::misuse);  // our own hold, found in a full word
+    EXPECT_TRUE(l->unlock_shared(5));
+  });
+  EXPECT_EQ(l->reaped_readers(), 1u);
+  EXPECT_TRUE(l->check_invariants());
+}
+
+TEST(RwLockStd, ReadersMovingBetweenSlotsStayExcludedFromWriters) {
+  constexpr int kThreads = 4;
+  constexpr int kIters = 40000;
+  auto l = std::make_unique<WideLock>();
+  Guarded g;
+  std::atomic<long> torn_reads{0}, bad_calls{0}, writes{0};
+  within(60s, [&] {
+    std::vector<std::thread> ts;
+    for (int t = 0; t < kThreads; ++t) {
+      ts.emplace_back([&, t] {
+        for (int i = 0; i < kIters; ++i) {
+          if ((i + t) % 4 == 0) {
+            if (l->lock() != Acquire::ok) {
+              ++bad_calls;
+              continue;
+            }
+            const long a = g.a;
+            g.a = a + 1;
+            std::atomic_signal_fence(std::memory_order_seq_cst);
+            dawdle();
+            g.b = (a + 1) * 3;
+            ++writes;
+            if (!l->unlock()) ++bad_calls;
+          } else {
+            // Each thread walks its own residue class of slots, giving each back after use, so
+            // slots are claimed and released while writers drain.
+            const unsigned slot = unsigned((i * 37 + t) % 1024 / kThreads * kThreads + t);
+            if (l->lock_shared(slot) != Acquire::ok) {
+              ++bad_calls;
+              continue;
+            }
+            const long a = g.a;
+            std::atomic_signal_fence(std::memory_order_seq_cst);
+            dawdle();
+            if (g.b != a * 3) ++torn_reads;
+            if (!l->unlock_shared(slot) || !l->release_slot(slot)) ++bad_calls;
+          }
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+  });
+  EXPECT_EQ(bad_calls.load(), 0);
+  EXPECT_EQ(torn_reads.load(), 0);
+  EXPECT_EQ(g.a, writes.load());
+  EXPECT_EQ(l->claimed_slots(), 0u);
+  EXPECT_TRUE(l->check_invariants());
 }
 
 }  // namespace
