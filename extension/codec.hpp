@@ -8,34 +8,61 @@
 // Closure is refused by the serializer's own exception.
 //
 // Array tree (native byte order: the cache never leaves its host):
-//   'n' | 'f' | 't'          null, false, true
+//   'n' | 'f' | 't'                            null, false, true
 //   'i' int64 | 'd' double
-//   's' u32 len, bytes
-//   'P' u32 count, values...                       a list (keys 0..count-1)
+//   's' u64 len, bytes
+//   'P' u32 count, i64 next_free, values...    a list (keys 0..count-1)
 //   'H' u32 count, i64 next_free, (key, value)...   key: 'k' int64 | 'K' u32 len, bytes
-//   'Z' u32 len, serialize() output
-// References are dereferenced (the stored copy holds the referenced value at store time).
+//   'R' u32 id, value                          a PHP reference held more than once: defines id
+//   'r' u32 id                                 the same reference again
+//   'Z' u32 len, serialize() output            (only as the whole value)
+// References keep their aliasing within the value (after storing $a = ['x' => 1] with
+// $a['y'] = &$a['x'], writing the fetched copy's 'y' changes its 'x'), as serialize(), APCu and
+// WinCache do; a reference held once is stored as its value, so the stored copy never aliases
+// the caller's variables. A reference cycle ($a[0] = &$a) is a back-reference, not a recursion.
+// Nesting is limited to kMaxDepth arrays (PHP's own unserialize_max_depth default): a deeper
+// value is refused at store time, never stored unreadable.
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 extern "C" {
 #include "php.h"
 }
 
 #include "../core/ucache.hpp"
+#include "buffers.hpp"
 
 namespace wcx {
 
-enum class Encode : std::uint8_t { ok, resource, exception };
+inline constexpr int kMaxDepth = 4096;
 
-// Encodes *zv into out (cleared first); *type gets the info() type. A resource anywhere gives
-// Encode::resource; a serializer exception (Closure, ...) Encode::exception (EG(exception) set).
-Encode encode_value(zval* zv, std::string& out, wc::ValueType* type);
+enum class Encode : std::uint8_t {
+  ok,
+  resource,   // a resource where the stored value would carry it
+  too_deep,   // arrays nested deeper than kMaxDepth
+  exception,  // the serializer threw (EG(exception) is set): a Closure, __sleep/__serialize
+  no_memory,  // the process could not get the memory for the encoded bytes
+};
+
+// The bytes to store for *zv: either a view of the zval's own string (a top-level string, no
+// copy) or `buf`'s contents. *type is what info() reports.
+struct Encoded {
+  const char* bytes = nullptr;
+  std::size_t len = 0;
+  wc::ValueType type = wc::ValueType::null_v;
+};
+Encode encode_value(zval* zv, Buffer& buf, Encoded* out);
 
 // Decodes what encode_value wrote for `type` into *rv. False if the bytes are damaged or the
-// unserializer failed (then *rv is null).
+// unserializer failed (then *rv is null). `p` must stay valid and unchanged during the call:
+// it is call-owned memory (a Buffer), never memory another call can rewrite.
 bool decode_value(wc::ValueType type, const char* p, std::uint64_t n, zval* rv);
+
+// True for the types a get decodes in place under the read lock (no PHP allocation).
+inline bool decodes_in_place(wc::ValueType t) {
+  return t != wc::ValueType::string_v && t != wc::ValueType::array_v &&
+         t != wc::ValueType::object_v;
+}
 
 }  // namespace wcx

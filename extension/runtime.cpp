@@ -1,13 +1,18 @@
-// extension/runtime.cpp: joining the group, mapping the segments, falling back to local memory.
+// extension/runtime.cpp: joining the group, mapping the segments, falling back.
 #include "runtime.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#if defined(__linux__)
+#include <sys/time.h>
+#endif
 #include <new>
 
 #ifndef _WIN32
 // The shipped POSIX instantiations (RwLock, Group, Allocator), compiled into the module once.
 #include "../prims/posix_instantiations.cpp"
+#include "../prims/posix_users.hpp"
 #endif
 
 namespace wcx {
@@ -27,15 +32,71 @@ std::uint64_t now_ms() {
   return std::uint64_t(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+std::uint64_t time_limit_left_ms(std::uint64_t limit_s, double request_start_s) {
+  if (limit_s == 0) return 0;
+#if defined(__linux__)
+  itimerval left{};
+  if (::getitimer(ITIMER_PROF, &left) == 0 &&
+      (left.it_value.tv_sec != 0 || left.it_value.tv_usec != 0))
+    return std::uint64_t(left.it_value.tv_sec) * 1000 + std::uint64_t(left.it_value.tv_usec) / 1000;
+#endif
+  const std::uint64_t now = now_ms();
+  const std::uint64_t end = request_start_s > 0
+                                ? std::uint64_t(request_start_s * 1000) + limit_s * 1000
+                                : now + limit_s * 1000;
+  return end > now ? end - now : 1;
+}
+
+wc::GroupKey group_key(std::uint64_t parent_pid, const std::string& app_pool_id,
+                       const std::string& salt) {
+  wc::GroupKey k;
+  k.user = Prim::user_tag();
+  k.pid_ns = Prim::pid_namespace();
+  k.parent_pid = parent_pid;
+  k.app_pool_id = app_pool_id;
+  k.salt = salt;
+  return k;
+}
+
 namespace {
 constexpr std::uint64_t kLocksBytes =
     (wc::SegmentHeader::kContentOffset + sizeof(Locks) + 4095) / 4096 * 4096;
-}
 
-Domain::Domain(std::string group, std::uint64_t ucache_bytes)
-    : name_(std::move(group)), ucache_bytes_(ucache_bytes), with_cache_(ucache_bytes != 0) {}
+const char* status_text(Group::Status s) {
+  switch (s) {
+    case Group::Status::ok: return "ok";
+    case Group::Status::init_timeout: return "another process did not finish creating the group";
+    case Group::Status::no_slot: return "every process slot of the group is taken";
+    case Group::Status::not_joined: return "not joined";
+    case Group::Status::bad_kind: return "unknown segment kind";
+    case Group::Status::map_failed: return "the operating system refused the mapping";
+    case Group::Status::corrupt: return "the group's registry has another layout";
+    case Group::Status::no_memory: return "this process ran out of memory";
+  }
+  return "unknown";
+}
+}  // namespace
+
+Domain::Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes)
+    : key_(key), name_(wc::group_name(key)), ucache_bytes_(ucache_bytes),
+      with_cache_(ucache_bytes != 0) {}
 
 Domain::~Domain() = default;
+
+std::string Domain::reason(const char* what) const {
+  std::string r = what;
+  const char* os = os_.last_reason();
+  if (os && *os) r += " (" + std::string(os) + ")";
+  return r;
+}
+
+std::string Domain::location() const {
+#ifdef _WIN32
+  return "Local\\ named objects";
+#else
+  return os_.dir();
+#endif
+}
 
 void Domain::start(std::uint64_t anchor) {
   if (group_ || local_) return;
@@ -44,27 +105,32 @@ void Domain::start(std::uint64_t anchor) {
   kinds[kLocks].size = kLocksBytes;
   group_ = std::make_unique<Group>(
       os_, name_, kinds, [](unsigned kind, char* content, std::uint64_t bytes, wc::Scope) {
-        if (kind == kUserCache) Cache::create(content, bytes, now_ms());
+        // A new segment is zero-filled by the OS: the cache need not clear its bucket array.
+        if (kind == kUserCache) Cache::create(content, bytes, now_ms(), /*zeroed=*/true);
         if (kind == kLocks) new (content) Locks();
       });
-  group_->sweep_dead_groups();  // SEG-8: groups whose processes all died (Linux keeps them)
+  // SEG-8: groups of this user and pid namespace whose processes all died (Linux keeps them).
+  group_->sweep_dead_groups(wc::group_prefix(key_.user, key_.pid_ns));
   const auto st = group_->join();
   if (st != Group::Status::ok) {
     group_.reset();
-    fall_back(st == Group::Status::no_slot ? "every process slot of the group is taken"
-                                           : "the group's registry could not be mapped");
+    const std::string why = reason(status_text(st));
+    why_no_locks_ = why;
+    fall_back(why);
     return;
   }
   slot_ = group_->slot_index();
   map_locks();
   if (with_cache_) map_cache();
-  if (anchor != 0 && !local_)
+  if (anchor != 0 && !local_ && locks_)
     group_->pin(anchor, (std::uint64_t{1} << kUserCache) | (std::uint64_t{1} << kLocks));
 }
 
 void Domain::map_locks() {
-  if (group_->attach(kLocks) != Group::Status::ok || !group_->content(kLocks)) {
-    fall_back("the lock segment could not be mapped");
+  const auto st = group_->attach(kLocks);
+  if (st != Group::Status::ok || !group_->content(kLocks)) {
+    why_no_locks_ = reason(st != Group::Status::ok ? status_text(st)
+                                                  : "the lock table could not be mapped");
     return;
   }
   locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
@@ -73,8 +139,10 @@ void Domain::map_locks() {
 void Domain::map_cache() {
   const std::uint64_t bytes = ucache_bytes_ - wc::SegmentHeader::kContentOffset;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (group_->attach(kUserCache) != Group::Status::ok || !group_->content(kUserCache)) {
-      fall_back("the user cache segment could not be mapped");
+    const auto st = group_->attach(kUserCache);
+    if (st != Group::Status::ok || !group_->content(kUserCache)) {
+      fall_back(reason(st != Group::Status::ok ? status_text(st)
+                                               : "the user cache segment could not be mapped"));
       return;
     }
     cache_ = Cache::attach(group_->content(kUserCache), bytes);
@@ -86,46 +154,84 @@ void Domain::map_cache() {
   fall_back("the user cache segment has another layout");
 }
 
-void Domain::fall_back(const char* why) {
+// The user cache goes process-local (reserved address space, committed page by page as it is
+// used); the locks never do (see runtime.hpp).
+void Domain::fall_back(const std::string& why) {
   why_local_ = why;
   local_ = true;
-  if (with_cache_ && !cache_) {
-    local_cache_mem_.assign(ucache_bytes_ + 64, 0);
-    char* base = reinterpret_cast<char*>(
-        (reinterpret_cast<std::uintptr_t>(local_cache_mem_.data()) + 63) & ~std::uintptr_t{63});
-    cache_ = Cache::create(base, ucache_bytes_, now_ms());
-  }
-  if (!locks_) {
-    local_locks_ = std::make_unique<Locks>();
-    locks_ = local_locks_.get();
+  cache_ = nullptr;
+  if (with_cache_) {
+    local_map_ = os_.create_local(ucache_bytes_);
+    if (local_map_.base) {
+      cache_ = Cache::create(local_map_.base, ucache_bytes_, now_ms(), /*zeroed=*/true);
+      if (!cache_) os_.close(local_map_);
+    }
+    if (!cache_) why_local_ += "; no local cache either: " + reason("out of memory");
   }
   slot_ = 0;
 }
 
 void Domain::refresh() {
-  if (!group_ || local_) return;
-  if (group_->refresh(kLocks)) locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
-  if (with_cache_ && group_->refresh(kUserCache)) {
+  if (!group_) return;
+  if (locks_ && group_->refresh(kLocks)) locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
+  if (with_cache_ && !local_ && group_->refresh(kUserCache)) {
     cache_ = Cache::attach(group_->content(kUserCache),
                            ucache_bytes_ - wc::SegmentHeader::kContentOffset);
     if (!cache_) map_cache();
   }
 }
 
-void Domain::release_anchor(const std::string& name) {
+void Domain::release_anchor(const wc::GroupKey& key) {
   Os os;
+  const std::string name = wc::group_name(key);
   if (os.list(wc::registry_name(name)).empty()) return;  // no worker ever created it
   Group grp(os, name, std::vector<wc::KindSpec>(kKinds));
-  if (grp.join() != Group::Status::ok) return;  // another user's objects: the next start sweeps
+  if (grp.join() != Group::Status::ok) return;  // not ours to open: the next start sweeps
   grp.unpin(Prim::self());
   grp.leave();
 }
 
 void Domain::stop() {
-  if (group_) group_->leave();
+  if (group_) {
+    if (cache_ && !local_) cache_->release_reader(slot_);
+    group_->leave();
+  }
   group_.reset();
+  if (local_map_.base) os_.close(local_map_);
   cache_ = nullptr;
   locks_ = nullptr;
 }
+
+#ifndef _WIN32
+namespace {
+wc::WorkerUsers* g_board = nullptr;
+}
+void workers_board_create() {
+  if (!g_board) g_board = wc::WorkerUsers::create();
+}
+void workers_board_record() {
+  if (g_board) g_board->record(std::uint32_t(::geteuid()));
+}
+void release_worker_anchors(std::uint64_t master_pid, const std::string& app_pool_id,
+                            const std::string& salt) {
+  const auto release_as = [&](std::uint32_t uid) {
+    wc::AsUser as(uid);
+    if (!as.ok()) return;  // not root, another user: the next start's sweep removes it
+    Domain::release_anchor(group_key(master_pid, app_pool_id, salt));
+  };
+  const std::uint32_t me = std::uint32_t(::geteuid());
+  release_as(me);  // workers of our own user (or none: nothing to do)
+  if (g_board) g_board->for_each([&](std::uint32_t uid) {
+      if (uid != me) release_as(uid);
+    });
+}
+#else
+void workers_board_create() {}
+void workers_board_record() {}
+void release_worker_anchors(std::uint64_t master_pid, const std::string& app_pool_id,
+                            const std::string& salt) {
+  Domain::release_anchor(group_key(master_pid, app_pool_id, salt));
+}
+#endif
 
 }  // namespace wcx

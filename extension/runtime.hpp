@@ -1,13 +1,21 @@
-// extension/runtime.hpp: the process-side state of the extension: which group this process
-// joined, the user-cache and lock-table segments it mapped, and the locks the current request
-// holds. Everything OS-specific comes from the primitives (prims/), chosen here once; the PHP
-// glue (wincache.cpp) is the same on Linux and Windows.
+// extension/runtime.hpp: the process side of a joined group: which group this process joined,
+// the segments it mapped (the user cache, the named-lock table), and what it does when it cannot
+// share. Everything OS-specific comes from the primitives (prims/), chosen here once; the PHP
+// glue is the same on Linux and Windows.
+//
+// Two promises about a process that cannot use the group's shared segments (no free process slot,
+// the OS refused a mapping, a segment of another layout could not be replaced):
+//   - its user cache becomes process-local, and says so (`is_local_cache`, why_local()); the
+//     local copy is reserved, not committed, so a fallback process does not take the cache's
+//     size in memory up front;
+//   - its named locks are NEVER process-local: locks() is null and wincache_lock refuses with a
+//     warning naming the reason. A private lock table would return true while another process
+//     holds the lock.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #ifdef _WIN32
 #include "../prims/prim_win32.hpp"
@@ -31,7 +39,12 @@ using Os = wc::PosixOs;
 #endif
 
 using Group = wc::Group<Prim, Os>;
-using Cache = wc::UserCache<Prim>;
+// The cache's lock has a reader slot for every process slot of the group (a process reads
+// through the slot the registry gave it).
+struct CacheLockTuning : wc::RwLockTuning {
+  static constexpr unsigned reader_slots = wc::RegistryTuning::slots;
+};
+using Cache = wc::UserCache<Prim, wc::NoCacheBugs, CacheLockTuning>;
 using Locks = wc::LockTable<Prim>;
 
 // Segment kinds of a group.
@@ -39,35 +52,52 @@ enum Kind : unsigned { kUserCache = 0, kLocks = 1, kKinds = 2 };
 
 std::uint64_t now_ms();
 
+// What is left of the request's max_execution_time, in ms (0: no limit set). On Linux PHP counts
+// CPU time with ITIMER_PROF and restarts it at set_time_limit(): its remaining budget is read
+// from the timer. Elsewhere (a wall-clock timer), from the request's start.
+std::uint64_t time_limit_left_ms(std::uint64_t limit_s, double request_start_s);
+
+// The name of this process's group for a scope (parent pid, or an app pool id) and salt: the
+// user and the pid namespace come from the primitives.
+wc::GroupKey group_key(std::uint64_t parent_pid, const std::string& app_pool_id,
+                       const std::string& salt);
+
 // One joined group (the local one, or the machine-wide one for global locks).
 class Domain {
  public:
-  // group: the name from core/naming.hpp. ucache_bytes: the user-cache segment's size, or 0
-  // for a domain without a user cache (the machine-wide lock table).
-  Domain(std::string group, std::uint64_t ucache_bytes);
+  // ucache_bytes: the user-cache segment's size, or 0 for a domain without a user cache (the
+  // machine-wide lock table).
+  Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes);
   ~Domain();
-  // Join and attach; on failure fall back to process-local memory (scope local). Never throws.
+  Domain(const Domain&) = delete;
+  Domain& operator=(const Domain&) = delete;
+  // Join and attach; on failure see the two promises above. Never throws.
   // anchor != 0: the master that forked this worker; the group's segments outlive the workers
   // while it lives (Group::pin, SEG-9).
   void start(std::uint64_t anchor = 0);
   void refresh();  // request start: follow a recreated segment (SEG-3)
   void stop();     // process end: detach, leave (the last one out removes the segments)
-  // A master's exit: drop the pin its workers set on group `name` (if that group exists).
-  static void release_anchor(const std::string& name);
+  // A master's exit: drop the pin its workers set on the group `key` names (if it exists).
+  static void release_anchor(const wc::GroupKey& key);
 
   Cache* cache() const { return cache_; }
   Locks* locks() const { return locks_; }
   bool local() const { return local_; }
   unsigned slot() const { return slot_; }
   const std::string& name() const { return name_; }
-  const std::string& why_local() const { return why_local_; }
+  const std::string& why_local() const { return why_local_; }      // "" while shared
+  const std::string& why_no_locks() const { return why_no_locks_; }  // "" while shared
+  // Where the segments live (a directory on POSIX), for diagnostics.
+  std::string location() const;
 
  private:
   void map_cache();
   void map_locks();
-  void fall_back(const char* why);
+  void fall_back(const std::string& why);
+  std::string reason(const char* what) const;
 
   Os os_;
+  wc::GroupKey key_;
   std::string name_;
   std::uint64_t ucache_bytes_;
   bool with_cache_;
@@ -77,8 +107,17 @@ class Domain {
   bool local_ = false;
   unsigned slot_ = 0;
   std::string why_local_;
-  std::vector<char> local_cache_mem_;
-  std::unique_ptr<Locks> local_locks_;
+  std::string why_no_locks_;
+  Os::Mapping local_map_{};
 };
+
+// A master's orderly exit when its workers run as other users (php-fpm: root master, pools as
+// their own users). Before forking, the master creates a board its workers inherit; a worker
+// records its user when it joins; at the end the master drops, AS each recorded user, the pin
+// its workers set on the group (SEG-9), so that nothing stays in /dev/shm. No-ops on Windows.
+void workers_board_create();
+void workers_board_record();
+void release_worker_anchors(std::uint64_t master_pid, const std::string& app_pool_id,
+                            const std::string& salt);
 
 }  // namespace wcx

@@ -1,0 +1,84 @@
+// extension/features.hpp: how the module (wincache.cpp) wires the features together.
+//
+// Each PHP feature is one file of glue over one core instance and owns its state; the module
+// file owns nothing but the INI table and the order of the hooks:
+//
+//   process.cpp   who this process shares with: the group (local) and the machine-wide lock
+//                 group (global), joined lazily, fork-aware; a master's anchors (SEG-9)
+//   ucache.cpp    wincache_ucache_*: the user cache
+//   locks.cpp     wincache_lock / wincache_unlock: named locks, released after the request's
+//                 last user code
+//   extra.cpp     wincache_extra_info(): our figures beside WinCache's info arrays
+//   (to come: session.cpp for session.save_handler = wincache, fcache.cpp and rplist.cpp for the
+//   file and resolve-path caches, each a policy and an instance of the core's keyed store)
+//
+// Values cross into shared memory in codec.cpp (through call-owned buffers.cpp); segments and
+// primitives are reached through runtime.cpp only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "runtime.hpp"  // first: PHP's headers redefine snprintf, which the core uses
+
+extern "C" {
+#include "php.h"
+#include "zend_ini.h"
+}
+
+namespace wcx {
+
+// ---- process.cpp ------------------------------------------------------------------------------
+void process_minit();
+void process_mshutdown();  // after the features' own process-end hooks
+void process_rinit();      // follow recreated segments (SEG-3)
+bool process_enabled();    // not the CLI, or wincache.enablecli
+// This process's group (nullptr when the extension is off here). Joins on first use.
+Domain* local_domain();
+// The machine-wide lock group of this user and salt (wincache_lock($key, true)).
+Domain* global_domain();
+// The domains this process joined, or null (never joins).
+Domain* joined_local();
+Domain* joined_global();
+ZEND_INI_MH(ini_enablecli);
+ZEND_INI_MH(ini_namesalt);
+ZEND_INI_MH(ini_apppoolid);
+const std::string& process_namesalt();
+void process_set_namesalt(const std::string& salt);
+
+// ---- ucache.cpp -------------------------------------------------------------------------------
+void ucache_minit();
+std::uint64_t ucache_segment_bytes();  // the ucachesize in force, in bytes
+ZEND_INI_MH(ini_ucenabled);
+ZEND_INI_MH(ini_ucachesize);
+
+// ---- locks.cpp --------------------------------------------------------------------------------
+void locks_post_deactivate();  // release what the request still holds, after all its user code
+void locks_process_end();      // the same at process end
+void locks_after_fork();       // a fork()ed child holds none of its parent's locks
+std::size_t locks_held();      // by this process now
+ZEND_INI_MH(ini_locktimeout);
+
+// ---- wincache.cpp -----------------------------------------------------------------------------
+// Startup clamping is written back into the directive, so ini_get() shows the value in force.
+void ini_write_back(const char* name, const std::string& value);
+
+// ---- errors -----------------------------------------------------------------------------------
+// The one message for a std::bad_alloc caught at a PHP entry point (no C++ exception leaves the
+// extension): a warning, the function then returns false.
+void report_no_memory(const char* what);
+
+}  // namespace wcx
+
+// Runs `body` (a statement) with every C++ exception turned into a warning and `false`. For
+// PHP_FUNCTION bodies: an exception must never unwind through the engine.
+#define WCX_GUARDED(body)                                                          \
+  try {                                                                            \
+    body;                                                                          \
+  } catch (const std::bad_alloc&) {                                                \
+    wcx::report_no_memory(get_active_function_name());                             \
+    if (!EG(exception)) RETVAL_FALSE;                                              \
+  } catch (...) {                                                                  \
+    wcx::report_no_memory(get_active_function_name());                             \
+    if (!EG(exception)) RETVAL_FALSE;                                              \
+  }

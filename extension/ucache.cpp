@@ -1,0 +1,512 @@
+// extension/ucache.cpp: the wincache_ucache_* functions, on the core's user cache
+// (core/ucache.hpp) of this process's group (process.cpp).
+//
+// Rules this file keeps (docs/extension.md):
+//   - No PHP allocation and no user code while a cache lock is held: a value is encoded into a
+//     call-owned buffer before the write lock is taken, and copied out into one before it is
+//     decoded, so a memory_limit bailout or an __unserialize() that calls back into the cache can
+//     never leave a lock held, and a re-entrant call never rewrites bytes an outer call reads.
+//   - Behaviour, messages and return values as WinCache 2.0 had them (docs/compat.md), except
+//     where WinCache was broken: eviction instead of a full cache, binary-safe keys.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "features.hpp"
+
+#include "codec.hpp"
+
+extern "C" {
+#include "zend_exceptions.h"
+}
+
+namespace wcx {
+namespace {
+
+using wc::CacheStatus;
+using wc::ValueType;
+
+constexpr std::size_t kMaxKey = 4096;
+
+struct UcacheState {
+  bool ucenabled = true;           // PHP_INI_ALL: checked at every call
+  bool ucenabled_startup = true;   // the value at startup: is there a cache at all
+  zend_long ucachesize = 8;        // MB, clamped at startup
+  bool warned_unavailable = false;  // the one warning of a process without any cache
+};
+UcacheState us;
+
+// This process's cache. A process that has neither the shared cache nor a local one (no memory
+// for either) says so once, with the reason; every call then returns false.
+Cache* domain_cache() {
+  Domain* d = local_domain();
+  if (!d) return nullptr;
+  if (!d->cache() && !us.warned_unavailable) {
+    us.warned_unavailable = true;
+    php_error_docref(nullptr, E_WARNING, "the user cache is not available in this process: %s",
+                     d->why_local().c_str());
+  }
+  return d->cache();
+}
+// The cache for the functions WinCache gated on ucenabled.
+Cache* cache() {
+  if (!us.ucenabled || !us.ucenabled_startup) return nullptr;
+  return domain_cache();
+}
+// info()/meminfo(): WinCache answered them whenever the cache existed, ucenabled or not.
+Cache* initialised_cache() {
+  if (!us.ucenabled_startup) return nullptr;
+  return domain_cache();
+}
+unsigned slot() {
+  Domain* d = joined_local();
+  return d ? d->slot() : 0;
+}
+bool is_local() {
+  Domain* d = joined_local();
+  return d && d->local();
+}
+
+const char* type_name(ValueType t) {
+  switch (t) {
+    case ValueType::null_v: return "null";
+    case ValueType::bool_v: return "bool";
+    case ValueType::long_int: return "long";
+    case ValueType::double_v: return "double";
+    case ValueType::string_v: return "string";
+    case ValueType::array_v: return "array";
+    case ValueType::object_v: return "object";
+  }
+  return "unknown";
+}
+
+// ---- get ----------------------------------------------------------------------------------
+// Copies the value out under the read lock into memory this call owns, decodes after releasing
+// it. False on a miss, on a decoding failure and when __wakeup()/__unserialize() threw.
+bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
+  if (n == 0 || n > kMaxKey) {  // never stored, so a miss like any other absent key
+    c->count_miss(slot());
+    return false;
+  }
+  Buffer buf;
+  ValueType type = ValueType::null_v;
+  bool done = false, no_memory = false;
+  std::uint64_t want = 0;
+  const CacheStatus st = c->get(slot(), k, std::uint32_t(n), now_ms(),
+                                [&](ValueType t, const char* p, std::uint64_t len) {
+                                  type = t;
+                                  if (decodes_in_place(t)) {  // no PHP allocation: safe here
+                                    done = decode_value(t, p, len, rv);
+                                  } else if (!buf.assign(p, std::size_t(len))) {
+                                    no_memory = true;  // malloc said no: nothing to unwind
+                                    want = len;
+                                  }
+                                });
+  if (st != CacheStatus::ok) return false;
+  if (done) return true;
+  if (no_memory) {
+    if (buf.too_nested())
+      php_error_docref(nullptr, E_WARNING,
+                       "cache calls re-entered from unserialize() are nested deeper than %u",
+                       Buffer::kSlots);
+    else
+      php_error_docref(nullptr, E_WARNING,
+                       "not enough memory to fetch the value of key '%.*s' (%llu bytes)",
+                       int(n < 200 ? n : 200), k, static_cast<unsigned long long>(want));
+    return false;
+  }
+  if (!decode_value(type, buf.data(), buf.size(), rv)) {
+    if (!EG(exception))
+      php_error_docref(nullptr, E_WARNING, "the cached value of key '%.*s' could not be decoded",
+                       int(n < 200 ? n : 200), k);
+    return false;
+  }
+  return true;
+}
+
+// Keys of the array forms: strings, or ints as their decimal string; anything else is
+// WinCache's warning and the caller returns false.
+bool element_key(zval* z, std::string& out) {
+  ZVAL_DEREF(z);
+  if (Z_TYPE_P(z) == IS_STRING) {
+    out.assign(Z_STRVAL_P(z), Z_STRLEN_P(z));
+    return true;
+  }
+  if (Z_TYPE_P(z) == IS_LONG) {
+    out = std::to_string(Z_LVAL_P(z));
+    return true;
+  }
+  php_error_docref(nullptr, E_WARNING, "key array elements can only be string or long");
+  return false;
+}
+
+// ---- set / add ----------------------------------------------------------------------------
+enum class Put : std::uint8_t { ok, failed, exists, exception };
+
+Put put_one(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, Cache::Mode mode,
+            bool warn) {
+  if (n == 0 || k[0] == '\0') {
+    if (warn) php_error_docref(nullptr, E_WARNING, "key cannot be blank string");
+    return Put::failed;
+  }
+  if (n > kMaxKey) return Put::failed;
+  Buffer buf;
+  Encoded enc;
+  switch (encode_value(value, buf, &enc)) {
+    case Encode::ok: break;
+    case Encode::exception: return Put::exception;
+    case Encode::resource:
+      if (warn) php_error_docref(nullptr, E_WARNING, "value cannot be a resource");
+      return Put::failed;
+    case Encode::too_deep:
+      if (warn)
+        php_error_docref(nullptr, E_WARNING, "value is nested deeper than %d levels", kMaxDepth);
+      return Put::failed;
+    case Encode::no_memory:
+      if (warn)
+        php_error_docref(nullptr, E_WARNING, buf.too_nested()
+                                                 ? "cache calls re-entered from serialize() are "
+                                                   "nested too deeply"
+                                                 : "not enough memory to encode the value");
+      return Put::failed;
+  }
+  const CacheStatus st = c->store(slot(), k, std::uint32_t(n), enc.type, enc.bytes, enc.len,
+                                  std::uint64_t(ttl), now_ms(), mode);
+  if (st == CacheStatus::ok) return Put::ok;
+  if (st == CacheStatus::exists) {
+    if (warn)
+      php_error_docref(nullptr, E_WARNING, "function called with a key which already exists");
+    return Put::exists;
+  }
+  if (st == CacheStatus::no_memory && warn)
+    php_error_docref(nullptr, E_WARNING, "not enough process memory to make room in the cache");
+  return Put::failed;
+}
+
+void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
+  Cache* c = cache();
+  if (!c) RETURN_FALSE;
+  zval *key, *value = nullptr;
+  zend_long ttl = 0;
+  ZEND_PARSE_PARAMETERS_START(1, 3)
+    Z_PARAM_ZVAL(key)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_ZVAL(value)
+    Z_PARAM_LONG(ttl)
+  ZEND_PARSE_PARAMETERS_END();
+  ZVAL_DEREF(key);
+  if (ttl < 0) {
+    php_error_docref(nullptr, E_WARNING, "ttl cannot be less than 0");
+    RETURN_FALSE;
+  }
+  if (Z_TYPE_P(key) == IS_ARRAY) {
+    // Array form: [key => value, ...]; returns the keys that FAILED, each => -1.
+    array_init(return_value);
+    zend_ulong idx;
+    zend_string* skey;
+    zval* v;
+    ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(key), idx, skey, v) {
+      std::string k = skey ? std::string(ZSTR_VAL(skey), ZSTR_LEN(skey)) : std::to_string(idx);
+      const Put r = put_one(c, k.data(), k.size(), v, ttl, mode, false);
+      if (r == Put::exception) return;  // the serializer's exception propagates
+      if (r != Put::ok) {
+        if (skey)
+          add_assoc_long_ex(return_value, ZSTR_VAL(skey), ZSTR_LEN(skey), -1);
+        else
+          add_index_long(return_value, idx, -1);
+      }
+    }
+    ZEND_HASH_FOREACH_END();
+    return;
+  }
+  if (!value) RETURN_FALSE;  // set('k') without a value: false, no warning (WinCache)
+  zval* dv = value;
+  ZVAL_DEREF(dv);
+  if (Z_TYPE_P(dv) == IS_RESOURCE) {
+    php_error_docref(nullptr, E_WARNING, "value cannot be a resource");
+    RETURN_FALSE;
+  }
+  zend_string* k = zval_get_string(key);
+  if (EG(exception)) {  // an object without __toString: its Error, and nothing else
+    zend_string_release(k);
+    RETURN_THROWS();
+  }
+  const Put r = put_one(c, ZSTR_VAL(k), ZSTR_LEN(k), value, ttl, mode, true);
+  zend_string_release(k);
+  if (r == Put::exception) RETURN_THROWS();
+  RETURN_BOOL(r == Put::ok);
+}
+
+// ---- inc / dec ----------------------------------------------------------------------------
+void inc_dec(INTERNAL_FUNCTION_PARAMETERS, int sign) {
+  Cache* c = cache();
+  if (!c) RETURN_FALSE;
+  char* k;
+  size_t n;
+  zend_long delta = 1;
+  zval* success = nullptr;
+  ZEND_PARSE_PARAMETERS_START(1, 3)
+    Z_PARAM_STRING(k, n)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG(delta)
+    Z_PARAM_ZVAL(success)
+  ZEND_PARSE_PARAMETERS_END();
+  if (success) ZEND_TRY_ASSIGN_REF_FALSE(success);
+  if (n == 0 || n > kMaxKey) RETURN_FALSE;
+  std::int64_t out = 0;
+  const std::int64_t d = sign > 0 ? std::int64_t(delta)
+                                  : std::int64_t(0 - std::uint64_t(std::int64_t(delta)));
+  const CacheStatus st = c->add_int(slot(), k, std::uint32_t(n), d, now_ms(), &out);
+  if (st == CacheStatus::not_int) {
+    php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
+    RETURN_FALSE;
+  }
+  if (st != CacheStatus::ok) RETURN_FALSE;
+  if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
+  RETURN_LONG(zend_long(out));
+}
+
+void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
+  Cache* c = cache();
+  if (!c) RETURN_FALSE;
+  zval *key, *success = nullptr;
+  ZEND_PARSE_PARAMETERS_START(1, 2)
+    Z_PARAM_ZVAL(key)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_ZVAL(success)
+  ZEND_PARSE_PARAMETERS_END();
+  if (success) ZEND_TRY_ASSIGN_REF_FALSE(success);
+  ZVAL_DEREF(key);
+  if (Z_TYPE_P(key) == IS_ARRAY) {
+    zval out;
+    array_init(&out);
+    zval* el;
+    std::string k;
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
+      if (!element_key(el, k)) {
+        zval_ptr_dtor(&out);
+        RETURN_FALSE;
+      }
+      zval v;
+      if (fetch(c, k.data(), k.size(), &v)) {
+        zend_symtable_str_update(Z_ARRVAL(out), k.data(), k.size(), &v);
+      } else if (EG(exception)) {
+        zval_ptr_dtor(&out);
+        RETURN_THROWS();
+      }
+    }
+    ZEND_HASH_FOREACH_END();
+    if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
+    RETURN_COPY_VALUE(&out);
+  }
+  zend_string* k = zval_get_string(key);
+  if (EG(exception)) {
+    zend_string_release(k);
+    RETURN_THROWS();
+  }
+  const bool hit = fetch(c, ZSTR_VAL(k), ZSTR_LEN(k), return_value);
+  zend_string_release(k);
+  if (!hit) {
+    if (EG(exception)) RETURN_THROWS();
+    RETURN_FALSE;
+  }
+  if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
+}
+
+void ucache_delete(INTERNAL_FUNCTION_PARAMETERS) {
+  Cache* c = cache();
+  if (!c) RETURN_FALSE;
+  zval* key;
+  ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_ZVAL(key)
+  ZEND_PARSE_PARAMETERS_END();
+  ZVAL_DEREF(key);
+  if (Z_TYPE_P(key) == IS_ARRAY) {
+    zval out;
+    array_init(&out);
+    zval* el;
+    std::string k;
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
+      if (!element_key(el, k)) {
+        zval_ptr_dtor(&out);
+        RETURN_FALSE;
+      }
+      if (!k.empty() && k.size() <= kMaxKey &&
+          c->remove(slot(), k.data(), std::uint32_t(k.size()), now_ms()) == CacheStatus::ok)
+        add_next_index_stringl(&out, k.data(), k.size());
+    }
+    ZEND_HASH_FOREACH_END();
+    RETURN_COPY_VALUE(&out);
+  }
+  zend_string* k = zval_get_string(key);
+  if (EG(exception)) {
+    zend_string_release(k);
+    RETURN_THROWS();
+  }
+  bool ok = false;
+  if (ZSTR_LEN(k) > 0 && ZSTR_LEN(k) <= kMaxKey)
+    ok = c->remove(slot(), ZSTR_VAL(k), std::uint32_t(ZSTR_LEN(k)), now_ms()) == CacheStatus::ok;
+  zend_string_release(k);
+  RETURN_BOOL(ok);
+}
+
+void ucache_info(INTERNAL_FUNCTION_PARAMETERS) {
+  Cache* c = initialised_cache();
+  if (!c) RETURN_FALSE;
+  bool summary = false;
+  char* k = nullptr;
+  size_t n = 0;
+  ZEND_PARSE_PARAMETERS_START(0, 2)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_BOOL(summary)
+    Z_PARAM_STRING_OR_NULL(k, n)
+  ZEND_PARSE_PARAMETERS_END();
+  struct Row {
+    std::string key;
+    ValueType type;
+    std::uint64_t size, ttl, age, hits;
+  };
+  // Gathered under the read lock, turned into PHP arrays after it. The callback must not throw
+  // (that would unwind out of a held read lock): out of memory, it stops collecting.
+  std::vector<Row> rows;
+  bool rows_lost = false;
+  const std::uint64_t now = now_ms();
+  const bool want_rows = k != nullptr || !summary;
+  const bool key_ok = k == nullptr || (n > 0 && n <= kMaxKey);
+  const wc::CacheStats s =
+      c->info(slot(), now, key_ok ? k : "", key_ok ? std::uint32_t(n) : 0,
+              [&](const wc::EntryInfo& e) noexcept {
+                if (!want_rows || !key_ok || rows_lost) return;
+                try {
+                  rows.push_back(Row{std::string(e.key, e.key_len), e.type, e.value_len,
+                                     e.ttl_s, e.age_s, e.hits});
+                } catch (...) {
+                  rows_lost = true;
+                }
+              });
+  if (rows_lost) php_error_docref(nullptr, E_WARNING, "not enough memory to list every entry");
+  // WinCache 2.0's keys, in its order, and nothing else (our figures: wincache_extra_info()).
+  array_init(return_value);
+  add_assoc_long(return_value, "total_cache_uptime",
+                 zend_long(now >= s.created_ms ? (now - s.created_ms) / 1000 : 0));
+  add_assoc_bool(return_value, "is_local_cache", is_local());
+  add_assoc_long(return_value, "total_item_count", zend_long(s.items));
+  add_assoc_long(return_value, "total_hit_count", zend_long(s.hits));
+  add_assoc_long(return_value, "total_miss_count", zend_long(s.misses));
+  zval entries;
+  array_init(&entries);
+  zend_ulong i = 1;
+  for (const Row& r : rows) {
+    zval e;
+    array_init(&e);
+    add_assoc_stringl(&e, "key_name", r.key.data(), r.key.size());
+    add_assoc_string(&e, "value_type", type_name(r.type));
+    // WinCache: a scalar occupies a zval (16 bytes); a string or an array, its bytes.
+    add_assoc_long(&e, "value_size", decodes_in_place(r.type) ? 16 : zend_long(r.size));
+    add_assoc_long(&e, "ttl_seconds", zend_long(r.ttl));
+    add_assoc_long(&e, "age_seconds", zend_long(r.age));
+    add_assoc_long(&e, "hitcount", zend_long(r.hits));
+    add_index_zval(&entries, i++, &e);
+  }
+  add_assoc_zval(return_value, "ucache_entries", &entries);
+}
+
+void ucache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
+  ZEND_PARSE_PARAMETERS_NONE();
+  Cache* c = initialised_cache();
+  if (!c) RETURN_NULL();  // WinCache returned nothing when the cache was not initialised
+  const wc::AllocStats s = c->meminfo(slot());
+  array_init(return_value);
+  add_assoc_long(return_value, "memory_total", zend_long(s.total));
+  add_assoc_long(return_value, "memory_free", zend_long(s.free));
+  add_assoc_long(return_value, "num_used_blks", zend_long(s.used_blocks));
+  add_assoc_long(return_value, "num_free_blks", zend_long(s.free_blocks));
+  add_assoc_long(return_value, "memory_overhead", zend_long(s.overhead));
+}
+
+void ucache_cas(INTERNAL_FUNCTION_PARAMETERS) {
+  Cache* c = cache();
+  if (!c) RETURN_FALSE;
+  char* k;
+  size_t n;
+  zend_long old_v, new_v;
+  ZEND_PARSE_PARAMETERS_START(3, 3)
+    Z_PARAM_STRING(k, n)
+    Z_PARAM_LONG(old_v)
+    Z_PARAM_LONG(new_v)
+  ZEND_PARSE_PARAMETERS_END();
+  if (n == 0 || n > kMaxKey) RETURN_FALSE;
+  const CacheStatus st = c->cas(slot(), k, std::uint32_t(n), old_v, new_v, now_ms());
+  if (st == CacheStatus::not_int) {
+    php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
+    RETURN_FALSE;
+  }
+  RETURN_BOOL(st == CacheStatus::ok);
+}
+
+void ucache_exists(INTERNAL_FUNCTION_PARAMETERS) {
+  Cache* c = cache();
+  if (!c) RETURN_FALSE;
+  char* k;
+  size_t n;
+  ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STRING(k, n)
+  ZEND_PARSE_PARAMETERS_END();
+  if (n == 0 || n > kMaxKey) RETURN_FALSE;
+  RETURN_BOOL(c->exists(slot(), k, std::uint32_t(n), now_ms()));
+}
+
+void ucache_clear(INTERNAL_FUNCTION_PARAMETERS) {
+  Cache* c = cache();
+  if (!c || ZEND_NUM_ARGS() > 0) RETURN_FALSE;
+  c->clear();
+  RETURN_TRUE;
+}
+
+}  // namespace
+
+ZEND_INI_MH(ini_ucenabled) {
+  us.ucenabled = zend_ini_parse_bool(new_value);
+  if (stage == ZEND_INI_STAGE_STARTUP) us.ucenabled_startup = us.ucenabled;
+  return SUCCESS;
+}
+ZEND_INI_MH(ini_ucachesize) {
+  us.ucachesize = ZEND_STRTOL(ZSTR_VAL(new_value), nullptr, 10);
+  return SUCCESS;
+}
+
+void ucache_minit() {
+  const zend_long clamped = us.ucachesize < 5 ? 5 : us.ucachesize > 930 ? 930 : us.ucachesize;
+  if (clamped != us.ucachesize) {
+    us.ucachesize = clamped;
+    ini_write_back("wincache.ucachesize", std::to_string(clamped));
+  }
+}
+
+std::uint64_t ucache_segment_bytes() {
+  return us.ucenabled_startup ? std::uint64_t(us.ucachesize) << 20 : 0;
+}
+
+}  // namespace wcx
+
+PHP_FUNCTION(wincache_ucache_get) { WCX_GUARDED(wcx::ucache_get(INTERNAL_FUNCTION_PARAM_PASSTHRU)) }
+PHP_FUNCTION(wincache_ucache_set) {
+  WCX_GUARDED(wcx::set_or_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, wcx::Cache::Mode::set))
+}
+PHP_FUNCTION(wincache_ucache_add) {
+  WCX_GUARDED(wcx::set_or_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, wcx::Cache::Mode::add))
+}
+PHP_FUNCTION(wincache_ucache_delete) {
+  WCX_GUARDED(wcx::ucache_delete(INTERNAL_FUNCTION_PARAM_PASSTHRU))
+}
+PHP_FUNCTION(wincache_ucache_clear) { WCX_GUARDED(wcx::ucache_clear(INTERNAL_FUNCTION_PARAM_PASSTHRU)) }
+PHP_FUNCTION(wincache_ucache_exists) {
+  WCX_GUARDED(wcx::ucache_exists(INTERNAL_FUNCTION_PARAM_PASSTHRU))
+}
+PHP_FUNCTION(wincache_ucache_info) { WCX_GUARDED(wcx::ucache_info(INTERNAL_FUNCTION_PARAM_PASSTHRU)) }
+PHP_FUNCTION(wincache_ucache_meminfo) {
+  WCX_GUARDED(wcx::ucache_meminfo(INTERNAL_FUNCTION_PARAM_PASSTHRU))
+}
+PHP_FUNCTION(wincache_ucache_inc) { WCX_GUARDED(wcx::inc_dec(INTERNAL_FUNCTION_PARAM_PASSTHRU, +1)) }
+PHP_FUNCTION(wincache_ucache_dec) { WCX_GUARDED(wcx::inc_dec(INTERNAL_FUNCTION_PARAM_PASSTHRU, -1)) }
+PHP_FUNCTION(wincache_ucache_cas) { WCX_GUARDED(wcx::ucache_cas(INTERNAL_FUNCTION_PARAM_PASSTHRU)) }

@@ -1,0 +1,38 @@
+<?php
+
+/**
+ * The functions of the wincache extension. WinCache 2.0's signatures (docs/compat.md), typed for
+ * PHP 8; wincache_extra_info() is ours. The arginfo header (wincache_arginfo.h) is generated from
+ * this file by PHP's own build/gen_stub.php: scripts/gen_arginfo.sh.
+ *
+ * @generate-function-entries
+ */
+
+function wincache_ucache_get(mixed $key, mixed &$success = null): mixed {}
+
+function wincache_ucache_set(mixed $key, mixed $value = null, int $ttl = 0): bool|array {}
+
+function wincache_ucache_add(mixed $key, mixed $value = null, int $ttl = 0): bool|array {}
+
+function wincache_ucache_delete(mixed $key): bool|array {}
+
+function wincache_ucache_clear(): bool {}
+
+function wincache_ucache_exists(string $key): bool {}
+
+function wincache_ucache_info(bool $summaryonly = false, ?string $key = null): array|false {}
+
+function wincache_ucache_meminfo(): array|false|null {}
+
+function wincache_ucache_inc(string $key, int $delta = 1, mixed &$success = null): int|false {}
+
+function wincache_ucache_dec(string $key, int $delta = 1, mixed &$success = null): int|false {}
+
+function wincache_ucache_cas(string $key, int $old_value, int $new_value): bool {}
+
+function wincache_lock(string $key, bool $isglobal = false): bool {}
+
+function wincache_unlock(string $key): bool {}
+
+/** Our figures beside WinCache's info arrays (docs/extension.md): scope, recoveries, locks. */
+function wincache_extra_info(): array|false {}
