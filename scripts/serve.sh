@@ -137,10 +137,13 @@ stop() {  # stop EXIT_CODE
   echo
   say "stopping"
   stop_nginx_fpm "$nginx_pid" "$fpm_pid"
-  # The workers' group is named after the php-fpm master and pinned to it (SEG-9); we were its
-  # last user: stop_nginx_fpm removed it.
-  [ -n "$STOPPED_FPM_GROUP" ] &&
-    say "removed the group the php-fpm master's workers kept: $(echo $STOPPED_FPM_GROUP)"
+  # The workers' group is named after the php-fpm master and pinned to it (SEG-9); the master
+  # drops the pin as the workers' user when it exits, so nothing should be left.
+  if [ -n "$STOPPED_FPM_LEFT" ]; then
+    say "WARNING: left in /dev/shm after the stop: $(echo $STOPPED_FPM_LEFT)"
+  else
+    say "nothing of the php-fpm master's group is left in /dev/shm"
+  fi
   [ -n "$copy" ] && rm -rf "$copy"
   say "stopped; logs in $serve/logs"
   exit "${1:-0}"

@@ -4,10 +4,11 @@
 #   listening PORT             a TCP socket listens on PORT
 #   children PID               PID's child processes
 #   stop_nginx_fpm NGINX FPM   stops both (either may be ""): SIGQUIT (graceful), up to 15 s,
-#                              then SIGKILL to the one left and its children; reaps them; then
-#                              removes the wincache group named after the fpm master, which its
-#                              workers pinned (SEG-9) and the master, never running module
-#                              shutdown, leaves behind. The names removed: $STOPPED_FPM_GROUP
+#                              then SIGKILL to the one left and its children; reaps them. The
+#                              master drops its workers' pin (SEG-9) as their user at its module
+#                              shutdown, so nothing of its group stays in /dev/shm; whatever
+#                              does is listed in $STOPPED_FPM_LEFT (and left for the next start's
+#                              sweep, SEG-8).
 listening() {
   awk -v h=":$(printf '%04X' "$1")" \
     'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
@@ -34,17 +35,15 @@ stop_nginx_fpm() {
     fi
   done
   for p in $nginx $fpm; do wait "$p" 2>/dev/null; done
-  STOPPED_FPM_GROUP=""
+  STOPPED_FPM_LEFT=""
   if [ -n "$fpm" ]; then
     # PosixOs keeps each user's objects in /dev/shm/wincache-<uid>[.<n>]/ (symlinks: not ours)
     local d
     for d in /dev/shm/wincache-*; do
       [ -d "$d" ] && [ ! -L "$d" ] || continue
-      for i in $(ls "$d" 2>/dev/null | grep -E "^wincache_[0-9]+_p${fpm}(_|$)"); do
-        rm -f "$d/$i"
-        STOPPED_FPM_GROUP+="$i "
+      for i in $(ls "$d" 2>/dev/null | grep -E "^wincache_[0-9]+_.*_p${fpm}(_|$)"); do
+        STOPPED_FPM_LEFT+="$d/$i "
       done
-      rmdir "$d" 2>/dev/null  # as PosixOs does once a directory is empty
     done
   fi
   return 0

@@ -1,5 +1,5 @@
 --TEST--
-wincache_ucache: arrays containing references are stored as independent copies
+wincache_ucache: references inside a stored array keep their aliasing within the value; the stored copy never aliases the caller's variables
 --SKIPIF--
 <?php include __DIR__ . '/skipif.inc'; ?>
 --INI--
@@ -21,6 +21,8 @@ var_dump(wincache_ucache_set('n', $nested));
 $y = 'changed';
 $got = wincache_ucache_get('n');
 var_dump($got[0][1], $got['1']['k'][0]);
+$got[0][1] = 'aliased';              // the two slots are one reference in the fetched copy too
+var_dump($got[1]['k'][0]);
 
 // two slots referencing the same variable
 $z = 10;
@@ -31,6 +33,7 @@ $got = wincache_ucache_get('two');
 var_dump($got[0], $got[1]);
 // whatever the fetched copy does, the cache is unaffected
 $got[0] = 30;
+var_dump($got[1]);
 $again = wincache_ucache_get('two');
 var_dump($again[0], $again[1]);
 
@@ -54,6 +57,19 @@ $obj->r = &$p;
 var_dump(wincache_ucache_set('objref', $obj));
 $p = 'changed';
 var_dump(wincache_ucache_get('objref')->r);
+// the issue's case: an element referencing another element of the same array
+$a = ['x' => 1];
+$a['y'] = &$a['x'];
+var_dump(wincache_ucache_set('self', $a));
+$a['x'] = 7;                          // the caller's later write does not reach the cache
+$got = wincache_ucache_get('self');
+var_dump($got['x'], $got['y']);
+$got['y'] = 5;
+var_dump($got['x']);
+// serialize() agrees on the aliasing
+$s = unserialize(serialize(wincache_ucache_get('self')));
+$s['y'] = 6;
+var_dump($s['x']);
 echo "done\n";
 ?>
 --EXPECT--
@@ -67,9 +83,11 @@ array(2) {
 bool(true)
 string(4) "orig"
 string(4) "orig"
+string(7) "aliased"
 bool(true)
 int(10)
 int(10)
+int(30)
 int(10)
 int(10)
 bool(true)
@@ -79,4 +97,9 @@ array(0) {
 string(5) "first"
 bool(true)
 string(4) "prop"
+bool(true)
+int(1)
+int(1)
+int(5)
+int(6)
 done

@@ -12,7 +12,7 @@ $chunk = str_repeat('l', 100 * 1024);
 wincache_ucache_set('hot', 'hot' . $chunk);
 wincache_ucache_set('expiring', 'exp' . $chunk, 1);
 wincache_ucache_set('cold', 'cold' . $chunk);
-sleep(2);
+usleep(2100000);  // past 2 s (the cache clock is the coarse tick)
 for ($i = 0; $i < 200; $i++) {
     wincache_ucache_get('hot');                 // keep 'hot' recently used
     wincache_ucache_set("f$i", $chunk);

@@ -15,10 +15,11 @@ wincache_ucache_clear();
 var_dump(wincache_ucache_set('f', new Fragile));
 var_dump(wincache_ucache_set('arr', ['x' => 1, 'f' => new Fragile]));
 foreach (['f', 'arr', 'f'] as $k) {
+    $ok = 'untouched';
     try {
-        var_dump(wincache_ucache_get($k));
+        var_dump(wincache_ucache_get($k, $ok));
     } catch (DomainException $e) {
-        echo $k, ': ', $e->getMessage(), "\n";
+        echo $k, ': ', $e->getMessage(), ', success ', var_export($ok, true), "\n";
     }
 }
 var_dump(wincache_ucache_exists('f'));
@@ -29,9 +30,9 @@ var_dump(wincache_ucache_delete('f'));
 --EXPECT--
 bool(true)
 bool(true)
-f: cannot wake
-arr: cannot wake
-f: cannot wake
+f: cannot wake, success false
+arr: cannot wake, success false
+f: cannot wake, success false
 bool(true)
 int(1)
 int(1)

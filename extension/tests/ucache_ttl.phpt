@@ -14,7 +14,7 @@ var_dump(wincache_ucache_set('counter', 10, 1));
 var_dump(wincache_ucache_set('forever', 'stays', 0));
 var_dump(wincache_ucache_set('long', 'stays', 3600));
 var_dump(wincache_ucache_get('short'), wincache_ucache_exists('short_add'));
-sleep(2);
+usleep(2100000);  // ttl=1 lives while floor(elapsed s) <= 1, so past 2 s
 var_dump(wincache_ucache_get('short', $ok), $ok);
 var_dump(wincache_ucache_exists('short'), wincache_ucache_exists('short_add'), wincache_ucache_exists('short_arr'));
 var_dump(wincache_ucache_get(['short', 'short_arr', 'forever']));

@@ -30,6 +30,8 @@ info() { echo "info: $*"; }
 check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
 
 new_salt() { local s; s=$(head -c 64 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 8); echo "$s"; }
+# salt_tag SALT: how a salt appears in object names (core/naming.hpp: "_s" + its bytes in hex)
+salt_tag() { printf '_s%s' "$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')"; }
 
 mp_init() {
   MP_NAME=$1
@@ -304,7 +306,7 @@ shared_checks() {
 
   if [ "$SO" != stub ]; then
     local regs
-    regs=$(shm_names | grep -F -- "_${SALT}_reg")
+    regs=$(shm_names | grep -F -- "$(salt_tag "$SALT")_reg")
     check "one group of salt $SALT in /dev/shm: $(echo $regs)" test "$(wc -w <<<"$regs")" = 1
   fi
 
@@ -370,7 +372,7 @@ shm_names() { shm_paths | sed 's|.*/||'; }
 # shm_left SALT...: the paths of the objects whose names carry one of the salts
 shm_left() {
   local s
-  for s in "$@"; do shm_paths | awk -F/ -v s="_$s" 'index($NF, s)'; done
+  for s in "$@"; do shm_paths | awk -F/ -v s="$(salt_tag "$s")" 'index($NF, s)'; done
 }
 
 mp_finish() {
@@ -390,22 +392,13 @@ mp_finish() {
       [ -z "$left" ] && break
       sleep 0.1
     done
-    if [ -n "$left" ]; then
-      # A master that exits without unpinning (php-fpm's never runs MSHUTDOWN; SEG-9) leaves
-      # its group until the next wincache process of the same user starts and sweeps groups
-      # whose processes all died (SEG-8). Be that next process, as each owner.
-      local owners o
-      owners=$(for i in $left; do stat -c %U "$i" 2>/dev/null; done | sort -u)
-      local sodir
-      sodir=$(mktemp -d) && chmod 755 "$sodir" && cp "$SO" "$sodir/wincache.so" &&
-        chmod 644 "$sodir/wincache.so"  # readable by every owner, wherever the build lives
-      for o in $owners; do
-        runuser -u "$o" -- php -n -d extension="$sodir/wincache.so" -d wincache.enablecli=1 \
-          -r 'wincache_ucache_info();' >/dev/null 2>&1
-      done
-      rm -rf "$sodir"
-      left=$(shm_left "$SALT" "${EXTRA_SALTS[@]}")
-      [ -n "$left" ] || pass "the groups a master left behind were swept by the next start (SEG-8/9)"
+    # Every test stops its servers in order (mp_stop_all), so nothing may be left: the last
+    # process out removes the group, and a master whose workers ran as another user drops their
+    # pin as that user (defect 13 of the hostile test: such groups used to stay).
+    if [ -n "${MP_EXPECT_LEFTOVERS:-}" ] && [ -n "$left" ]; then
+      info "left as this test expects ($MP_EXPECT_LEFTOVERS): $(echo $left)"
+      for i in $left; do rm -f "$i"; rmdir "${i%/*}" 2>/dev/null; done
+      left=""
     fi
     if [ -n "$left" ]; then
       fail "objects left in /dev/shm after every process stopped: $(echo $left)"

@@ -1,0 +1,36 @@
+--TEST--
+Defect 14: the memory a get copies a huge value through is given back (no worker keeps its size)
+--SKIPIF--
+<?php include __DIR__ . '/skipif.inc';
+if (!is_readable('/proc/self/status')) die('skip no /proc/self/status'); ?>
+--INI--
+wincache.enablecli=1
+wincache.ucachesize=256
+memory_limit=512M
+--FILE--
+<?php
+function rss_mb() {
+    preg_match('/^VmRSS:\s+(\d+) kB/m', file_get_contents('/proc/self/status'), $m);
+    return intdiv((int)$m[1], 1024);
+}
+wincache_ucache_clear();
+$big = str_repeat('b', 100 * 1024 * 1024);
+var_dump(wincache_ucache_set('big', $big));
+unset($big);
+$before = rss_mb();
+$got = wincache_ucache_get('big');
+var_dump(strlen($got));
+unset($got);
+wincache_ucache_set('small', 'x');
+var_dump(wincache_ucache_get('small'));
+$after = rss_mb();
+// The 100 MB copy is gone again. (The segment pages were already resident: the set wrote them.)
+echo "process memory grew by less than 50 MB: ", var_export($after - $before < 50, true), "\n";
+var_dump(wincache_extra_info()['process']['buffer_bytes'] <= 1024 * 1024);
+?>
+--EXPECT--
+bool(true)
+int(104857600)
+string(1) "x"
+process memory grew by less than 50 MB: true
+bool(true)

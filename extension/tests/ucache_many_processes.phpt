@@ -1,0 +1,45 @@
+--TEST--
+Defect 2: a group holds far more than 64 processes at once without any falling back (100 here; 1,024 in the posix tests)
+--SKIPIF--
+<?php include __DIR__ . '/skipif.inc';
+if (!function_exists('pcntl_fork')) die('skip pcntl not available'); ?>
+--INI--
+wincache.enablecli=1
+wincache.apppoolid=phpt_many_processes
+--FILE--
+<?php
+pcntl_alarm(120);
+$n = 100;
+wincache_ucache_clear();
+wincache_ucache_set('joined', 0);
+wincache_ucache_set('critical', 0);
+$pids = [];
+for ($i = 0; $i < $n; $i++) {
+    $pid = pcntl_fork();
+    if ($pid === 0) {
+        wincache_ucache_inc('joined');
+        // stay until every process is in: they are all members at once
+        for ($t = 0; $t < 3000 && wincache_ucache_get('joined') < $n; $t++) usleep(10000);
+        $local = wincache_ucache_info(true)['is_local_cache'];
+        $lock = wincache_lock('shared_lock');
+        wincache_ucache_inc('critical');
+        wincache_unlock('shared_lock');
+        wincache_ucache_set("r$i", ['local' => $local, 'lock' => $lock]);
+        exit(0);
+    }
+    $pids[] = $pid;
+}
+foreach ($pids as $p) pcntl_waitpid($p, $st);
+$local = $locked = 0;
+for ($i = 0; $i < $n; $i++) {
+    $r = wincache_ucache_get("r$i");
+    $local += $r['local'] ? 1 : 0;
+    $locked += $r['lock'] ? 1 : 0;
+}
+var_dump(wincache_ucache_get('joined'), $local, $locked, wincache_ucache_get('critical'));
+?>
+--EXPECT--
+int(100)
+int(0)
+int(100)
+int(100)
