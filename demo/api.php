@@ -71,8 +71,12 @@ case 'info':
     if ($i === false) { out('ok', false); break; }
     out('ok', true);
     foreach (['total_cache_uptime', 'is_local_cache', 'total_item_count', 'total_hit_count',
-              'total_miss_count', 'total_evict_count'] as $f)
+              'total_miss_count'] as $f)
         out($f, $i[$f] ?? 'missing');
+    // our figures live beside WinCache's info array
+    $x = function_exists('wincache_extra_info') ? wincache_extra_info() : false;
+    out('total_evict_count', $x['ucache']['evictions'] ?? 0);
+    out('group', $x['group'] ?? '');
     out('entries', is_array($i['ucache_entries'] ?? null) ? count($i['ucache_entries']) : 'missing');
     break;
 case 'meminfo':

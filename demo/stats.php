@@ -7,6 +7,7 @@ $h = fn($s) => htmlspecialchars((string) $s, ENT_QUOTES);
 $loaded = extension_loaded('wincache');
 $info = $loaded ? wincache_ucache_info() : false;
 $mem = $loaded ? wincache_ucache_meminfo() : false;
+$extra = $loaded ? wincache_extra_info() : false;   // our figures beside WinCache's arrays
 $now = date('Y-m-d H:i:s');
 function dur(int $s): string {
     $d = intdiv($s, 86400); $s %= 86400;
@@ -50,7 +51,7 @@ disabled: wincache.ucenabled = <?= $h(ini_get('wincache.ucenabled')) ?>).</p>
   <tr><th>items</th><td class="n"><?= (int) $info['total_item_count'] ?></td></tr>
   <tr><th>hits</th><td class="n"><?= $hits ?></td></tr>
   <tr><th>misses</th><td class="n"><?= $miss ?></td></tr>
-  <tr><th>evictions</th><td class="n"><?= $h($info['total_evict_count'] ?? 'n/a') ?></td></tr>
+  <tr><th>evictions</th><td class="n"><?= $h($extra['ucache']['evictions'] ?? 'n/a') ?></td></tr>
   <tr><th>hit ratio</th><td class="n"><?= $h($ratio) ?></td></tr>
 </table>
 

@@ -141,6 +141,7 @@ inline const char* status_name(Group::Status s) {
     case Group::Status::bad_kind: return "bad_kind";
     case Group::Status::map_failed: return "map_failed";
     case Group::Status::corrupt: return "corrupt";
+    case Group::Status::no_memory: return "no_memory";
   }
   return "?";
 }

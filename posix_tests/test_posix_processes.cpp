@@ -17,7 +17,9 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <memory>
@@ -436,6 +438,63 @@ TEST_F(Processes, OtherUserCannotOpenTheGroupsObjects) {
   EXPECT_TRUE(ShmPrefix::exists(reg));
   EXPECT_TRUE(ShmPrefix::exists(seg));
   EXPECT_EQ(k.use_count(kData), 1u);
+  keeper_leaves();
+  EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
+}
+
+// Defect 2 of the hostile test: a group had 64 process slots; the 65th process (any php-fpm pool
+// with pm.max_children > 64) silently got a private cache and a private lock table. Now 1,024
+// processes are members at once, every one of them global; the 1,025th is told no_slot (the
+// extension then refuses its locks); when they die, the next registry operation reaps them all.
+TEST_F(Processes, AGroupHolds1024ProcessesAtOnce) {
+  constexpr unsigned kMembers = wc::RegistryTuning::slots;
+  static_assert(kMembers >= 1024, "the registry must hold at least 1,024 processes");
+  int up[2], go[2];
+  ASSERT_EQ(::pipe(up), 0);
+  ASSERT_EQ(::pipe(go), 0);
+  std::vector<pid_t> pids;
+  for (unsigned i = 0; i < kMembers; ++i) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0) << "fork " << i;
+    if (pid == 0) {  // a member: join, attach, report its scope, stay until the parent is done
+      ::close(up[0]);
+      ::close(go[1]);
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      wc::PosixOs os;
+      Group g(os, group_, kinds(), init_content);
+      char r = 'j';  // join failed
+      if (g.join() == Status::ok) r = g.attach(kData) != Status::ok ? 'a'
+                                       : g.scope(kData) == Scope::global ? 'g' : 'l';
+      (void)!::write(up[1], &r, 1);
+      char b;
+      (void)!::read(go[0], &b, 1);  // EOF when the parent closes its end
+      ::_exit(0);
+    }
+    pids.push_back(pid);
+  }
+  ::close(up[1]);
+  ::close(go[0]);
+  unsigned global = 0, other = 0;
+  for (unsigned i = 0; i < kMembers; ++i) {
+    char r = 0;
+    ASSERT_EQ(::read(up[0], &r, 1), 1) << "member " << i << " never reported";
+    (r == 'g' ? global : other)++;
+  }
+  EXPECT_EQ(global, kMembers) << other << " members were not global members";
+  // The 1,025th process: no slot, said so (never a silent private group).
+  {
+    wc::PosixOs os;
+    Group g(os, group_, kinds(), init_content);
+    EXPECT_EQ(g.join(), Status::no_slot);
+  }
+  // All of them gone (killed): the next join reaps every slot and finds the group usable again.
+  for (pid_t p : pids) ::kill(p, SIGKILL);
+  for (pid_t p : pids) ::waitpid(p, nullptr, 0);
+  ::close(go[1]);
+  ::close(up[0]);
+  Group& k2 = keeper();
+  ASSERT_TRUE(k2.joined());
+  EXPECT_EQ(k2.use_count(kData), 0u);
   keeper_leaves();
   EXPECT_TRUE(leftovers().empty()) << join_names(leftovers());
 }

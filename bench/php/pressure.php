@@ -78,8 +78,7 @@ $run($steps, true);
 $secs = (hrtime(true) - $t) / 1e9;
 
 if ($wc) {
-    $info = wincache_ucache_info(true);
-    $removed = $info['total_evict_count'] ?? null;
+    $removed = wincache_extra_info()['ucache']['evictions'] ?? null;
     $what = 'evictions';
 } else {
     $info = apcu_cache_info(true);
