@@ -379,6 +379,8 @@ mp_finish() {
   local rc=$?
   trap - EXIT TERM
   kill "$MP_WATCHDOG_PID" 2>/dev/null
+  # a test's own cleanup (MP_CLEANUP: a command), whichever way it ends
+  [ -n "${MP_CLEANUP:-}" ] && eval "$MP_CLEANUP"
   # stop helper loops started by the test (background jobs that are not servers)
   local j
   for j in $(jobs -p); do
