@@ -554,7 +554,7 @@ class UserCache {
   bool expired(std::uint64_t e, std::uint64_t now_ms) const {
     if constexpr (Bugs::ignore_ttl) return false;
     const Entry& en = entry(e);
-    // UC-6: WinCache's rule: visible while floor(elapsed ms / 1000) <= ttl (ttl=1 lives 2 s).
+    // UC-5: WinCache's rule: visible while floor(elapsed ms / 1000) <= ttl (ttl=1 lives 2 s).
     // Written as a division, never as created + ttl * 1000, which overflowed for a huge ttl
     // (PHP_INT_MAX) and expired the entry at once: a larger ttl never expires sooner.
     return en.ttl_s != 0 && now_ms >= en.created_ms && (now_ms - en.created_ms) / 1000 > en.ttl_s;

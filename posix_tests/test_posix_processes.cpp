@@ -39,7 +39,8 @@ constexpr long long kAcquireBoundMs = 5000;  // a hang check, not a timing test
 class Processes : public ::testing::Test {
  protected:
   void SetUp() override {
-    group_ = wc::group_name(std::uint64_t(::getpid()), "", unique_salt());
+    salt_ = unique_salt();
+    group_ = wc::group_name(std::uint64_t(::getpid()), "", salt_);
     also_clean(group_);
   }
   void TearDown() override {
@@ -100,6 +101,7 @@ class Processes : public ::testing::Test {
     ASSERT_TRUE(v.d->lock.unlock());
   }
 
+  std::string salt_;
   std::string group_;
   wc::PosixOs os_;
   std::unique_ptr<Group> keeper_;
@@ -303,7 +305,7 @@ TEST_F(Processes, FixedKindFallsBackToLocalWhereItsAddressIsTaken) {
 // (f) Groups named after another salt or another parent see nothing of ours, and we nothing of
 // theirs; the same parent and salt (the control) does see our segment.
 TEST_F(Processes, GroupsAreIsolatedBySaltAndByParent) {
-  const std::string salt = group_.substr(group_.rfind('_') + 1);
+  const std::string salt = salt_;
   Group& k = keeper();
   ASSERT_EQ(k.attach(kData), Status::ok);
   const u64 gen_a = k.generation(kData);
