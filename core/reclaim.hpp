@@ -41,21 +41,20 @@ struct NoReclaimBugs {
   static constexpr bool dead_readers_pin = false; // collect never reaps dead readers
 };
 
-template <class Prim, unsigned kSlots = 64, unsigned kLimbo = 256, class Bugs = NoReclaimBugs>
-class Reclaimer {
+// The readers' half, on its own: per-slot announcements and the global epoch. The Reclaimer
+// below keeps its retired entries in a plain list; the keyed store (core/store.hpp) keeps them
+// in a journaled list of its own and uses this part alone.
+template <class Prim, unsigned kSlots = 64, class Bugs = NoReclaimBugs>
+class EpochReaders {
  public:
   using proc_id = typename Prim::proc_id;
 
-  // A zero-filled Reclaimer is not valid; create() sets the epoch (the segment creator calls it).
+  // A zero-filled EpochReaders is not valid; create() sets the epoch (the segment creator).
   void create() {
     epoch_.store(1, std::memory_order_relaxed);
     for (auto& r : readers_) {
       r.owner.store(0, std::memory_order_relaxed);
       r.epoch.store(0, std::memory_order_relaxed);
-    }
-    for (auto& l : limbo_) {
-      l.off.store(0, std::memory_order_relaxed);
-      l.epoch.store(0, std::memory_order_relaxed);
     }
   }
 
@@ -72,14 +71,70 @@ class Reclaimer {
   }
 
   // ---- writer (under the segment's exclusive lock) ------------------------------------------
+  // Called right after an unlink (seq_cst): the epoch to record with the retired entry. Later
+  // readers announce a greater one (RECL-1).
+  std::uint64_t advance() {
+    const std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
+    epoch_.store(e + 1, std::memory_order_seq_cst);  // RECL-1: later readers see the unlink
+    return e;
+  }
+  // Entries retired at an epoch below this may be freed: no live reader can still reach them.
+  // Clears dead readers' announcements on the way (RECL-2).
+  std::uint64_t safe_below() {
+    std::uint64_t min = ~std::uint64_t{0};
+    if constexpr (Bugs::free_at_once) return min;
+    for (auto& r : readers_) {
+      std::uint64_t e = r.epoch.load(std::memory_order_seq_cst);
+      if (e == 0) continue;
+      const proc_id owner = r.owner.load(std::memory_order_seq_cst);
+      if (!Bugs::dead_readers_pin && owner != 0 && !Prim::alive(owner)) {
+        r.epoch.compare_exchange_strong(e, 0, std::memory_order_seq_cst);  // RECL-2
+        continue;
+      }
+      if (e < min) min = e;
+    }
+    return min;
+  }
+  // Is this slot inside a read section now? (Tests, the statistics page.)
+  bool reading(unsigned slot) const {
+    return slot < kSlots && readers_[slot].epoch.load(std::memory_order_seq_cst) != 0;
+  }
+
+ private:
+  template <class T>
+  using A = typename Prim::template atomic<T>;
+  A<std::uint64_t> epoch_;  // global epoch, >= 1; advanced by every retire (under the lock)
+  struct Reader {
+    A<std::uint64_t> owner;  // proc_id of the slot's process (written by itself)
+    A<std::uint64_t> epoch;  // 0 = quiescent, else the global epoch seen at enter()
+  } readers_[kSlots];
+};
+
+template <class Prim, unsigned kSlots = 64, unsigned kLimbo = 256, class Bugs = NoReclaimBugs>
+class Reclaimer {
+ public:
+  using proc_id = typename Prim::proc_id;
+
+  // A zero-filled Reclaimer is not valid; create() sets the epoch (the segment creator calls it).
+  void create() {
+    readers_.create();
+    for (auto& l : limbo_) {
+      l.off.store(0, std::memory_order_relaxed);
+      l.epoch.store(0, std::memory_order_relaxed);
+    }
+  }
+
+  // ---- readers (no lock) ---------------------------------------------------------------------
+  bool enter(unsigned slot) { return readers_.enter(slot); }
+  void exit(unsigned slot) { readers_.exit(slot); }
+
+  // ---- writer (under the segment's exclusive lock) ------------------------------------------
   // The entry at `off` has been unlinked (seq_cst). False if the limbo list is full.
   bool retire(std::uint64_t off) {
-    const std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
     for (auto& l : limbo_) {
       if (l.off.load(std::memory_order_relaxed) != 0) continue;
-      l.epoch.store(e, std::memory_order_relaxed);
+      l.epoch.store(readers_.advance(), std::memory_order_relaxed);
       l.off.store(off, std::memory_order_relaxed);
-      epoch_.store(e + 1, std::memory_order_seq_cst);  // RECL-1: later readers see the unlink
       return true;
     }
     return false;
@@ -89,19 +144,7 @@ class Reclaimer {
   // how many were freed.
   template <class FreeFn>
   unsigned collect(FreeFn&& free_fn) {
-    std::uint64_t min = ~std::uint64_t{0};
-    if constexpr (!Bugs::free_at_once) {
-      for (auto& r : readers_) {
-        std::uint64_t e = r.epoch.load(std::memory_order_seq_cst);
-        if (e == 0) continue;
-        const proc_id owner = r.owner.load(std::memory_order_seq_cst);
-        if (!Bugs::dead_readers_pin && owner != 0 && !Prim::alive(owner)) {
-          r.epoch.compare_exchange_strong(e, 0, std::memory_order_seq_cst);  // RECL-2
-          continue;
-        }
-        if (e < min) min = e;
-      }
-    }
+    const std::uint64_t min = readers_.safe_below();
     unsigned freed = 0;
     for (auto& l : limbo_) {
       const std::uint64_t off = l.off.load(std::memory_order_relaxed);
@@ -130,11 +173,7 @@ class Reclaimer {
  private:
   template <class T>
   using A = typename Prim::template atomic<T>;
-  A<std::uint64_t> epoch_;  // global epoch, >= 1; advanced by retire (under the lock)
-  struct Reader {
-    A<std::uint64_t> owner;  // proc_id of the slot's process (written by itself)
-    A<std::uint64_t> epoch;  // 0 = quiescent, else the global epoch seen at enter()
-  } readers_[kSlots];
+  EpochReaders<Prim, kSlots, Bugs> readers_;
   struct Retired {
     A<std::uint64_t> off;    // 0 = empty; the retired entry's offset (under the lock)
     A<std::uint64_t> epoch;  // global epoch when it was retired

@@ -934,7 +934,9 @@ struct AnchorPin : SweepFixture {
     std::uint64_t id;
     auto g = start(os, grp, id);
     sim.current = id;
-    if (pin) EXPECT_EQ(g->pin(anchor, std::uint64_t{1} << LIST), G::Status::ok);
+    if (pin) {
+      EXPECT_EQ(g->pin(anchor, std::uint64_t{1} << LIST), G::Status::ok);
+    }
     const char seen = g->content(LIST)[0];
     g->content(LIST)[0] = mark;
     g->leave();

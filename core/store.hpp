@@ -1,0 +1,875 @@
+// core/store.hpp: the keyed store every cache is an instance of: a hash table over offsets in one
+// shared segment, with TTL, per-entry statistics, crash consistency and eviction. The user cache,
+// the session store, the file cache and the resolve-path cache differ only in a POLICY (below),
+// never in a second hash index.
+//
+// Layout of the region the store owns (all references are offsets from the region's start, so
+// every process may map it anywhere):
+//
+//   [Header: magic, geometry, counters, the RwLock, reader epochs] [Allocator + journal] [arena]
+//
+// The arena holds one block for the bucket array (nbuckets offsets, 0 = empty chain) and one
+// block per entry: an Entry record, the key bytes, then the value bytes. The value is opaque to
+// the core except for ValueType::long_int, whose 8 bytes are an int64 that inc/dec/cas update in
+// place.
+//
+// The policy (STORE-1..3 in docs/invariants/ucache.md; a policy is a struct of constants):
+//   magic                 the layout's magic: a store of one policy never attaches another's
+//   expiry                since_store: a ttl counts from the store (WinCache's user cache);
+//                         since_use: it counts from the last use (idle time: sessions, files)
+//   evictable(flags)      which entries a full store may evict (flags are the caller's, given to
+//                         store()); false for all: a store that does not fit fails (full), and
+//                         nothing the policy protects is ever dropped to make room
+//   pin_reads             a reader may keep using the bytes a get handed out after the read lock
+//                         is released, between pin(slot) and unpin(slot) (a file streamed from
+//                         the cache, a value handed out without copying). Removal then RETIRES
+//                         an entry instead of freeing it: it is unlinked from the index, chained
+//                         on a journaled retired list (through its own next word, so the list
+//                         needs no memory and no bound), and freed by a later writer once no
+//                         live reader can still hold it (per-slot epochs, core/reclaim.hpp,
+//                         RECL-1/2).
+//
+// Concurrency: readers (get, exists, info) hold the lock shared; everything that changes the
+// index holds it exclusively. Per-entry hit counts and last-use stamps, and the global hit and
+// miss counters, are atomics that readers bump under the shared hold (statistics only: never
+// journaled, never used for anything but eviction order, idle expiry and info()).
+//
+// Crash consistency (UC-3, docs/invariants/ucache.md): every write to an index word that was
+// live before the transaction (a bucket head, a chain link, the item count, an int value, a
+// retired entry's words) goes through Allocator::logged_put inside a transaction that also covers
+// the allocator's own writes; a new entry is filled while it is still unreachable and published
+// by one journaled link. The next holder after a writer died (Acquire::owner_died / broken) runs
+// recover(), then validates the whole index (every chain in bounds, every entry a used block of
+// the right size, in the right bucket, no cycle, item count and used-block census agreeing,
+// retired entries accounted) and resets the region only if that fails (counted in resets).
+// Eviction and clear commit entry by entry, so a death there loses nothing but the entries
+// already removed on purpose.
+//
+// Memory full (UC-5): a store first sweeps expired entries, then evicts in least-recently-used
+// order the entries the policy lets it evict, until the new entry fits. It fails only when the
+// entry cannot fit even an empty arena, or when what is left is protected. No whole-cache wipe
+// (APCu), no permanently full cache (WinCache).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "allocator.hpp"
+#include "prim.hpp"
+#include "reclaim.hpp"
+#include "rwlock.hpp"
+
+namespace wc {
+
+// Seeded bugs of the cache index (negative twins of the property test). NoCacheBugs ships.
+struct NoCacheBugs {
+  static constexpr bool ignore_ttl = false;         // expired entries stay visible
+  static constexpr bool evict_newest = false;       // eviction takes the MOST recently used first
+  static constexpr bool wipe_when_full = false;     // APCu: a full cache is wiped whole
+  static constexpr bool unjournaled_links = false;  // index links written around the journal
+  static constexpr bool free_pinned = false;        // pin_reads: removal frees at once
+  static constexpr bool evict_protected = false;    // eviction ignores Policy::evictable
+  static constexpr bool idle_from_store = false;    // since_use expiry counted from the store
+};
+
+// When an entry's ttl starts to count.
+enum class Expiry : std::uint8_t { since_store, since_use };
+
+// What info() reports as value_type; the encoding of everything but long_int is the caller's.
+enum class ValueType : std::uint32_t {
+  null_v = 0, bool_v = 1, long_int = 2, double_v = 3, string_v = 4, array_v = 5, object_v = 6,
+};
+
+enum class CacheStatus : std::uint8_t {
+  ok,
+  miss,        // no such key (or it expired)
+  exists,      // add() of a key that is present
+  too_large,   // the entry cannot fit even an empty cache
+  not_int,     // inc/dec/cas on a value that is not ValueType::long_int
+  mismatch,    // cas: the current value is not `old`
+  busy,        // the lock reported misuse (recursion): a programming error of the caller
+  no_memory,   // this process had no memory to make room (the cache is unchanged)
+  full,        // it would fit an empty store, but what fills it the policy keeps (STORE-2)
+};
+
+struct CacheStats {
+  std::uint64_t items, hits, misses, evictions, expirations, resets, recoveries;
+  std::uint64_t created_ms;
+};
+
+// One entry as info() shows it.
+struct EntryInfo {
+  const char* key;
+  std::uint32_t key_len;
+  ValueType type;
+  std::uint64_t value_len;
+  std::uint64_t ttl_s;
+  std::uint64_t age_s;
+  std::uint64_t hits;
+  std::uint64_t idle_s;   // since the last store or get (to the second)
+  std::uint32_t flags;    // as given to store()
+  const char* value;      // the stored bytes (valid under the read lock, or while pinned)
+};
+
+template <class Prim, class Policy, class Bugs = NoCacheBugs, class LockTuning = RwLockTuning>
+class KeyedStore {
+  template <class T>
+  using A = typename Prim::template atomic<T>;
+
+ public:
+  using Lock = RwLock<Prim, LockTuning>;
+  using Alloc = Allocator<Prim>;
+  static constexpr std::uint64_t kMagic = Policy::magic;
+  static constexpr bool kPins = Policy::pin_reads;
+  using Readers = EpochReaders<Prim, kPins ? Lock::kSlots : 1>;
+  static constexpr std::uint32_t kMaxKey = 4096;
+
+  struct Header {
+    std::uint64_t magic;
+    std::uint64_t size;         // bytes of the region
+    std::uint64_t alloc_off;    // the allocator header
+    std::uint64_t buckets;      // payload offset of the bucket array
+    std::uint64_t nbuckets;     // a power of two
+    std::uint64_t created_ms;   // this incarnation's birth (uptime); reset() renews it
+    std::uint64_t items;        // journaled
+    std::uint64_t retired;      // pin_reads: head of the retired list (journaled), 0 = empty
+    A<std::uint64_t> evictions, expirations, resets, recoveries;
+    A<std::uint64_t> retired_count, reclaimed;  // pin_reads: entries retired / freed since
+    Lock lock;
+    // Hits and misses are counted per reader slot, one cache line each: a get by one worker
+    // never writes a line another worker's get writes. stats() sums them.
+    struct alignas(64) SlotCounters {
+      A<std::uint64_t> hits, misses;
+    };
+    SlotCounters per_slot[Lock::kSlots];
+    // The use clock that orders entries for LRU eviction: a logical clock, advanced by every
+    // store, inc and cas (under the write lock); a get stamps its entry with the current value.
+    // Entries used between the same two writes tie, and ties go by hit count. Its own line:
+    // every get reads it, only writers write it.
+    struct alignas(64) UseClock {
+      A<std::uint64_t> now;
+    } use_clock;
+    // pin_reads: what each reader slot announced (RECL-1/2). One dummy slot otherwise.
+    Readers readers;
+  };
+
+  struct Entry {
+    std::uint64_t next;       // journaled once the entry is reachable; retired: the next retired
+    std::uint64_t hash;
+    std::uint32_t key_len;
+    std::uint16_t type;       // ValueType
+    std::uint16_t flags;      // the caller's (Policy::evictable reads them)
+    std::uint64_t value_len;
+    std::uint64_t created_ms; // retired: the epoch it was retired at (journaled)
+    std::uint64_t ttl_s;      // 0 = no expiry
+    A<std::uint64_t> last_use;  // the use clock's value at the last store, get, inc or cas
+    A<std::uint64_t> hits;
+    A<std::uint64_t> used_ms;   // wall ms of the last store or get, to the second (idle expiry)
+  };
+  static constexpr std::uint64_t kEntryBytes = sizeof(Entry);
+
+  // ---- creation ----------------------------------------------------------------------------
+  // Lay a fresh cache over [base, base + size). The memory is private to the caller (the
+  // segment's OnCreate) or held exclusively (reset). nullptr if `size` is too small.
+  // `zeroed`: the memory is known to be all zero (a new segment, a fresh anonymous mapping), so
+  // the bucket array need not be cleared: its pages stay uncommitted until used.
+  static KeyedStore* create(void* base, std::uint64_t size, std::uint64_t now_ms,
+                            bool zeroed = false) {
+    auto* c = new (base) KeyedStore();
+    if (!c->init(size, now_ms, zeroed)) return nullptr;
+    return c;
+  }
+  // Another process's cache. nullptr if the magic or geometry do not match.
+  static KeyedStore* attach(void* base, std::uint64_t size) {
+    auto* c = reinterpret_cast<KeyedStore*>(base);
+    if (c->h().magic != kMagic || c->h().size != size) return nullptr;
+    if (!Alloc::attach(base, c->h().alloc_off, size)) return nullptr;
+    return c;
+  }
+
+  // ---- reads (lock shared) -----------------------------------------------------------------
+  // On a hit calls fn(ValueType, const char* bytes, std::uint64_t len) while the read lock is
+  // held (the caller copies the value out) and returns ok; otherwise miss.
+  template <class Fn>
+  CacheStatus get(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+                  Fn&& fn) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return CacheStatus::busy;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    CacheStatus st = CacheStatus::miss;
+    if (e && !expired(e, now_ms)) {
+      Entry& en = entry(e);
+      en.hits.fetch_add(1, std::memory_order_relaxed);
+      const std::uint64_t t = h().use_clock.now.load(std::memory_order_relaxed);
+      if (en.last_use.load(std::memory_order_relaxed) != t)
+        en.last_use.store(t, std::memory_order_relaxed);
+      if constexpr (Policy::expiry == Expiry::since_use)  // to the second: few line writes
+        if (now_ms >= en.used_ms.load(std::memory_order_relaxed) + 1000)
+          en.used_ms.store(now_ms, std::memory_order_relaxed);
+      h().per_slot[slot].hits.fetch_add(1, std::memory_order_relaxed);
+      fn(ValueType(en.type), value_ptr(e), en.value_len);
+      st = CacheStatus::ok;
+    } else {
+      count_miss(slot);
+    }
+    unlock(slot, held);
+    return st;
+  }
+
+  // A process that leaves the group gives its reader slot back, so that writers stop looking
+  // at it (core/rwlock.hpp: writers scan only claimed slots).
+  void release_reader(unsigned slot) { h().lock.release_slot(slot); }
+
+  // ---- pinned reads (Policy::pin_reads) -----------------------------------------------------
+  // Between pin(slot) and unpin(slot), the bytes any get of this process handed out stay
+  // unchanged and allocated, whatever other processes store, remove, evict or clear: a removed
+  // entry is retired, and freed only once no live process that pinned before its removal is
+  // still pinned (RECL-1); a process that dies pinned pins nothing (RECL-2). A process pins
+  // around all its uses (the caller counts nested uses); the core keeps one announcement per slot.
+  // Not for long_int values: inc/dec/cas update those in place.
+  bool pin(unsigned slot) {
+    static_assert(kPins, "pin() needs a policy with pin_reads");
+    return h().readers.enter(slot);
+  }
+  void unpin(unsigned slot) { h().readers.exit(slot); }
+  // Entries retired and not yet freed (statistics, tests).
+  std::uint64_t retired_pending() const {
+    std::uint64_t n = 0;
+    for (std::uint64_t e = h().retired; e; e = entry(e).next) ++n;
+    return n;
+  }
+
+  // A get that could not even look (an invalid key) still counts as a miss.
+  void count_miss(unsigned slot) {
+    h().per_slot[slot < Lock::kSlots ? slot : 0].misses.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Present and not expired; no statistics change (WinCache's exists did not count hits).
+  bool exists(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return false;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    const bool yes = e && !expired(e, now_ms);
+    unlock(slot, held);
+    return yes;
+  }
+
+  // Calls fn(const EntryInfo&) for every live entry (all of them, or just `key` if non-null),
+  // under the read lock. Returns the statistics at that moment.
+  template <class Fn>
+  CacheStats info(unsigned slot, std::uint64_t now_ms, const char* key, std::uint32_t klen,
+                  Fn&& fn) {
+    const Held held = read_lock(slot);
+    CacheStats s{};
+    if (held == Held::none) return s;
+    s = stats_locked();
+    auto visit = [&](std::uint64_t e) {
+      if (expired(e, now_ms)) return;
+      const Entry& en = entry(e);
+      const std::uint64_t used = en.used_ms.load(std::memory_order_relaxed);
+      EntryInfo inf{key_ptr(e), en.key_len, ValueType(en.type), en.value_len, en.ttl_s,
+                    now_ms >= en.created_ms ? (now_ms - en.created_ms) / 1000 : 0,
+                    en.hits.load(std::memory_order_relaxed),
+                    now_ms >= used ? (now_ms - used) / 1000 : 0, en.flags, value_ptr(e)};
+      fn(inf);
+    };
+    if (key) {
+      if (const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr)) visit(e);
+    } else {
+      for_each_entry(visit);
+    }
+    unlock(slot, held);
+    return s;
+  }
+
+  AllocStats meminfo(unsigned slot) {
+    const Held held = read_lock(slot);
+    AllocStats s{};
+    if (held == Held::none) return s;
+    s = alloc().stats();
+    unlock(slot, held);
+    return s;
+  }
+
+  // ---- writes (lock exclusive) -------------------------------------------------------------
+  enum class Mode : std::uint8_t { set, add };
+
+  // Store key -> (type, bytes). add: CacheStatus::exists if a live entry is present.
+  // `flags` are the caller's (Policy::evictable reads them; info() reports them).
+  CacheStatus store(unsigned slot, const char* key, std::uint32_t klen, ValueType type,
+                    const char* val, std::uint64_t vlen, std::uint64_t ttl_s,
+                    std::uint64_t now_ms, Mode mode, std::uint16_t flags = 0) {
+    if (klen == 0 || klen > kMaxKey) return CacheStatus::too_large;
+    if (!write_lock()) return CacheStatus::busy;
+    (void)slot;
+    const std::uint64_t hash = hash_of(key, klen);
+    std::uint64_t link = 0;
+    std::uint64_t old = find(key, klen, hash, &link);
+    if (old && expired(old, now_ms)) {
+      alloc().begin();
+      remove_entry(old, link, /*expired=*/true);
+      alloc().commit();
+      old = 0;
+    }
+    if (old && mode == Mode::add) {
+      write_unlock();
+      return CacheStatus::exists;
+    }
+    const std::uint64_t need = entry_bytes(klen, vlen);
+    bool no_memory = false;
+    const std::uint64_t e = allocate(need, now_ms, old, &no_memory);  // opens a transaction
+    if (!e) {
+      write_unlock();
+      if (no_memory) return CacheStatus::no_memory;
+      return need > capacity() ? CacheStatus::too_large : CacheStatus::full;
+    }
+    // Still unreachable: plain writes.
+    Entry& en = *new (base() + e) Entry();
+    en.hash = hash;
+    en.key_len = klen;
+    en.type = std::uint16_t(type);
+    en.flags = flags;
+    en.value_len = vlen;
+    en.created_ms = now_ms;
+    en.ttl_s = ttl_s;
+    en.last_use.store(tick(), std::memory_order_relaxed);
+    en.hits.store(0, std::memory_order_relaxed);
+    en.used_ms.store(now_ms, std::memory_order_relaxed);
+    std::memcpy(key_ptr(e), key, klen);
+    if (vlen) std::memcpy(value_ptr(e), val, vlen);
+    // The old entry may have moved in its chain during eviction: find it again.
+    link = 0;
+    old = find(key, klen, hash, &link);
+    const std::uint64_t bucket_word = bucket_off(hash);
+    if (old) {
+      en.next = entry(old).next;
+      put(link, e);  // replaces old in its chain: one journaled word publishes the new entry
+      drop(old);
+    } else {
+      en.next = word(bucket_word);
+      put(bucket_word, e);
+      put(items_off(), h().items + 1);
+    }
+    alloc().commit();
+    write_unlock();
+    return CacheStatus::ok;
+  }
+
+  CacheStatus remove(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms) {
+    (void)slot;
+    if (!write_lock()) return CacheStatus::busy;
+    std::uint64_t link = 0;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), &link);
+    CacheStatus st = CacheStatus::miss;
+    if (e) {
+      const bool was_expired = expired(e, now_ms);
+      alloc().begin();
+      remove_entry(e, link, was_expired);
+      alloc().commit();
+      if (!was_expired) st = CacheStatus::ok;
+    }
+    write_unlock();
+    return st;
+  }
+
+  // Adds delta to a live long_int entry; *out = the new value. Wraps like PHP's int arithmetic
+  // does not (PHP turns an overflow into a float; WinCache wrapped): we wrap, two's complement.
+  CacheStatus add_int(unsigned slot, const char* key, std::uint32_t klen, std::int64_t delta,
+                      std::uint64_t now_ms, std::int64_t* out) {
+    return update_int(slot, key, klen, now_ms, [&](std::int64_t cur, std::int64_t& next) {
+      next = std::int64_t(std::uint64_t(cur) + std::uint64_t(delta));
+      if (out) *out = next;
+      return true;
+    });
+  }
+
+  CacheStatus cas(unsigned slot, const char* key, std::uint32_t klen, std::int64_t expect,
+                  std::int64_t desired, std::uint64_t now_ms) {
+    return update_int(slot, key, klen, now_ms, [&](std::int64_t cur, std::int64_t& next) {
+      next = desired;
+      return cur == expect;
+    });
+  }
+
+  // Removes every entry, committing entry by entry.
+  void clear() {
+    if (!write_lock()) return;
+    remove_all(/*as_evictions=*/false);
+    write_unlock();
+  }
+
+  CacheStats stats(unsigned slot) {
+    const Held held = read_lock(slot);
+    CacheStats s{};
+    if (held == Held::none) return s;
+    s = stats_locked();
+    unlock(slot, held);
+    return s;
+  }
+
+  // The whole-index check run after a writer died (and by the tests): nullptr if every
+  // invariant holds, otherwise the first that fails. Needs the lock held (or a quiescent cache).
+  const char* violation() const {
+    if (h().magic != kMagic) return "UC-1 magic";
+    if (const char* v = alloc().violation()) return v;
+    if (alloc().needs_recovery()) return "UC-3 no open transaction";
+    std::vector<std::uint64_t> used;
+    alloc().for_each_used([&](std::uint64_t p) { used.push_back(p); });  // address order
+    auto is_used = [&](std::uint64_t p) { return std::binary_search(used.begin(), used.end(), p); };
+    if (!is_used(h().buckets) || alloc().usable_size(h().buckets) < h().nbuckets * 8)
+      return "UC-1 bucket array is a used block";
+    std::uint64_t count = 0;
+    for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
+      std::uint64_t steps = 0;
+      for (std::uint64_t e = word(h().buckets + b * 8); e; e = entry(e).next) {
+        if (++steps > used.size()) return "UC-2 chains are acyclic";
+        if (!is_used(e)) return "UC-2 every entry is a used block";
+        const Entry& en = entry(e);
+        if (en.key_len == 0 || en.key_len > kMaxKey) return "UC-2 key length";
+        if (entry_bytes(en.key_len, en.value_len) > alloc().usable_size(e))
+          return "UC-2 entry fits its block";
+        if (hash_of(key_ptr(e), en.key_len) != en.hash) return "UC-2 stored hash";
+        if ((en.hash & (h().nbuckets - 1)) != b) return "UC-2 entry in its bucket";
+        ++count;
+      }
+    }
+    if (count != h().items) return "UC-2 item count";
+    // STORE-3: retired entries are used blocks outside the index, each once.
+    std::uint64_t retired = 0;
+    for (std::uint64_t e = h().retired; e; e = entry(e).next) {
+      if (!kPins) return "STORE-3 a retired list without pin_reads";
+      if (++retired > used.size()) return "STORE-3 the retired list is acyclic";
+      if (!is_used(e)) return "STORE-3 every retired entry is a used block";
+    }
+    if (count + retired + 1 != used.size()) return "UC-2 every used block is reachable";
+    return nullptr;
+  }
+
+  Header& h() { return hd_; }
+  const Header& h() const { return hd_; }
+  Alloc& alloc() { return *reinterpret_cast<Alloc*>(base() + h().alloc_off); }
+  const Alloc& alloc() const { return *reinterpret_cast<const Alloc*>(base() + h().alloc_off); }
+  // The largest value (with this key length) a store can ever accept.
+  // (UC-5: an entry no larger than this always fits an empty cache, whatever else is stored.)
+  std::uint64_t max_value(std::uint32_t klen) const {
+    const std::uint64_t m = capacity();
+    const std::uint64_t fixed = kEntryBytes + round8(klen);
+    return m > fixed ? m - fixed : 0;
+  }
+
+  static std::uint64_t hash_of(const char* k, std::uint32_t n) {
+    // 64-bit multiply-xorshift over 8-byte words, then the tail; seeded with the length.
+    std::uint64_t hv = 0x9E3779B97F4A7C15ull ^ (std::uint64_t(n) * 0xC2B2AE3D27D4EB4Full);
+    std::uint32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, k + i, 8);
+      hv = (hv ^ (w * 0x87C37B91114253D5ull)) * 0x4CF5AD432745937Full;
+      hv ^= hv >> 29;
+    }
+    std::uint64_t t = 0;
+    for (std::uint32_t j = 0; i < n; ++i, ++j) t |= std::uint64_t(std::uint8_t(k[i])) << (8 * j);
+    hv = (hv ^ (t * 0x87C37B91114253D5ull)) * 0x4CF5AD432745937Full;
+    hv ^= hv >> 32;
+    hv *= 0xD6E8FEB86659FD93ull;
+    hv ^= hv >> 32;
+    return hv;
+  }
+
+ private:
+  enum class Held : std::uint8_t { none, shared, exclusive };
+
+  char* base() { return reinterpret_cast<char*>(this); }
+  const char* base() const { return reinterpret_cast<const char*>(this); }
+  static std::uint64_t round8(std::uint64_t n) { return (n + 7) & ~std::uint64_t{7}; }
+  // The largest entry block an EMPTY cache can grant: the arena minus the bucket array's block
+  // (the first block of the arena, so the rest is one free block). The allocator's max_request()
+  // counts the whole arena and so overstated what a store can ever accept.
+  std::uint64_t capacity() const {
+    const std::uint64_t m = alloc().max_request();
+    const std::uint64_t b = alloc().usable_size(h().buckets) + Alloc::kHead;
+    return m > b ? m - b : 0;
+  }
+  static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
+    return kEntryBytes + round8(klen) + vlen;
+  }
+  Entry& entry(std::uint64_t e) { return *reinterpret_cast<Entry*>(base() + e); }
+  const Entry& entry(std::uint64_t e) const { return *reinterpret_cast<const Entry*>(base() + e); }
+  char* key_ptr(std::uint64_t e) { return base() + e + kEntryBytes; }
+  const char* key_ptr(std::uint64_t e) const { return base() + e + kEntryBytes; }
+  char* value_ptr(std::uint64_t e) { return key_ptr(e) + round8(entry(e).key_len); }
+  const char* value_ptr(std::uint64_t e) const { return key_ptr(e) + round8(entry(e).key_len); }
+  std::uint64_t word(std::uint64_t off) const {
+    std::uint64_t v;
+    std::memcpy(&v, base() + off, 8);
+    return v;
+  }
+  std::uint64_t items_off() const { return offsetof(Header, items); }
+  std::uint64_t retired_off() const { return offsetof(Header, retired); }
+  std::uint64_t bucket_off(std::uint64_t hash) const {
+    return h().buckets + (hash & (h().nbuckets - 1)) * 8;
+  }
+  // A journaled index write (UC-3).
+  void put(std::uint64_t off, std::uint64_t v) {
+    if constexpr (Bugs::unjournaled_links) {
+      std::memcpy(base() + off, &v, 8);
+    } else {
+      alloc().logged_put(off, v);
+    }
+  }
+
+  bool init(std::uint64_t size, std::uint64_t now_ms, bool zeroed) {
+    const std::uint64_t alloc_off = (sizeof(Header) + 63) / 64 * 64;
+    if (size < alloc_off + sizeof(Alloc) + 4096) return false;
+    Header* hd = &hd_;
+    hd->magic = 0;
+    hd->size = size;
+    hd->alloc_off = alloc_off;
+    hd->created_ms = now_ms;
+    hd->items = 0;
+    hd->retired = 0;
+    hd->readers.create();
+    hd->use_clock.now.store(0, std::memory_order_relaxed);
+    for (auto& c : hd->per_slot) {
+      c.hits.store(0, std::memory_order_relaxed);
+      c.misses.store(0, std::memory_order_relaxed);
+    }
+    Alloc* a = Alloc::create(base(), alloc_off, size);
+    if (!a) return false;
+    // About one bucket per 256 bytes of arena: chains stay short for entries of ~100 bytes.
+    std::uint64_t nb = 16;
+    while (nb * 256 < size && nb < (std::uint64_t{1} << 24)) nb <<= 1;
+    const std::uint64_t b = a->alloc(nb * 8);
+    if (!b) return false;
+    // Zeroed memory: only the words the allocator itself wrote into the block (a free block's
+    // links, at its start) can be non-zero.
+    std::memset(base() + b, 0, zeroed ? std::min<std::uint64_t>(nb * 8, 64) : nb * 8);
+    hd->buckets = b;
+    hd->nbuckets = nb;
+    hd->magic = kMagic;
+    return true;
+  }
+
+  // Reinitialise in place, keeping the lock word (held by the caller) and the counters that
+  // describe history.
+  void reset(std::uint64_t now_ms) {
+    const std::uint64_t size = h().size;
+    const std::uint64_t alloc_off = h().alloc_off;
+    Alloc* a = Alloc::create(base(), alloc_off, size);
+    std::uint64_t nb = h().nbuckets;
+    const std::uint64_t b = a ? a->alloc(nb * 8) : 0;
+    std::memset(base() + b, 0, nb * 8);
+    h().buckets = b;
+    h().items = 0;
+    // A reset reinitialises the arena: with pin_reads, bytes a reader still holds may be
+    // reused. It follows only a damaged index (UC-4), never a normal death.
+    h().retired = 0;
+    h().created_ms = now_ms;
+    h().resets.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Takes the lock exclusively, repairing after a dead writer (UC-4). False only on misuse.
+  // Every writer also frees what retired entries no live reader can hold any more (STORE-3).
+  bool write_lock() {
+    const Acquire r = h().lock.lock();
+    if (r == Acquire::owner_died || r == Acquire::broken) {
+      repair();
+    } else if (r != Acquire::ok) {
+      return false;
+    }
+    collect_retired();
+    return true;
+  }
+
+  // Every writer ends by freeing what it retired itself if no live reader is pinned (STORE-3:
+  // with nobody pinned, nothing stays retired past the write that retired it).
+  void write_unlock() {
+    collect_retired();
+    h().lock.unlock();
+  }
+
+  // An unlinked entry's block, inside the caller's transaction: freed at once, or (pin_reads)
+  // retired until no live reader can still hold it (STORE-3). The entry's words were live before
+  // the transaction, so they are written journaled: a death rolls the retirement back together
+  // with the unlink.
+  void drop(std::uint64_t e) {
+    if constexpr (kPins && !Bugs::free_pinned) {
+      put(e + offsetof(Entry, created_ms), h().readers.advance());  // RECL-1: after the unlink
+      put(e + offsetof(Entry, next), h().retired);
+      put(retired_off(), e);
+      h().retired_count.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      alloc().free(e);
+    }
+  }
+
+  // Frees every retired entry retired before the oldest live reader's announcement (RECL-1; the
+  // dead announce nothing, RECL-2). One committed transaction per entry. Under the write lock.
+  void collect_retired() {
+    if constexpr (kPins) {
+      if (h().retired == 0) return;
+      const std::uint64_t safe = h().readers.safe_below();
+      std::uint64_t link = retired_off();
+      for (std::uint64_t e = h().retired; e;) {
+        const std::uint64_t next = entry(e).next;
+        if (entry(e).created_ms < safe) {
+          alloc().begin();
+          put(link, next);
+          alloc().free(e);
+          alloc().commit();
+          h().reclaimed.fetch_add(1, std::memory_order_relaxed);
+        } else {
+          link = e + offsetof(Entry, next);
+        }
+        e = next;
+      }
+    }
+  }
+
+  Held read_lock(unsigned slot) {
+    const Acquire r = h().lock.lock_shared(slot);
+    if (r == Acquire::ok) return Held::shared;
+    if (r == Acquire::owner_died || r == Acquire::broken) {  // promoted to exclusive
+      repair();
+      return Held::exclusive;
+    }
+    return Held::none;
+  }
+  void unlock(unsigned slot, Held held) {
+    if (held == Held::shared) h().lock.unlock_shared(slot);
+    if (held == Held::exclusive) h().lock.unlock();
+  }
+
+  void repair() {
+    h().recoveries.fetch_add(1, std::memory_order_relaxed);
+    if (alloc().needs_recovery()) alloc().recover();
+    const char* v = "UC-4 no memory to validate the index";
+    try {
+      v = violation();
+    } catch (const std::bad_alloc&) {  // cannot prove the index sound: start it afresh
+    }
+    if (v != nullptr) reset(h().created_ms);
+    h().lock.mark_consistent();
+  }
+
+  // Advances the use clock. Under the write lock only: one writer, no lost update.
+  std::uint64_t tick() {
+    const std::uint64_t t = h().use_clock.now.load(std::memory_order_relaxed) + 1;
+    h().use_clock.now.store(t, std::memory_order_relaxed);
+    return t;
+  }
+
+  std::uint64_t find(const char* key, std::uint32_t klen, std::uint64_t hash,
+                     std::uint64_t* link) const {
+    std::uint64_t at = bucket_off(hash);
+    for (std::uint64_t e = word(at); e; at = e, e = entry(e).next) {
+      const Entry& en = entry(e);
+      if (en.hash == hash && en.key_len == klen && std::memcmp(key_ptr(e), key, klen) == 0) {
+        if (link) *link = at;  // the word that points at e: a bucket head or a previous `next`
+        return e;
+      }
+    }
+    return 0;
+  }
+
+  bool expired(std::uint64_t e, std::uint64_t now_ms) const {
+    if constexpr (Bugs::ignore_ttl) return false;
+    const Entry& en = entry(e);
+    // UC-5: WinCache's rule: visible while floor(elapsed ms / 1000) <= ttl (ttl=1 lives 2 s).
+    // Written as a division, never as created + ttl * 1000, which overflowed for a huge ttl
+    // (PHP_INT_MAX) and expired the entry at once: a larger ttl never expires sooner.
+    // STORE-1: elapsed since the store, or (Expiry::since_use) since the last store or get.
+    std::uint64_t from = en.created_ms;
+    if constexpr (Policy::expiry == Expiry::since_use && !Bugs::idle_from_store) {
+      const std::uint64_t used = en.used_ms.load(std::memory_order_relaxed);
+      if (used > from) from = used;
+    }
+    return en.ttl_s != 0 && now_ms >= from && (now_ms - from) / 1000 > en.ttl_s;
+  }
+
+  // Unlink e (whose predecessor word is `link`) and free it, inside the caller's transaction.
+  void remove_entry(std::uint64_t e, std::uint64_t link, bool was_expired, bool count = true) {
+    put(link, entry(e).next);
+    put(items_off(), h().items - 1);
+    drop(e);
+    if (!count) return;
+    if (was_expired)
+      h().expirations.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Every entry goes, one committed transaction each (a death in between loses only what was
+  // already removed on purpose). Under the exclusive lock.
+  void remove_all(bool as_evictions) {
+    for (std::uint64_t b = 0; b < h().nbuckets; ++b) {
+      const std::uint64_t bw = h().buckets + b * 8;
+      while (const std::uint64_t e = word(bw)) {
+        alloc().begin();
+        remove_entry(e, bw, false, /*count=*/false);
+        alloc().commit();
+        if (as_evictions) h().evictions.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  template <class Fn>
+  void for_each_entry(Fn&& fn) const {
+    for (std::uint64_t b = 0; b < h().nbuckets; ++b)
+      for (std::uint64_t e = word(h().buckets + b * 8); e; e = entry(e).next) fn(e);
+  }
+
+  std::uint64_t link_of(std::uint64_t e) const {
+    std::uint64_t link = 0;
+    find(key_ptr(e), entry(e).key_len, entry(e).hash, &link);
+    return link;
+  }
+
+  // Allocate `need` bytes for a new entry, making room if the arena is full (UC-5). On success
+  // a transaction is open and contains the allocation. `keep` (the entry being replaced) is
+  // evicted last: the store swaps it out itself when the new entry fits beside it; when even an
+  // arena holding nothing else cannot take both (a large value, or the old one fragmenting the
+  // arena), keep is evicted too (committed, counted in evictions: a writer killed before the new
+  // entry is published leaves the key missing, as after any eviction). Returns 0 only if the
+  // entry cannot fit an empty cache (UC-5: need > capacity()), or if the entries the policy
+  // protects leave no room for it (STORE-2).
+  std::uint64_t allocate(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep,
+                         bool* no_memory) {
+    if (need > capacity()) return 0;
+    alloc().begin();
+    if (const std::uint64_t e = alloc().alloc(need)) return e;
+    alloc().commit();  // nothing was written: an empty transaction
+    // Making room needs process memory for the list of victims. Out of it (std::bad_alloc),
+    // the store fails as no_memory; the lists are built between transactions, so none is open
+    // and the lock is released normally by the caller.
+    try {
+      return make_room(need, now_ms, keep);
+    } catch (const std::bad_alloc&) {
+      *no_memory = true;
+      return 0;
+    }
+  }
+
+  std::uint64_t make_room(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep) {
+    if constexpr (Bugs::wipe_when_full) {
+      remove_all(/*as_evictions=*/true);
+      alloc().begin();
+      return alloc().alloc(need);
+    }
+    // 1. Expired entries go first, all of them (they are invisible anyway).
+    std::vector<std::uint64_t> victims;
+    for_each_entry([&](std::uint64_t e) {
+      if (e != keep && expired(e, now_ms)) victims.push_back(e);
+    });
+    for (const std::uint64_t e : victims) {
+      alloc().begin();
+      remove_entry(e, link_of(e), true);
+      alloc().commit();
+    }
+    alloc().begin();
+    if (const std::uint64_t e = alloc().alloc(need)) return e;
+    alloc().commit();
+    // 2. Least recently used next. Evict until the entry fits, and on to a reserve (1/16 of
+    //    the arena), so that the scan is paid once per reserve's worth of stores. With entries
+    //    of mixed sizes the holes LRU frees are scattered and most are smaller than the next
+    //    request; one large batch coalesces far more of them than many small ones (with a
+    //    1/64 reserve a steady churn of 0.25-1.8 KB values paid a full scan every few stores).
+    //    Only the oldest part is ordered (nth_element, then a sort of that part); the rest is
+    //    sorted only in the rare case the batch runs out before the entry fits.
+    // Entries with the same use-clock stamp are ordered by hit count, the less used first.
+    using Victim = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>;  // (use, hits, e)
+    std::vector<Victim> order;
+    for_each_entry([&](std::uint64_t e) {
+      // STORE-2: only what the policy lets go.
+      if (e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags)))
+        order.emplace_back(entry(e).last_use.load(std::memory_order_relaxed),
+                           entry(e).hits.load(std::memory_order_relaxed), e);
+    });
+    const auto older = [](const Victim& a, const Victim& b) {
+      return Bugs::evict_newest ? b < a : a < b;
+    };
+    const std::size_t head = std::min(order.size(), std::max<std::size_t>(256, order.size() / 8));
+    std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(head), order.end(), older);
+    std::sort(order.begin(), order.begin() + std::ptrdiff_t(head), older);
+    const std::uint64_t reserve = need + alloc().max_request() / 16;
+    bool fits = false;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (i == head) std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
+      const std::uint64_t e = std::get<2>(order[i]);
+      alloc().begin();
+      remove_entry(e, link_of(e), false, false);
+      alloc().commit();
+      h().evictions.fetch_add(1, std::memory_order_relaxed);
+      if (!fits && alloc().largest_free_block() >= alloc().guaranteed_fit(need)) fits = true;
+      if (fits && alloc().stats().free >= reserve) break;
+    }
+    alloc().begin();
+    if (const std::uint64_t e = alloc().alloc(need)) return e;
+    alloc().commit();
+    // 3. Only the entry being replaced is left, and the new one does not fit beside it.
+    if (keep) {
+      alloc().begin();
+      remove_entry(keep, link_of(keep), false, false);
+      alloc().commit();
+      h().evictions.fetch_add(1, std::memory_order_relaxed);
+      alloc().begin();
+      if (const std::uint64_t e = alloc().alloc(need)) return e;
+      alloc().commit();
+    }
+    return 0;
+  }
+
+  template <class Fn>
+  CacheStatus update_int(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+                         Fn&& fn) {
+    (void)slot;
+    if (!write_lock()) return CacheStatus::busy;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    CacheStatus st = CacheStatus::miss;
+    if (e && !expired(e, now_ms)) {
+      Entry& en = entry(e);
+      if (ValueType(en.type) != ValueType::long_int || en.value_len != 8) {
+        st = CacheStatus::not_int;
+      } else {
+        std::int64_t cur;
+        std::memcpy(&cur, value_ptr(e), 8);
+        std::int64_t next = cur;
+        if (fn(cur, next)) {
+          alloc().begin();
+          put(std::uint64_t(value_ptr(e) - base()), std::uint64_t(next));
+          alloc().commit();
+          en.hits.fetch_add(1, std::memory_order_relaxed);
+          en.last_use.store(tick(), std::memory_order_relaxed);
+          st = CacheStatus::ok;
+        } else {
+          st = CacheStatus::mismatch;
+        }
+      }
+    }
+    write_unlock();
+    return st;
+  }
+
+  Header hd_;  // the whole object: the store is the region's first bytes
+
+  CacheStats stats_locked() const {
+    CacheStats s{};
+    s.items = h().items;
+    for (const auto& c : h().per_slot) {
+      s.hits += c.hits.load(std::memory_order_relaxed);
+      s.misses += c.misses.load(std::memory_order_relaxed);
+    }
+    s.evictions = h().evictions.load(std::memory_order_relaxed);
+    s.expirations = h().expirations.load(std::memory_order_relaxed);
+    s.resets = h().resets.load(std::memory_order_relaxed);
+    s.recoveries = h().recoveries.load(std::memory_order_relaxed);
+    s.created_ms = h().created_ms;
+    return s;
+  }
+};
+
+}  // namespace wc

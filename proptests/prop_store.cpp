@@ -1,0 +1,601 @@
+// RapidCheck state machines for the keyed store's policy points (core/store.hpp, STORE-1..3 in
+// docs/invariants/ucache.md), on PrimSim. The user cache's own policy is checked in depth by
+// prop_ucache.cpp; these machines check what the other caches' policies switch on.
+//
+// 1. PolicyMachine (policy: Expiry::since_use, entries flagged 1 not evictable), in a 32 KB region
+//    so that stores evict often. Commands: Store(k, len, ttl, protected), Get(k), Remove(k),
+//    Advance(ms). An exact model of each key's value, store time, last use (stamped by a get only
+//    when a second has passed since the last stamp, as the store does), ttl and flag. After every
+//    command: violation() == nullptr; for every key, exists() agrees with the model, where a live
+//    unprotected key may leave the model only at a store that evicted it (evictions grew by their
+//    number). STORE-1: a key kept alive by gets does not expire while its idle time stays within
+//    its ttl, and never shows once idle longer. STORE-2: a protected live key is never evicted; a
+//    store that cannot make room says `full`, not `too_large`, and changes no protected key.
+//    Twins: idle_from_store (a ttl counted from the store), evict_protected.
+// 2. PinMachine (policy: pin_reads), 32 KB region, up to 4 processes: Pin(p), Read(p, k) (keeps
+//    a pointer to the bytes and a copy), Verify(p), Unpin(p) (verifies first), Store(p, k, len),
+//    Remove(p, k), Clear(p), Kill(p) (pinned or not), Spawn. After every command: violation() ==
+//    nullptr (every used block is reachable, retired or the bucket array: STORE-3) and every live
+//    process's held bytes are what it read (RECL-1: not freed, not reused, not changed). A write
+//    made while no live process is pinned leaves nothing retired (RECL-2: the dead pin nothing).
+//    KillMidWrite(p, store | remove | clear, step): the writer dies at any atomic step; the next
+//    holder repairs without a reset. Twins: free_pinned (removal frees at once),
+//    unjournaled_links (retirement and unlinks written around the journal).
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/store.hpp"
+#include "prim_sim.hpp"
+
+namespace {
+
+using namespace wc;
+using namespace wc::sim;
+
+struct SimTuning {
+  static constexpr unsigned reader_slots = 8;
+  static constexpr unsigned spin = 0;
+  static constexpr std::uint32_t poll_ms = 1;
+};
+
+std::string key_name(unsigned i) { return "key-" + std::to_string(i); }
+
+std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
+  std::string s(len, '\0');
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 7;
+  for (std::uint64_t i = 0; i < len; ++i) {
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ull;
+    s[i] = char(x >> 56);
+  }
+  return s;
+}
+
+struct SimHolder {
+  Sim sim;
+  SimHolder() { Sim::instance() = &sim; }
+};
+
+struct NoModel {};
+
+// ---- 1. since_use expiry and protected entries -----------------------------------------------
+
+constexpr std::uint16_t kProtected = 1;
+struct IdlePolicy {
+  static constexpr std::uint64_t magic = 0x57435354504f4c31ull;
+  static constexpr Expiry expiry = Expiry::since_use;
+  static constexpr bool pin_reads = false;
+  static constexpr bool evictable(std::uint16_t flags) { return (flags & kProtected) == 0; }
+};
+constexpr std::uint64_t kPolicyRegion = 32 * 1024;
+constexpr unsigned kPolicyKeys = 8;
+
+struct PStat {
+  unsigned full = 0, evicting = 0, protected_evictable = 0, idle_alive = 0, idle_expired = 0;
+};
+PStat& pstat() {
+  static PStat s;
+  return s;
+}
+
+template <class Bugs>
+struct PolicySut : SimHolder {
+  using Store = KeyedStore<PrimSim, IdlePolicy, Bugs, SimTuning>;
+  std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kPolicyRegion / 8);
+  std::uint64_t now = 5000;
+  std::uint64_t proc = sim.spawn();
+  Store* c = nullptr;
+  struct M {
+    std::string bytes;
+    std::uint64_t created, used, ttl;
+    bool prot;
+    bool live(std::uint64_t t) const {  // STORE-1 with WinCache's floor rule
+      const std::uint64_t from = used > created ? used : created;
+      return ttl == 0 || t < from || (t - from) / 1000 <= ttl;
+    }
+  };
+  std::map<unsigned, M> m;
+
+  PolicySut() {
+    sim.current = proc;
+    c = Store::create(mem.data(), kPolicyRegion, now);
+    sim.current = 0;
+  }
+  template <class F>
+  auto as(F f) {
+    sim.current = proc;
+    auto r = f();
+    sim.current = 0;
+    return r;
+  }
+  bool live(unsigned k) const {
+    auto it = m.find(k);
+    return it != m.end() && it->second.live(now);
+  }
+  bool exists(unsigned k) {
+    const std::string key = key_name(k);
+    return as([&] { return c->exists(0, key.data(), std::uint32_t(key.size()), now); });
+  }
+  std::uint64_t evictions() { return as([&] { return c->stats(0).evictions; }); }
+  void check() {
+    if (const char* v = c->violation()) RC_FAIL(std::string("violation ") + v);
+    for (unsigned k = 0; k < kPolicyKeys; ++k) {
+      const bool e = exists(k), l = live(k);
+      if (e != l)
+        RC_FAIL("exists(" + key_name(k) + ") = " + std::to_string(e) + ", the model says " +
+                std::to_string(l) + (m.count(k) && m[k].prot ? " (protected)" : ""));
+    }
+  }
+};
+
+template <class Bugs>
+using PCmd = rc::state::Command<NoModel, PolicySut<Bugs>>;
+
+template <class Bugs>
+struct PStore : PCmd<Bugs> {
+  unsigned k = *rc::gen::inRange(0u, kPolicyKeys);
+  std::uint64_t len = *rc::gen::weightedOneOf<std::uint64_t>(
+      {{3, rc::gen::inRange<std::uint64_t>(0, 400)},
+       {3, rc::gen::inRange<std::uint64_t>(2000, 9000)}});
+  std::uint64_t ttl = *rc::gen::element<std::uint64_t>(0, 1, 2, 3);
+  bool prot = *rc::gen::weightedOneOf<bool>({{2, rc::gen::just(false)}, {1, rc::gen::just(true)}});
+  std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, PolicySut<Bugs>& s) const override {
+    const std::string key = key_name(k), bytes = make_bytes(seed, len);
+    std::map<unsigned, bool> before;
+    for (unsigned i = 0; i < kPolicyKeys; ++i) before[i] = s.live(i);
+    const std::uint64_t ev0 = s.evictions();
+    const CacheStatus st = s.as([&] {
+      return s.c->store(0, key.data(), std::uint32_t(key.size()), ValueType::string_v,
+                        bytes.data(), bytes.size(), ttl, s.now, PolicySut<Bugs>::Store::Mode::set,
+                        prot ? kProtected : 0);
+    });
+    // Expired keys may go at any store (they are invisible anyway).
+    for (auto it = s.m.begin(); it != s.m.end();)
+      it = it->second.live(s.now) ? std::next(it) : s.m.erase(it);
+    if (st == CacheStatus::full) {
+      ++pstat().full;  // STORE-2: only protected entries (and this key's old one) may remain
+      unsigned prot_live = 0;
+      for (auto& [i, e] : s.m) prot_live += e.prot && i != k;
+      RC_ASSERT(prot_live > 0);
+    } else {
+      RC_ASSERT(st == CacheStatus::ok);
+    }
+    // Which keys did the store take? Only unprotected ones, each counted.
+    unsigned vanished = 0;
+    for (unsigned i = 0; i < kPolicyKeys; ++i) {
+      if (i == k || !before[i] || !s.m.count(i)) continue;
+      if (!s.exists(i)) {
+        if (s.m[i].prot) RC_FAIL("a protected key " + key_name(i) + " was evicted (STORE-2)");
+        s.m.erase(i);
+        ++vanished;
+      }
+    }
+    if (st == CacheStatus::ok) {
+      if (!s.exists(k)) RC_FAIL("the stored key is missing");
+      s.m[k] = typename PolicySut<Bugs>::M{bytes, s.now, s.now, ttl, prot};
+    } else if (s.m.count(k) && !s.exists(k)) {
+      s.m.erase(k);  // its own old entry went too (evicted last, counted)
+      ++vanished;
+    }
+    // A store that did not fit beside its key's own old entry evicts that one too (counted; the
+    // key then holds the new value).
+    const std::uint64_t ev = s.evictions() - ev0;
+    const bool own = st == CacheStatus::ok && before[k] && ev == vanished + 1;
+    if (ev != vanished && !own)
+      RC_FAIL(std::to_string(vanished) + " keys vanished, evictions grew by " + std::to_string(ev));
+    if (vanished) ++pstat().evicting;
+    s.check();
+  }
+  void show(std::ostream& os) const override {
+    os << "Store(" << key_name(k) << ", " << len << " B, ttl " << ttl
+       << (prot ? ", protected" : "") << ")";
+  }
+};
+
+template <class Bugs>
+struct PGet : PCmd<Bugs> {
+  unsigned k = *rc::gen::inRange(0u, kPolicyKeys);
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, PolicySut<Bugs>& s) const override {
+    const std::string key = key_name(k);
+    std::optional<std::string> got;
+    s.as([&] {
+      return s.c->get(0, key.data(), std::uint32_t(key.size()), s.now,
+                      [&](ValueType, const char* p, std::uint64_t n) { got = std::string(p, n); });
+    });
+    const bool l = s.live(k);
+    if (got.has_value() != l) RC_FAIL("get(" + key_name(k) + ") hit=" + std::to_string(bool(got)));
+    if (got) {
+      auto& e = s.m[k];
+      RC_ASSERT(*got == e.bytes);
+      if (s.now >= e.used + 1000) e.used = s.now;  // the store's stamping rule
+      if (e.ttl && s.now - e.created > e.ttl * 1000 + 999) ++pstat().idle_alive;
+    }
+    s.check();
+  }
+  void show(std::ostream& os) const override { os << "Get(" << key_name(k) << ")"; }
+};
+
+template <class Bugs>
+struct PRemove : PCmd<Bugs> {
+  unsigned k = *rc::gen::inRange(0u, kPolicyKeys);
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, PolicySut<Bugs>& s) const override {
+    const std::string key = key_name(k);
+    s.as([&] { return s.c->remove(0, key.data(), std::uint32_t(key.size()), s.now); });
+    s.m.erase(k);
+    s.check();
+  }
+  void show(std::ostream& os) const override { os << "Remove(" << key_name(k) << ")"; }
+};
+
+template <class Bugs>
+struct PAdvance : PCmd<Bugs> {
+  std::uint64_t by = *rc::gen::element<std::uint64_t>(300, 700, 1000, 1500, 2600);
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, PolicySut<Bugs>& s) const override {
+    s.now += by;
+    for (auto& [k, e] : s.m)
+      if (!e.live(s.now)) ++pstat().idle_expired;
+    s.check();
+  }
+  void show(std::ostream& os) const override { os << "Advance(" << by << " ms)"; }
+};
+
+template <class Bugs>
+bool policy_machine_holds(const std::string& name) {
+  return rc::check(name, [] {
+    NoModel initial;
+    PolicySut<Bugs> sut;
+    RC_ASSERT(sut.c != nullptr);
+    rc::state::check(initial, sut,
+                     rc::state::gen::execOneOfWithArgs<PStore<Bugs>, PStore<Bugs>, PGet<Bugs>,
+                                                       PGet<Bugs>, PRemove<Bugs>,
+                                                       PAdvance<Bugs>>());
+  });
+}
+
+// ---- 2. pinned reads ----------------------------------------------------------------------------
+
+struct PinPolicy {
+  static constexpr std::uint64_t magic = 0x57435354504f4c32ull;
+  static constexpr Expiry expiry = Expiry::since_store;
+  static constexpr bool pin_reads = true;
+  static constexpr bool evictable(std::uint16_t) { return true; }
+};
+constexpr std::uint64_t kPinRegion = 32 * 1024;
+constexpr unsigned kPinKeys = 6;
+constexpr unsigned kProcs = 4;
+
+struct PinStat {
+  unsigned verified = 0, retired_seen = 0, kills_pinned = 0, drained = 0, killed_writers = 0;
+};
+PinStat& pinstat() {
+  static PinStat s;
+  return s;
+}
+
+template <class Bugs>
+struct PinSut : SimHolder {
+  using Store = KeyedStore<PrimSim, PinPolicy, Bugs, SimTuning>;
+  std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kPinRegion / 8);
+  std::uint64_t now = 5000;
+  struct Proc {
+    std::uint64_t id = 0;
+    bool alive = false, pinned = false;
+    std::vector<std::pair<const char*, std::string>> held;  // pointer, bytes when read
+  };
+  Proc procs[kProcs];
+  Store* c = nullptr;
+
+  PinSut() {
+    procs[0].id = sim.spawn();
+    procs[0].alive = true;
+    sim.current = procs[0].id;
+    c = Store::create(mem.data(), kPinRegion, now);
+    sim.current = 0;
+  }
+  template <class F>
+  auto as(unsigned p, F f) {
+    sim.current = procs[p].id;
+    auto r = f();
+    sim.current = 0;
+    return r;
+  }
+  void verify(unsigned p) {
+    for (auto& [ptr, bytes] : procs[p].held) {
+      ++pinstat().verified;
+      if (std::memcmp(ptr, bytes.data(), bytes.size()) != 0)
+        RC_FAIL("bytes process " + std::to_string(p) +
+                " pinned changed under it (RECL-1: freed or reused while pinned)");
+    }
+  }
+  void check() {
+    if (const char* v = c->violation()) RC_FAIL(std::string("violation ") + v);
+    for (unsigned p = 0; p < kProcs; ++p)
+      if (procs[p].alive) verify(p);
+    if (c->retired_pending()) ++pinstat().retired_seen;
+  }
+  unsigned live_any() const {
+    for (unsigned p = 0; p < kProcs; ++p)
+      if (procs[p].alive) return p;
+    return kProcs;
+  }
+};
+
+template <class Bugs>
+using PinCmd = rc::state::Command<NoModel, PinSut<Bugs>>;
+
+template <class Bugs>
+struct ProcCmd : PinCmd<Bugs> {
+  unsigned p = *rc::gen::inRange(0u, kProcs);
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, PinSut<Bugs>& s) const override {
+    if (!s.procs[p].alive) return;  // a command of a process that is not running: nothing
+    body(s);
+    s.check();
+  }
+  virtual void body(PinSut<Bugs>& s) const = 0;
+};
+
+template <class Bugs>
+struct Spawn : PinCmd<Bugs> {
+  unsigned p = *rc::gen::inRange(0u, kProcs);
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, PinSut<Bugs>& s) const override {
+    auto& pr = s.procs[p];
+    if (pr.alive) return;
+    pr = typename PinSut<Bugs>::Proc{};
+    pr.id = s.sim.spawn();
+    pr.alive = true;
+  }
+  void show(std::ostream& os) const override { os << "Spawn(p" << p << ")"; }
+};
+
+template <class Bugs>
+struct Pin : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  void body(PinSut<Bugs>& s) const override {
+    if (s.procs[p].pinned) return;
+    RC_ASSERT(s.as(p, [&] { return s.c->pin(p); }));
+    s.procs[p].pinned = true;
+  }
+  void show(std::ostream& os) const override { os << "Pin(p" << p << ")"; }
+};
+
+template <class Bugs>
+struct Read : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  unsigned k = *rc::gen::inRange(0u, kPinKeys);
+  void body(PinSut<Bugs>& s) const override {
+    if (!s.procs[p].pinned) return;  // the protocol: pin, then get
+    const std::string key = key_name(k);
+    s.as(p, [&] {
+      return s.c->get(p, key.data(), std::uint32_t(key.size()), s.now,
+                      [&](ValueType, const char* ptr, std::uint64_t n) {
+                        s.procs[p].held.emplace_back(ptr, std::string(ptr, n));
+                      });
+    });
+  }
+  void show(std::ostream& os) const override { os << "Read(p" << p << ", " << key_name(k) << ")"; }
+};
+
+template <class Bugs>
+struct Unpin : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  void body(PinSut<Bugs>& s) const override {
+    if (!s.procs[p].pinned) return;
+    s.verify(p);
+    s.procs[p].held.clear();
+    s.as(p, [&] {
+      s.c->unpin(p);
+      return 0;
+    });
+    s.procs[p].pinned = false;
+  }
+  void show(std::ostream& os) const override { os << "Unpin(p" << p << ")"; }
+};
+
+template <class Bugs>
+struct PinStore : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  unsigned k = *rc::gen::inRange(0u, kPinKeys);
+  std::uint64_t len = *rc::gen::inRange<std::uint64_t>(8, 3000);
+  std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
+  void body(PinSut<Bugs>& s) const override {
+    const std::string key = key_name(k), bytes = make_bytes(seed, len);
+    const CacheStatus st = s.as(p, [&] {
+      return s.c->store(p, key.data(), std::uint32_t(key.size()), ValueType::string_v,
+                        bytes.data(), bytes.size(), 0, s.now, PinSut<Bugs>::Store::Mode::set);
+    });
+    RC_ASSERT(st == CacheStatus::ok || st == CacheStatus::full);
+    // STORE-3/RECL-2: with no live process pinned, a write leaves nothing retired.
+    bool any_pinned = false;
+    for (auto& pr : s.procs) any_pinned = any_pinned || (pr.alive && pr.pinned);
+    if (!any_pinned) {
+      if (s.c->retired_pending() != 0) RC_FAIL("retired entries outlived every reader");
+      ++pinstat().drained;
+    }
+  }
+  void show(std::ostream& os) const override {
+    os << "Store(p" << p << ", " << key_name(k) << ", " << len << " B)";
+  }
+};
+
+template <class Bugs>
+struct PinRemove : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  unsigned k = *rc::gen::inRange(0u, kPinKeys);
+  void body(PinSut<Bugs>& s) const override {
+    const std::string key = key_name(k);
+    s.as(p, [&] { return s.c->remove(p, key.data(), std::uint32_t(key.size()), s.now); });
+  }
+  void show(std::ostream& os) const override { os << "Remove(p" << p << ", " << key_name(k) << ")"; }
+};
+
+template <class Bugs>
+struct PinClear : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  void body(PinSut<Bugs>& s) const override {
+    s.as(p, [&] {
+      s.c->clear();
+      return 0;
+    });
+  }
+  void show(std::ostream& os) const override { os << "Clear(p" << p << ")"; }
+};
+
+template <class Bugs>
+struct Kill : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  void body(PinSut<Bugs>& s) const override {
+    if (s.live_any() == p) {  // keep one process, so that somebody writes afterwards
+      bool other = false;
+      for (unsigned q = 0; q < kProcs; ++q) other = other || (q != p && s.procs[q].alive);
+      if (!other) return;
+    }
+    if (s.procs[p].pinned) ++pinstat().kills_pinned;
+    s.sim.dead[s.procs[p].id] = true;
+    s.procs[p].alive = false;
+    s.procs[p].pinned = false;
+    s.procs[p].held.clear();  // a dead process reads nothing
+  }
+  void show(std::ostream& os) const override { os << "Kill(p" << p << ")"; }
+};
+
+// A process killed at any atomic step of a store, remove or clear (which retire entries and
+// free retired ones, journaled): the next writer repairs, and the store needs no reset (the
+// journal rolled the retirement back with its unlink, or both stand).
+template <class Bugs>
+struct KillMidWrite : ProcCmd<Bugs> {
+  using ProcCmd<Bugs>::p;
+  unsigned op = *rc::gen::inRange(0u, 3u);
+  unsigned k = *rc::gen::inRange(0u, kPinKeys);
+  long at = *rc::gen::inRange(0L, 600L);
+  std::uint64_t len = *rc::gen::inRange<std::uint64_t>(8, 3000);
+  void body(PinSut<Bugs>& s) const override {
+    bool other = false;
+    for (unsigned q = 0; q < kProcs; ++q) other = other || (q != p && s.procs[q].alive);
+    if (!other) return;  // somebody must be left to repair
+    const std::string key = key_name(k), bytes = make_bytes(unsigned(at), len);
+    const std::uint64_t resets = s.c->h().resets.load(std::memory_order_relaxed);
+    s.sim.current = s.procs[p].id;
+    s.sim.kill_in = at;
+    bool killed = false;
+    try {
+      if (op == 0)
+        s.c->store(p, key.data(), std::uint32_t(key.size()), ValueType::string_v, bytes.data(),
+                   bytes.size(), 0, s.now, PinSut<Bugs>::Store::Mode::set);
+      else if (op == 1)
+        s.c->remove(p, key.data(), std::uint32_t(key.size()), s.now);
+      else
+        s.c->clear();
+    } catch (const SimKilled&) {
+      killed = true;
+    }
+    s.sim.kill_in = -1;
+    s.sim.current = 0;
+    if (!killed) return;
+    ++pinstat().killed_writers;
+    s.procs[p].alive = false;
+    s.procs[p].pinned = false;
+    s.procs[p].held.clear();
+    const unsigned q = s.live_any();
+    s.as(q, [&] { return s.c->stats(q); });  // the next holder repairs
+    if (s.c->h().resets.load(std::memory_order_relaxed) != resets)
+      RC_FAIL("the repair after a killed writer had to reset the store");
+  }
+  void show(std::ostream& os) const override {
+    os << "KillMidWrite(p" << p << ", " << (op == 0 ? "store" : op == 1 ? "remove" : "clear") << " "
+       << key_name(k) << ", at step " << at << ")";
+  }
+};
+
+template <class Bugs>
+bool pin_machine_holds(const std::string& name) {
+  return rc::check(name, [] {
+    NoModel initial;
+    PinSut<Bugs> sut;
+    RC_ASSERT(sut.c != nullptr);
+    rc::state::check(
+        initial, sut,
+        rc::state::gen::execOneOfWithArgs<Pin<Bugs>, Read<Bugs>, Read<Bugs>, Unpin<Bugs>,
+                                          PinStore<Bugs>, PinStore<Bugs>, PinStore<Bugs>,
+                                          PinRemove<Bugs>, PinClear<Bugs>, Kill<Bugs>,
+                                          Spawn<Bugs>, KillMidWrite<Bugs>>());
+  });
+}
+
+// ---- the seeded bugs ------------------------------------------------------------------------
+struct IdleFromStore : NoCacheBugs {
+  static constexpr bool idle_from_store = true;
+};
+struct EvictProtected : NoCacheBugs {
+  static constexpr bool evict_protected = true;
+};
+struct FreePinned : NoCacheBugs {
+  static constexpr bool free_pinned = true;
+};
+struct UnjournaledLinks : NoCacheBugs {
+  static constexpr bool unjournaled_links = true;
+};
+
+TEST(StorePolicy, IdleExpiryAndProtectedEntries) {
+  pstat() = PStat{};
+  EXPECT_TRUE(policy_machine_holds<NoCacheBugs>("store policy machine"));
+  const PStat& s = pstat();
+  std::printf("[store policy] full %u, evicting stores %u, hits kept alive by use past their "
+              "store ttl %u, idle expiries %u\n",
+              s.full, s.evicting, s.idle_alive, s.idle_expired);
+  EXPECT_GT(s.full, 0u);
+  EXPECT_GT(s.evicting, 0u);
+  EXPECT_GT(s.idle_alive, 0u);
+  EXPECT_GT(s.idle_expired, 0u);
+}
+
+TEST(StorePolicyTwin, ATtlCountedFromTheStoreIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(policy_machine_holds<IdleFromStore>("twin: idle ttl counted from the store"));
+}
+
+TEST(StorePolicyTwin, EvictingProtectedEntriesIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(policy_machine_holds<EvictProtected>("twin: eviction ignores the policy"));
+}
+
+TEST(StorePins, PinnedBytesOutliveRemovalAndTheDeadPinNothing) {
+  pinstat() = PinStat{};
+  EXPECT_TRUE(pin_machine_holds<NoCacheBugs>("store pin machine"));
+  const PinStat& s = pinstat();
+  std::printf("[store pins] pinned byte checks %u, states with retired entries %u, processes "
+              "killed pinned %u, drained writes %u, writers killed mid-write %u\n",
+              s.verified, s.retired_seen, s.kills_pinned, s.drained, s.killed_writers);
+  EXPECT_GT(s.killed_writers, 0u);
+  EXPECT_GT(s.verified, 0u);
+  EXPECT_GT(s.retired_seen, 0u);
+  EXPECT_GT(s.kills_pinned, 0u);
+  EXPECT_GT(s.drained, 0u);
+}
+
+TEST(StorePinsTwin, FreeingPinnedEntriesIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(pin_machine_holds<FreePinned>("twin: removal frees pinned entries at once"));
+}
+
+TEST(StorePinsTwin, RetiringAroundTheJournalIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(pin_machine_holds<UnjournaledLinks>("twin: retirement written around the journal"));
+}
+
+}  // namespace
