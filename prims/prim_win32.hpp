@@ -1,7 +1,7 @@
 // prims/prim_win32.hpp: PrimWin32, the primitive policy for real processes on Windows.
 //
 // It satisfies core/prim.hpp's contract across processes that share a named file mapping
-// (CreateFileMappingW, see prims/win32_os.hpp). Proven under Wine by win32_tests/ (ctest label
+// (CreateFileMappingW, see prims/win32_os.hpp). Proven under Wine by tests/win32/ (ctest label
 // win32, scripts/win32_tests.sh); docs/backends.md says what a real Windows / IIS run must still
 // confirm.
 //

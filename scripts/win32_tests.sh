@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/win32_tests.sh: the Win32 backends (PrimWin32, Win32Os) with real processes under Wine.
 #
-#   scripts/win32_tests.sh [DIR]          build win32_tests/ for mingw in DIR (default
+#   scripts/win32_tests.sh [DIR]          build tests/win32/ for mingw in DIR (default
 #                                         build-win32), start Wine, ctest -L win32, stop Wine
 #   scripts/win32_tests.sh build DIR      configure + build only (no Wine needed)
 #   scripts/win32_tests.sh wine-start DIR start the wineserver and boot the prefix DIR/wineprefix
@@ -25,8 +25,8 @@ wine_env() {  # the environment the tests need
 
 do_build() {
   local dir=$1
-  cmake -S "$root/win32_tests" -B "$dir" -G Ninja \
-    -DCMAKE_TOOLCHAIN_FILE="$root/win32_tests/toolchain-mingw.cmake" >/dev/null ||
+  cmake -S "$root/tests/win32" -B "$dir" -G Ninja \
+    -DCMAKE_TOOLCHAIN_FILE="$root/tests/win32/toolchain-mingw.cmake" >/dev/null ||
     { echo "win32: configure failed" >&2; return 1; }
   ninja -C "$dir" -j"$jobs" >"$dir/build.log" 2>&1 ||
     { cat "$dir/build.log"; echo "win32: build failed" >&2; return 1; }

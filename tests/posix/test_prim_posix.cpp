@@ -1,4 +1,4 @@
-// posix_tests/test_prim_posix.cpp: PrimPosix and PosixOs on their own, with real processes
+// tests/posix/test_prim_posix.cpp: PrimPosix and PosixOs on their own, with real processes
 // (fork without exec: these tests need nothing but the two backends).
 //
 // Each forked child reports through its exit code (0 = every check held, else the number of the

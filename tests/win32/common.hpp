@@ -1,10 +1,10 @@
-// win32_tests/common.hpp: what the Win32 worker process and the tests share (a subset of
-// posix_tests/common.hpp on PrimWin32 / Win32Os).
+// tests/win32/common.hpp: what the Win32 worker process and the tests share (a subset of
+// tests/posix/common.hpp on PrimWin32 / Win32Os).
 //
 // A test segment (a named mapping, or a Group kind's content) holds Data: an RwLock<PrimWin32>,
 // a table of value offsets and a few words the worker reports through, followed by an
 // Allocator<PrimWin32> managing the rest. The values (checksummed, one table entry each) are
-// tests_shared/segment_content.hpp's, shared with posix_tests/.
+// tests/common/segment_content.hpp's, shared with tests/posix/.
 #pragma once
 
 #include <cstdint>
@@ -20,11 +20,11 @@
 #include "core/rwlock.hpp"
 #include "prims/prim_win32.hpp"
 #include "prims/win32_os.hpp"
-#include "tests_shared/segment_content.hpp"
+#include "tests/common/segment_content.hpp"
 
 namespace wt {
 
-// Negative twin (as in posix_tests/common.hpp): win32_worker_twin_<bug>.exe is the worker built
+// Negative twin (as in tests/posix/common.hpp): win32_worker_twin_<bug>.exe is the worker built
 // with WC_TWIN = one seeded bug of core/ (wc::NoSeededBugs); same layout, so it works on the same
 // segments. Without WC_TWIN the worker and the tests use exactly the shipped instantiations.
 #ifndef WC_TWIN
@@ -80,7 +80,7 @@ inline View view_at(void* base, u64 bytes) {
   return v;
 }
 
-// The values: tests_shared/segment_content.hpp, wrapped for this layout.
+// The values: tests/common/segment_content.hpp, wrapped for this layout.
 using wcts::byte_at;
 using wcts::checksum;
 using wcts::Census;

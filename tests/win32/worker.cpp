@@ -1,4 +1,4 @@
-// win32_tests/worker.cpp: the helper process the Win32 tests start with CreateProcessW.
+// tests/win32/worker.cpp: the helper process the Win32 tests start with CreateProcessW.
 //
 //   win32_worker <command> [args...]
 //

@@ -1,5 +1,5 @@
 #!/bin/sh
-# win32_tests/wine_run.sh: the tests' CMAKE_CROSSCOMPILING_EMULATOR: `wine "$@"`, once more if
+# tests/win32/wine_run.sh: the tests' CMAKE_CROSSCOMPILING_EMULATOR: `wine "$@"`, once more if
 # wine exited non-zero having printed NOTHING. Under load Wine now and then fails to start a test
 # process at all (seen 2 times in ~85 stage runs, each time another test, 0.00 s, no output: not
 # even gtest's "Running main()"); that is not what the tests check. A test that ran and failed

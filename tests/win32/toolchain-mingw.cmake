@@ -1,4 +1,4 @@
-# win32_tests/toolchain-mingw.cmake: cross-compile for 64-bit Windows with mingw-w64 (the -posix
+# tests/win32/toolchain-mingw.cmake: cross-compile for 64-bit Windows with mingw-w64 (the -posix
 # thread model: the -win32 flavour of GCC 12 has no std::thread / std::mutex), statically linked
 # (no libstdc++/libgcc/winpthread DLLs to find under Wine), tests run through wine.
 set(CMAKE_SYSTEM_NAME Windows)

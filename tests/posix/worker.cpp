@@ -1,4 +1,4 @@
-// posix_tests/worker.cpp: the helper process the real-process tests fork/exec.
+// tests/posix/worker.cpp: the helper process the real-process tests fork/exec.
 //
 //   posix_worker <command> <group> [key=value ...]
 //

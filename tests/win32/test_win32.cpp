@@ -1,5 +1,5 @@
-// win32_tests/test_win32.cpp: PrimWin32 and Win32Os with REAL processes (ctest label win32,
-// run under Wine by scripts/win32_tests.sh). A subset of posix_tests/: children are started with
+// tests/win32/test_win32.cpp: PrimWin32 and Win32Os with REAL processes (ctest label win32,
+// run under Wine by scripts/win32_tests.sh). A subset of tests/posix/: children are started with
 // CreateProcessW from win32_worker.exe (next to this executable) and killed with
 // TerminateProcess, the Windows analogue of SIGKILL.
 #include <gtest/gtest.h>
@@ -555,7 +555,7 @@ TEST(AllocatorWin32, KilledInsideATransactionIsRolledBack) {
   v.d->lock.unlock();
 }
 
-// ---- f. the real-process scenarios of posix_tests/test_posix_processes.cpp -------------------
+// ---- f. the real-process scenarios of tests/posix/test_posix_processes.cpp -------------------
 
 // (a) Four workers join one group, attach kData and hammer store/remove/verify under the lock for
 // 1 s, then detach and leave: all exit 0, every read verified every checksum, some process read

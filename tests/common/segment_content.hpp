@@ -1,5 +1,5 @@
-// tests_shared/segment_content.hpp: the OS-independent part of the test segments' content, shared
-// by posix_tests/common.hpp and win32_tests/common.hpp (each defines its own Data, View, Heap,
+// tests/common/segment_content.hpp: the OS-independent part of the test segments' content, shared
+// by tests/posix/common.hpp and tests/win32/common.hpp (each defines its own Data, View, Heap,
 // kHeapOff and kTable and wraps these templates).
 //
 // A value is [ key | seed | len | sum ][ len bytes ], allocated from the segment's allocator;

@@ -1,4 +1,4 @@
-// posix_tests/test_posix_os_dir.cpp: PosixOs's per-user directory against another local user.
+// tests/posix/test_posix_os_dir.cpp: PosixOs's per-user directory against another local user.
 //
 // Each test runs PosixOs on a private root: a fresh directory /dev/shm/wctest_XXXXXX with the
 // mode of /dev/shm (1777, sticky), removed with everything in it at the end. "Another user" is

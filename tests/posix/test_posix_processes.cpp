@@ -1,4 +1,4 @@
-// posix_tests/test_posix_processes.cpp: the core on PrimPosix / PosixOs with REAL processes.
+// tests/posix/test_posix_processes.cpp: the core on PrimPosix / PosixOs with REAL processes.
 //
 // Workers are separate processes (posix_worker, fork + exec; see worker.cpp for the commands).
 // Kills are SIGKILL. Every test uses its own group (a unique namesalt), cleans the group's

@@ -1,4 +1,4 @@
-// posix_tests/harness.hpp: what the gtest side of the real-process tests shares.
+// tests/posix/harness.hpp: what the gtest side of the real-process tests shares.
 //
 //   Children     spawns posix_worker processes (fork + exec, stdin and stdout on pipes, and
 //                PR_SET_PDEATHSIG so a dying test binary takes its workers along), reads their

@@ -1,12 +1,12 @@
-// posix_tests/common.hpp: the segment content the worker processes and the test process share.
+// tests/posix/common.hpp: the segment content the worker processes and the test process share.
 //
 // Kinds of the test group (both initialised by on_create, global or local):
 //   kData  (0)  1 MiB, anywhere. Content: Data (an RwLock<PrimPosix> and a table of value
 //               offsets) followed by an Allocator<PrimPosix> managing the rest.
 //   kFixed (1)  the same content, fixed-address kind (preferred base kFixedBase).
 //
-// The values (checksummed, one table entry each) are tests_shared/segment_content.hpp's, shared
-// with win32_tests/.
+// The values (checksummed, one table entry each) are tests/common/segment_content.hpp's, shared
+// with tests/win32/.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +23,7 @@
 #include "core/rwlock.hpp"
 #include "prims/prim_posix.hpp"
 #include "prims/posix_os.hpp"
-#include "tests_shared/segment_content.hpp"
+#include "tests/common/segment_content.hpp"
 
 namespace pt {
 
@@ -92,7 +92,7 @@ inline View view_of(Group& g, unsigned kind) {
   return v;
 }
 
-// The values: tests_shared/segment_content.hpp, wrapped for this layout.
+// The values: tests/common/segment_content.hpp, wrapped for this layout.
 using wcts::byte_at;
 using wcts::checksum;
 using wcts::Census;
