@@ -105,7 +105,16 @@ struct SegmentHeader {
   std::uint64_t size;
 };
 
-template <class Prim, class Tuning = RegistryTuning>
+// The WinCache-1.0 twin's per-segment counter (seeded bug legacy_counters). Present only in that
+// twin's registry: the shipped layout has no field a twin needs (an empty base adds nothing).
+template <class Prim, bool kLegacy>
+struct LegacyRefs {};
+template <class Prim>
+struct LegacyRefs<Prim, true> {
+  typename Prim::template atomic<std::uint64_t> legacy_refs;
+};
+
+template <class Prim, class Tuning = RegistryTuning, class Bugs = NoSegmentBugs>
 struct Registry {
   static constexpr std::uint64_t kMagic = 0x57434152454731ull;  // "WCAREG1"
   static constexpr std::uint64_t kReady = std::uint64_t{1} << 63;
@@ -137,13 +146,14 @@ struct Registry {
   // in it (it would be a group of its own, invisible to later joiners): it sees closed_, unmaps
   // and joins afresh (SEG-7).
   A<std::uint64_t> closed_;
-  struct Entry {
+  struct Entry : LegacyRefs<Prim, Bugs::legacy_counters> {
     A<std::uint64_t> generation;  // 0 = no live segment of this kind. Written last on create,
                                   // first on destroy (SEG-6). Under lock_; read by anyone.
     A<std::uint64_t> size;        // bytes, written before generation
     A<std::uint64_t> fixed_base;  // fixed kinds: the address global users map at (0 = any)
-    A<std::uint64_t> legacy_refs; // the WinCache-1.0 twin's counter; unused otherwise
   } entries_[Tuning::kinds];
+  static_assert(Bugs::legacy_counters || sizeof(Entry) == 3 * sizeof(A<std::uint64_t>),
+                "the shipped registry layout carries nothing for a negative twin");
   struct Slot {
     A<std::uint64_t> owner;     // proc_id, 0 = free. CAS from 0 or from a dead owner's word.
     A<std::uint64_t> attached;  // bit k: attached to kind k's global segment (owner, under lock_)
@@ -162,7 +172,7 @@ struct has_same_object<Os, std::void_t<decltype(std::declval<const Os&>().same_o
 template <class Prim, class Os, class Tuning = RegistryTuning, class Bugs = NoSegmentBugs>
 class Group {
  public:
-  using Reg = Registry<Prim, Tuning>;
+  using Reg = Registry<Prim, Tuning, Bugs>;
   using proc_id = typename Prim::proc_id;
 
   enum class Status : std::uint8_t {
@@ -625,7 +635,7 @@ class Group {
       e.size.store(spec.size, std::memory_order_relaxed);
       e.fixed_base.store(spec.fixed ? reinterpret_cast<std::uint64_t>(a.map.base) : 0,
                          std::memory_order_relaxed);
-      e.legacy_refs.store(0, std::memory_order_relaxed);
+      if constexpr (Bugs::legacy_counters) e.legacy_refs.store(0, std::memory_order_relaxed);
       e.generation.store(gen, std::memory_order_seq_cst);  // SEG-6: publish last
     }
     a.generation = gen;
