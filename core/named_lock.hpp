@@ -161,6 +161,25 @@ class LockTable {
     return done;
   }
 
+  // Is `key` held by a live process right now? (A session's gc asks before it removes anything,
+  // so that it never takes a session a request holds.) Under the table lock; a holder that died
+  // does not count.
+  bool held_by_live(const char* key, std::size_t n) {
+    const std::uint64_t a = hash(key, n, 0), b = hash(key, n, 0x5bd1e995u) | 1;
+    if (!guard()) return true;  // cannot tell: assume held (never remove on a guess)
+    bool live = false;
+    for (auto& s : slots_) {
+      const std::uint64_t o = s.owner.load(std::memory_order_seq_cst);
+      if (o != 0 && s.h1.load(std::memory_order_relaxed) == a &&
+          s.h2.load(std::memory_order_relaxed) == b) {
+        live = Prim::alive(o);
+        break;
+      }
+    }
+    lock_.unlock();
+    return live;
+  }
+
   // Slots claimed right now (statistics): names held by live processes, plus those whose holder
   // died and whose slot has not yet been taken over or reused.
   unsigned held() const {

@@ -76,6 +76,8 @@ struct NoCacheBugs {
   static constexpr bool free_pinned = false;        // pin_reads: removal frees at once
   static constexpr bool evict_protected = false;    // eviction ignores Policy::evictable
   static constexpr bool idle_from_store = false;    // since_use expiry counted from the store
+  static constexpr bool publish_early = false;      // an entry is linked (around the journal)
+                                                    // before its value is written
 };
 
 // When an entry's ttl starts to count.
@@ -250,6 +252,15 @@ class KeyedStore {
     h().per_slot[slot < Lock::kSlots ? slot : 0].misses.fetch_add(1, std::memory_order_relaxed);
   }
 
+  // Present in the index, expired or not (a session's gc and the tests ask: was it removed?).
+  bool present(unsigned slot, const char* key, std::uint32_t klen) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return false;
+    const bool yes = find(key, klen, hash_of(key, klen), nullptr) != 0;
+    unlock(slot, held);
+    return yes;
+  }
+
   // Present and not expired; no statistics change (WinCache's exists did not count hits).
   bool exists(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms) {
     const Held held = read_lock(slot);
@@ -342,19 +353,23 @@ class KeyedStore {
     en.hits.store(0, std::memory_order_relaxed);
     en.used_ms.store(now_ms, std::memory_order_relaxed);
     std::memcpy(key_ptr(e), key, klen);
-    if (vlen) std::memcpy(value_ptr(e), val, vlen);
+    if (vlen && !Bugs::publish_early) std::memcpy(value_ptr(e), val, vlen);
     // The old entry may have moved in its chain during eviction: find it again.
     link = 0;
     old = find(key, klen, hash, &link);
     const std::uint64_t bucket_word = bucket_off(hash);
     if (old) {
       en.next = entry(old).next;
-      put(link, e);  // replaces old in its chain: one journaled word publishes the new entry
+      publish(link, e);  // replaces old in its chain: one journaled word publishes the new entry
       drop(old);
     } else {
       en.next = word(bucket_word);
-      put(bucket_word, e);
+      publish(bucket_word, e);
       put(items_off(), h().items + 1);
+    }
+    if constexpr (Bugs::publish_early) {  // the seeded bug: the value after the (raw) link
+      (void)h().use_clock.now.load(std::memory_order_relaxed);  // a death can land here
+      if (vlen) std::memcpy(value_ptr(e), val, vlen);
     }
     alloc().commit();
     write_unlock();
@@ -395,6 +410,30 @@ class KeyedStore {
       next = desired;
       return cur == expect;
     });
+  }
+
+  // Removes every expired entry except those keep(key, klen) keeps (a session's gc keeps the
+  // sessions a live request holds), one committed transaction each. Returns how many went.
+  // keep runs under this store's write lock: it must not take it again.
+  template <class Keep>
+  std::uint64_t purge_expired(std::uint64_t now_ms, Keep&& keep) {
+    if (!write_lock()) return 0;
+    std::uint64_t n = 0;
+    try {
+      std::vector<std::uint64_t> victims;
+      for_each_entry([&](std::uint64_t e) {
+        if (expired(e, now_ms) && !keep(key_ptr(e), entry(e).key_len)) victims.push_back(e);
+      });
+      for (const std::uint64_t e : victims) {
+        alloc().begin();
+        remove_entry(e, link_of(e), true);
+        alloc().commit();
+        ++n;
+      }
+    } catch (const std::bad_alloc&) {  // no memory for the list: purge nothing this time
+    }
+    write_unlock();
+    return n;
   }
 
   // Removes every entry, committing entry by entry.
@@ -514,6 +553,14 @@ class KeyedStore {
   std::uint64_t retired_off() const { return offsetof(Header, retired); }
   std::uint64_t bucket_off(std::uint64_t hash) const {
     return h().buckets + (hash & (h().nbuckets - 1)) * 8;
+  }
+  // The one word that makes a filled entry reachable (UC-3: journaled, after the fill).
+  void publish(std::uint64_t off, std::uint64_t v) {
+    if constexpr (Bugs::publish_early) {
+      std::memcpy(base() + off, &v, 8);
+    } else {
+      put(off, v);
+    }
   }
   // A journaled index write (UC-3).
   void put(std::uint64_t off, std::uint64_t v) {

@@ -1,0 +1,381 @@
+// RapidCheck state machine for sessions (core/session.hpp: SESS-1..SESS-3, docs/invariants/
+// session.md) on PrimSim: one session store (the keyed store with the session policy) and one
+// lock table, up to four processes, three sessions.
+//
+// Commands: Begin(p, s) (lock the session, then read it), Write(p, bytes), End(p) (unlock),
+// Kill(p) (a request killed: holding a session or not), KillMidWrite(p, at) (killed at any atomic
+// step of its write), Gc(p), Advance(ms), Spawn(p). A model holds each session's committed bytes
+// (a write is committed when it returns ok) and which process holds which session. Checks:
+//   SESS-1  Begin(s) succeeds iff no live process holds s (a dead holder is replaced at once,
+//           `taken_over`, without waiting); two live processes never hold one session;
+//   SESS-2  every read returns the model's committed bytes (or a miss where the model has none
+//           or the session idled out); after a write killed mid-way the next read returns the
+//           old bytes or the new, never a mix (no lost update, no torn write);
+//   SESS-3  Gc never removes a session a live process holds (it stays in the index), and it
+//           removes idle-expired sessions nobody holds.
+// Twins: a lock table that ignores a dead holder (ignore_dead_holder), a store that links an
+// entry before its value is written (publish_early), a gc that ignores the locks.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/session.hpp"
+#include "prim_sim.hpp"
+
+namespace {
+
+using namespace wc;
+using namespace wc::sim;
+
+struct SimTuning {
+  static constexpr unsigned reader_slots = 8;
+  static constexpr unsigned spin = 0;
+  static constexpr std::uint32_t poll_ms = 1;
+};
+constexpr std::uint64_t kRegion = 64 * 1024;
+constexpr unsigned kSessions = 3, kProcs = 4;
+constexpr std::uint64_t kTtl = 2;  // s: the sessions' idle ttl (gc_maxlifetime)
+
+std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
+  std::string s(len, '\0');
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 3;
+  for (std::uint64_t i = 0; i < len; ++i) {
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ull;
+    s[i] = char(x >> 56);
+  }
+  return s;
+}
+
+struct Stat {
+  unsigned begins = 0, takeovers = 0, refused = 0, killed_writes = 0, gc_kept_held = 0,
+           gc_removed = 0;
+};
+Stat& stat() {
+  static Stat s;
+  return s;
+}
+
+struct SimHolder {
+  Sim sim;
+  SimHolder() { Sim::instance() = &sim; }
+};
+
+template <class SB, class LB, class GB>
+struct Sut : SimHolder {
+  using Store = KeyedStore<PrimSim, SessionPolicy, SB, SimTuning>;
+  using Locks = LockTable<PrimSim, 8, LB, SimTuning>;
+  using Table = SessionTable<PrimSim, Store, Locks, GB>;
+  std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kRegion / 8);
+  Locks locks;
+  Store* store = nullptr;
+  std::optional<Table> table;
+  std::uint64_t now = 10000;
+  struct Proc {
+    std::uint64_t id = 0;
+    bool alive = false;
+    int holds = -1;  // the session it holds, or -1
+  };
+  Proc procs[kProcs];
+  // The model: committed bytes per session (nullopt: none), when each was last used (ms), and
+  // which bytes are acceptable after a killed write (old or new) until someone reads it.
+  std::optional<std::string> committed[kSessions];
+  std::uint64_t used_at[kSessions] = {};
+  std::optional<std::string> alt[kSessions];  // the other acceptable value after a killed write
+  int holder[kSessions] = {-1, -1, -1};        // model: which process holds it (live or dead)
+
+  Sut() {
+    procs[0].id = sim.spawn();
+    procs[0].alive = true;
+    sim.current = procs[0].id;
+    store = Store::create(mem.data(), kRegion, now);
+    sim.current = 0;
+    table.emplace(*store, locks);
+  }
+  static std::string key(unsigned s) { return Table::key(0xfeed, "sess", 4) + std::to_string(s); }
+  template <class F>
+  auto as(unsigned p, F f) {
+    sim.current = procs[p].id;
+    auto r = f();
+    sim.current = 0;
+    return r;
+  }
+  bool live_holder(unsigned s) const {
+    return holder[s] >= 0 && procs[holder[s]].alive && procs[holder[s]].holds == int(s);
+  }
+  // The model's view of what a read of s must return now.
+  bool visible(unsigned s) const {
+    return committed[s].has_value() && (now - used_at[s]) / 1000 <= kTtl;
+  }
+  void check() {
+    if (const char* v = store->violation()) RC_FAIL(std::string("violation ") + v);
+  }
+};
+
+template <class SB, class LB, class GB>
+using Cmd = rc::state::Command<std::monostate, Sut<SB, LB, GB>>;
+
+template <class SB, class LB, class GB>
+struct ProcCmd : Cmd<SB, LB, GB> {
+  unsigned p = *rc::gen::inRange(0u, kProcs);
+  void apply(std::monostate&) const override {}
+  void run(const std::monostate&, Sut<SB, LB, GB>& s) const override {
+    if (!s.procs[p].alive) return;
+    body(s);
+    s.check();
+  }
+  virtual void body(Sut<SB, LB, GB>& s) const = 0;
+};
+
+template <class SB, class LB, class GB>
+struct Begin : ProcCmd<SB, LB, GB> {
+  using ProcCmd<SB, LB, GB>::p;
+  unsigned sess = *rc::gen::inRange(0u, kSessions);
+  void body(Sut<SB, LB, GB>& s) const override {
+    if (s.procs[p].holds >= 0) return;
+    const std::string k = s.key(sess);
+    const bool free = !s.live_holder(sess);
+    unsigned polls = 0;
+    const NamedLock r = s.as(p, [&] { return s.table->lock(k, [&] { return ++polls >= 1; }); });
+    if (r == NamedLock::acquired || r == NamedLock::taken_over) {
+      if (!free) RC_FAIL("SESS-1: p" + std::to_string(p) + " locked session " +
+                         std::to_string(sess) + " that live p" + std::to_string(s.holder[sess]) +
+                         " holds");
+      ++stat().begins;
+      if (r == NamedLock::taken_over) ++stat().takeovers;
+      s.procs[p].holds = int(sess);
+      s.holder[sess] = int(p);
+      std::optional<std::string> got;
+      s.as(p, [&] {
+        return s.table->read(p, k, s.now, [&](const char* b, std::uint64_t n) { got = std::string(b, n); });
+      });
+      const bool vis = s.visible(sess);
+      if (s.alt[sess]) {  // after a killed write: old or new, never a mix
+        if (got && !(got == s.committed[sess] || got == s.alt[sess]))
+          RC_FAIL("SESS-2: after a killed write session " + std::to_string(sess) +
+                  " reads neither the old nor the new bytes");
+        if (got) s.committed[sess] = got;
+        s.alt[sess].reset();
+      } else if (vis) {
+        if (!got) RC_FAIL("SESS-2: session " + std::to_string(sess) + " lost its committed bytes");
+        if (*got != *s.committed[sess]) RC_FAIL("SESS-2: session " + std::to_string(sess) + " reads other bytes");
+      } else if (got) {
+        RC_FAIL("session " + std::to_string(sess) + " reads bytes the model has not (idle expired)");
+      }
+      if (got) s.used_at[sess] = s.now;
+      if (!got) s.committed[sess].reset();
+    } else {
+      RC_ASSERT(r == NamedLock::interrupted);
+      if (free) RC_FAIL("SESS-1: p" + std::to_string(p) + " could not lock session " +
+                        std::to_string(sess) + " that no live process holds");
+      ++stat().refused;
+    }
+  }
+  void show(std::ostream& os) const override { os << "Begin(p" << p << ", s" << sess << ")"; }
+};
+
+template <class SB, class LB, class GB>
+struct Write : ProcCmd<SB, LB, GB> {
+  using ProcCmd<SB, LB, GB>::p;
+  std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
+  std::uint64_t len = *rc::gen::inRange<std::uint64_t>(1, 3000);
+  void body(Sut<SB, LB, GB>& s) const override {
+    const int sess = s.procs[p].holds;
+    if (sess < 0) return;
+    const std::string bytes = make_bytes(seed, len);
+    const CacheStatus st = s.as(p, [&] {
+      return s.table->write(p, s.key(unsigned(sess)), bytes.data(), bytes.size(), kTtl, s.now);
+    });
+    RC_ASSERT(st == CacheStatus::ok);
+    s.committed[sess] = bytes;
+    s.used_at[sess] = s.now;
+  }
+  void show(std::ostream& os) const override { os << "Write(p" << p << ", " << len << " B)"; }
+};
+
+template <class SB, class LB, class GB>
+struct End : ProcCmd<SB, LB, GB> {
+  using ProcCmd<SB, LB, GB>::p;
+  void body(Sut<SB, LB, GB>& s) const override {
+    const int sess = s.procs[p].holds;
+    if (sess < 0) return;
+    RC_ASSERT(s.as(p, [&] { return s.table->unlock(s.key(unsigned(sess))); }));
+    s.procs[p].holds = -1;
+    s.holder[sess] = -1;
+  }
+  void show(std::ostream& os) const override { os << "End(p" << p << ")"; }
+};
+
+template <class SB, class LB, class GB>
+struct Kill : ProcCmd<SB, LB, GB> {
+  using ProcCmd<SB, LB, GB>::p;
+  void body(Sut<SB, LB, GB>& s) const override {
+    unsigned others = 0;
+    for (unsigned q = 0; q < kProcs; ++q) others += q != p && s.procs[q].alive;
+    if (!others) return;
+    s.sim.dead[s.procs[p].id] = true;
+    s.procs[p].alive = false;  // its hold stays in the table, as SIGKILL leaves it
+  }
+  void show(std::ostream& os) const override { os << "Kill(p" << p << ")"; }
+};
+
+template <class SB, class LB, class GB>
+struct KillMidWrite : ProcCmd<SB, LB, GB> {
+  using ProcCmd<SB, LB, GB>::p;
+  std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
+  std::uint64_t len = *rc::gen::inRange<std::uint64_t>(1, 3000);
+  long at = *rc::gen::inRange(0L, 300L);
+  void body(Sut<SB, LB, GB>& s) const override {
+    const int sess = s.procs[p].holds;
+    unsigned others = 0;
+    for (unsigned q = 0; q < kProcs; ++q) others += q != p && s.procs[q].alive;
+    if (sess < 0 || !others) return;
+    const std::string bytes = make_bytes(seed, len);
+    s.sim.current = s.procs[p].id;
+    s.sim.kill_in = at;
+    bool killed = false;
+    try {
+      s.table->write(p, s.key(unsigned(sess)), bytes.data(), bytes.size(), kTtl, s.now);
+    } catch (const SimKilled&) {
+      killed = true;
+    }
+    s.sim.kill_in = -1;
+    s.sim.current = 0;
+    if (!killed) {  // it finished first: committed
+      s.committed[sess] = bytes;
+      s.used_at[sess] = s.now;
+      return;
+    }
+    ++stat().killed_writes;
+    s.procs[p].alive = false;
+    s.alt[sess] = bytes;  // the next read may return the old bytes or these
+    s.used_at[sess] = s.now;
+    for (unsigned q = 0; q < kProcs; ++q)  // the next process to touch the store repairs it
+      if (s.procs[q].alive) {
+        s.as(q, [&] { return s.store->stats(q); });
+        break;
+      }
+  }
+  void show(std::ostream& os) const override {
+    os << "KillMidWrite(p" << p << ", " << len << " B, at step " << at << ")";
+  }
+};
+
+template <class SB, class LB, class GB>
+struct Gc : ProcCmd<SB, LB, GB> {
+  using ProcCmd<SB, LB, GB>::p;
+  void body(Sut<SB, LB, GB>& s) const override {
+    std::set<unsigned> held_present;
+    for (unsigned q = 0; q < kSessions; ++q) {
+      const std::string k = s.key(q);
+      if (s.live_holder(q) &&
+          s.as(p, [&] { return s.store->present(p, k.data(), std::uint32_t(k.size())); }))
+        held_present.insert(q);
+    }
+    const std::uint64_t n = s.as(p, [&] { return s.table->gc(s.now); });
+    stat().gc_removed += unsigned(n);
+    for (unsigned q : held_present) {
+      const std::string k = s.key(q);
+      if (!s.as(p, [&] { return s.store->present(p, k.data(), std::uint32_t(k.size())); }))
+        RC_FAIL("SESS-3: gc removed session " + std::to_string(q) + ", which live p" +
+                std::to_string(s.holder[q]) + " holds");
+      ++stat().gc_kept_held;
+    }
+    for (unsigned q = 0; q < kSessions; ++q) {  // what is idle-expired and unheld is gone
+      const std::string k = s.key(q);
+      if (!s.live_holder(q) && !s.visible(q) && !s.alt[q] &&
+          s.as(p, [&] { return s.store->present(p, k.data(), std::uint32_t(k.size())); }))
+        RC_FAIL("gc left the idle-expired, unheld session " + std::to_string(q));
+    }
+  }
+  void show(std::ostream& os) const override { os << "Gc(p" << p << ")"; }
+};
+
+template <class SB, class LB, class GB>
+struct Advance : Cmd<SB, LB, GB> {
+  std::uint64_t by = *rc::gen::element<std::uint64_t>(200, 900, 1500, 2500);
+  void apply(std::monostate&) const override {}
+  void run(const std::monostate&, Sut<SB, LB, GB>& s) const override { s.now += by; }
+  void show(std::ostream& os) const override { os << "Advance(" << by << " ms)"; }
+};
+
+template <class SB, class LB, class GB>
+struct Spawn : Cmd<SB, LB, GB> {
+  unsigned p = *rc::gen::inRange(0u, kProcs);
+  void apply(std::monostate&) const override {}
+  void run(const std::monostate&, Sut<SB, LB, GB>& s) const override {
+    if (s.procs[p].alive) return;
+    s.procs[p] = typename Sut<SB, LB, GB>::Proc{};
+    s.procs[p].id = s.sim.spawn();
+    s.procs[p].alive = true;
+  }
+  void show(std::ostream& os) const override { os << "Spawn(p" << p << ")"; }
+};
+
+template <class SB, class LB, class GB>
+bool session_machine_holds(const std::string& name) {
+  return rc::check(name, [] {
+    std::monostate initial;
+    Sut<SB, LB, GB> sut;
+    RC_ASSERT(sut.store != nullptr);
+    rc::state::check(
+        initial, sut,
+        rc::state::gen::execOneOfWithArgs<
+            Begin<SB, LB, GB>, Begin<SB, LB, GB>, Write<SB, LB, GB>, Write<SB, LB, GB>,
+            End<SB, LB, GB>, Kill<SB, LB, GB>, KillMidWrite<SB, LB, GB>, Gc<SB, LB, GB>,
+            Advance<SB, LB, GB>, Spawn<SB, LB, GB>, Spawn<SB, LB, GB>>());
+  });
+}
+
+struct IgnoreDeadHolder : NoLockTableBugs {
+  static constexpr bool ignore_dead_holder = true;
+};
+struct PublishEarly : NoCacheBugs {
+  static constexpr bool publish_early = true;
+};
+struct GcIgnoresLocks : NoSessionBugs {
+  static constexpr bool gc_ignores_locks = true;
+};
+
+TEST(SessionMachine, LockedReadWriteSurvivesKillsAndGc) {
+  stat() = Stat{};
+  EXPECT_TRUE((session_machine_holds<NoCacheBugs, NoLockTableBugs, NoSessionBugs>(
+      "session machine")));
+  const Stat& s = stat();
+  std::printf("[sessions] begins %u (taken over from the dead %u), refused while held %u, "
+              "writes killed mid-way %u, gc kept held sessions %u, gc removed %u\n",
+              s.begins, s.takeovers, s.refused, s.killed_writes, s.gc_kept_held, s.gc_removed);
+  EXPECT_GT(s.takeovers, 0u);
+  EXPECT_GT(s.refused, 0u);
+  EXPECT_GT(s.killed_writes, 0u);
+  EXPECT_GT(s.gc_kept_held, 0u);
+  EXPECT_GT(s.gc_removed, 0u);
+}
+
+TEST(SessionMachineTwin, ALockIgnoringADeadHolderIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE((session_machine_holds<NoCacheBugs, IgnoreDeadHolder, NoSessionBugs>(
+      "twin: the lock ignores a dead holder")));
+}
+
+TEST(SessionMachineTwin, AWritePublishedBeforeItIsCompleteIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE((session_machine_holds<PublishEarly, NoLockTableBugs, NoSessionBugs>(
+      "twin: a write published before it is complete")));
+}
+
+TEST(SessionMachineTwin, AGcThatRemovesALockedSessionIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE((session_machine_holds<NoCacheBugs, NoLockTableBugs, GcIgnoresLocks>(
+      "twin: gc removes a locked session")));
+}
+
+}  // namespace
