@@ -14,6 +14,12 @@
 //   op=csum_burst&p=&n=&ver=&m=[&x=]  n sets of checksummed values to keys p0..p(m-1) (x: x times longer)
 //   op=csum_verify&p=             every cached key starting with p verifies its checksum
 //   op=selfcheck&k=[&ms=]         sleep ms (<= 5000), then info(), meminfo(), set k, get k: ok=1 if all work
+//   (session ops: the pool's session.save_handler; sid= is the session id)
+//   op=sess_append&sid=&item=[&ms=]  session_start, append item to $_SESSION['items'], sleep ms
+//                                 (<= 5000) while holding the session, write: count=, wait_ms= (lock)
+//   op=sess_get&sid=              read_and_close: items= (comma-separated), count=
+//   op=sess_hold&sid=&s=          session_start, append "uncommitted", record holder_<sid> = pid in the
+//                                 user cache, sleep s (<= 60) holding the session (to be killed)
 header('Content-Type: text/plain');
 $op = $_GET['op'] ?? 'pid';
 $k = (string) ($_GET['k'] ?? '');
@@ -167,6 +173,32 @@ case 'selfcheck':
     out('set', $s);
     out('get', $ok && $g === $v);
     out('ok', is_array($i) && is_array($m) && $s && $ok && $g === $v);
+    break;
+case 'sess_append':
+case 'sess_hold':
+case 'sess_get':
+    session_id((string) ($_GET['sid'] ?? ''));
+    $t = microtime(true);
+    $started = session_start($op === 'sess_get' ? ['read_and_close' => true] : []);
+    out('started', $started);
+    out('wait_ms', (int) ((microtime(true) - $t) * 1000));
+    if (!$started) break;
+    $items = $_SESSION['items'] ?? [];
+    if ($op === 'sess_get') {
+        out('items', implode(',', $items));
+        out('count', count($items));
+        break;
+    }
+    if ($op === 'sess_hold') {
+        $_SESSION['items'][] = 'uncommitted';
+        wincache_ucache_set('holder_' . session_id(), getmypid());
+        sleep(min(60, max(0, (int) ($_GET['s'] ?? 1))));
+    } else {
+        $_SESSION['items'][] = (string) ($_GET['item'] ?? '');
+        usleep(1000 * min(5000, max(0, (int) ($_GET['ms'] ?? 0))));
+    }
+    out('written', session_write_close());
+    out('count', count($_SESSION['items']));
     break;
 default:
     http_response_code(400);

@@ -8,9 +8,10 @@
 //   ucache.cpp    wincache_ucache_*: the user cache
 //   locks.cpp     wincache_lock / wincache_unlock: named locks, released after the request's
 //                 last user code
+//   session.cpp   session.save_handler = wincache, wincache_scache_*
 //   extra.cpp     wincache_extra_info(): our figures beside WinCache's info arrays
-//   (to come: session.cpp for session.save_handler = wincache, fcache.cpp and rplist.cpp for the
-//   file and resolve-path caches, each a policy and an instance of the core's keyed store)
+//   (to come: fcache.cpp and rplist.cpp for the file and resolve-path caches, each a policy and
+//   an instance of the core's keyed store)
 //
 // Values cross into shared memory in codec.cpp (through call-owned buffers.cpp); segments and
 // primitives are reached through runtime.cpp only.
@@ -58,6 +59,13 @@ void locks_process_end();      // the same at process end
 void locks_after_fork();       // a fork()ed child holds none of its parent's locks
 std::size_t locks_held();      // by this process now
 ZEND_INI_MH(ini_locktimeout);
+
+// ---- session.cpp ------------------------------------------------------------------------------
+void session_minit();                   // clamps wincache.scachesize, registers the handler
+std::uint64_t session_segment_bytes();  // the scachesize in force, in bytes
+void session_extra_info(zval* out);     // wincache_extra_info()['sessions']
+ZEND_INI_MH(ini_scachesize);
+ZEND_INI_MH(ini_sessionlockwait);
 
 // ---- wincache.cpp -----------------------------------------------------------------------------
 // Startup clamping is written back into the directive, so ini_get() shows the value in force.

@@ -77,9 +77,9 @@ const char* status_text(Group::Status s) {
 }
 }  // namespace
 
-Domain::Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes)
+Domain::Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes, std::uint64_t scache_bytes)
     : key_(key), name_(wc::group_name(key)), ucache_bytes_(ucache_bytes),
-      with_cache_(ucache_bytes != 0) {}
+      scache_bytes_(scache_bytes), with_cache_(ucache_bytes != 0) {}
 
 Domain::~Domain() = default;
 
@@ -103,11 +103,14 @@ void Domain::start(std::uint64_t anchor) {
   std::vector<wc::KindSpec> kinds(kKinds);
   kinds[kUserCache].size = ucache_bytes_;
   kinds[kLocks].size = kLocksBytes;
+  kinds[kSessions].size = scache_bytes_;
+  kinds[kSessionLocks].size = kLocksBytes;
   group_ = std::make_unique<Group>(
       os_, name_, kinds, [](unsigned kind, char* content, std::uint64_t bytes, wc::Scope) {
-        // A new segment is zero-filled by the OS: the cache need not clear its bucket array.
+        // A new segment is zero-filled by the OS: the stores need not clear their bucket arrays.
         if (kind == kUserCache) Cache::create(content, bytes, now_ms(), /*zeroed=*/true);
-        if (kind == kLocks) new (content) Locks();
+        if (kind == kSessions) SessionStore::create(content, bytes, now_ms(), /*zeroed=*/true);
+        if (kind == kLocks || kind == kSessionLocks) new (content) Locks();
       });
   // SEG-8: groups of this user and pid namespace whose processes all died (Linux keeps them).
   group_->sweep_dead_groups(wc::group_prefix(key_.user, key_.pid_ns));
@@ -122,8 +125,46 @@ void Domain::start(std::uint64_t anchor) {
   slot_ = group_->slot_index();
   map_locks();
   if (with_cache_) map_cache();
+  anchor_ = anchor;
   if (anchor != 0 && !local_ && locks_)
     group_->pin(anchor, (std::uint64_t{1} << kUserCache) | (std::uint64_t{1} << kLocks));
+}
+
+Sessions* Domain::sessions() {
+  if (sessions_) return sessions_.get();
+  if (!group_ || scache_bytes_ == 0) {
+    if (why_no_sessions_.empty())
+      why_no_sessions_ = group_ ? "no session store configured" : why_no_locks_;
+    return nullptr;
+  }
+  if (!why_no_sessions_.empty()) return nullptr;  // tried and failed: say so, do not retry
+  const auto sl = group_->attach(kSessionLocks);
+  if (sl != Group::Status::ok || !group_->content(kSessionLocks)) {
+    why_no_sessions_ = reason(sl != Group::Status::ok ? status_text(sl)
+                                                      : "the session lock table could not be mapped");
+    return nullptr;
+  }
+  const std::uint64_t bytes = scache_bytes_ - wc::SegmentHeader::kContentOffset;
+  for (int attempt = 0; attempt < 2 && !sstore_; ++attempt) {
+    const auto st = group_->attach(kSessions);
+    if (st != Group::Status::ok || !group_->content(kSessions) ||
+        group_->scope(kSessions) != wc::Scope::global) {
+      why_no_sessions_ = reason(st != Group::Status::ok ? status_text(st)
+                                                        : "the session store could not be mapped");
+      return nullptr;
+    }
+    sstore_ = SessionStore::attach(group_->content(kSessions), bytes);
+    if (!sstore_) group_->recreate(kSessions);  // another scachesize: a new generation
+  }
+  if (!sstore_) {
+    why_no_sessions_ = "the session store has another layout";
+    return nullptr;
+  }
+  slocks_ = reinterpret_cast<Locks*>(group_->content(kSessionLocks));
+  sessions_ = std::make_unique<Sessions>(*sstore_, *slocks_);
+  if (anchor_ != 0)
+    group_->pin(anchor_, (std::uint64_t{1} << kSessions) | (std::uint64_t{1} << kSessionLocks));
+  return sessions_.get();
 }
 
 void Domain::map_locks() {
@@ -179,6 +220,22 @@ void Domain::refresh() {
                            ucache_bytes_ - wc::SegmentHeader::kContentOffset);
     if (!cache_) map_cache();
   }
+  if (sessions_) {
+    bool moved = group_->refresh(kSessionLocks);
+    moved = group_->refresh(kSessions) || moved;
+    if (moved) {  // re-attach both from the current generations
+      sessions_.reset();
+      sstore_ = nullptr;
+      slocks_ = nullptr;
+      if (group_->content(kSessions) && group_->content(kSessionLocks)) {
+        sstore_ = SessionStore::attach(group_->content(kSessions),
+                                       scache_bytes_ - wc::SegmentHeader::kContentOffset);
+        slocks_ = reinterpret_cast<Locks*>(group_->content(kSessionLocks));
+        if (sstore_) sessions_ = std::make_unique<Sessions>(*sstore_, *slocks_);
+      }
+      if (!sessions_) why_no_sessions_ = "the session store moved and could not be re-attached";
+    }
+  }
 }
 
 void Domain::release_anchor(const wc::GroupKey& key) {
@@ -194,8 +251,12 @@ void Domain::release_anchor(const wc::GroupKey& key) {
 void Domain::stop() {
   if (group_) {
     if (cache_ && !local_) cache_->release_reader(slot_);
+    if (sstore_) sstore_->release_reader(slot_);
     group_->leave();
   }
+  sessions_.reset();
+  sstore_ = nullptr;
+  slocks_ = nullptr;
   group_.reset();
   if (local_map_.base) os_.close(local_map_);
   cache_ = nullptr;

@@ -26,7 +26,13 @@
 #endif
 #include "../core/named_lock.hpp"
 #include "../core/registry.hpp"
+#include "../core/session.hpp"
 #include "../core/ucache.hpp"
+#ifdef _WIN32
+#include "../prims/win32_session_files.hpp"
+#else
+#include "../prims/posix_session_files.hpp"
+#endif
 
 namespace wcx {
 
@@ -46,9 +52,13 @@ struct CacheLockTuning : wc::RwLockTuning {
 };
 using Cache = wc::UserCache<Prim, wc::NoCacheBugs, CacheLockTuning>;
 using Locks = wc::LockTable<Prim>;
+using SessionStore = wc::KeyedStore<Prim, wc::SessionPolicy, wc::NoCacheBugs, CacheLockTuning>;
+using Sessions = wc::SessionTable<Prim, SessionStore, Locks>;
+using wc::SessionFiles;
 
-// Segment kinds of a group.
-enum Kind : unsigned { kUserCache = 0, kLocks = 1, kKinds = 2 };
+// Segment kinds of a group. The session kinds are attached on first use (a process that never
+// starts a session maps nothing for it).
+enum Kind : unsigned { kUserCache = 0, kLocks = 1, kSessions = 2, kSessionLocks = 3, kKinds = 4 };
 
 std::uint64_t now_ms();
 
@@ -65,9 +75,9 @@ wc::GroupKey group_key(std::uint64_t parent_pid, const std::string& app_pool_id,
 // One joined group (the local one, or the machine-wide one for global locks).
 class Domain {
  public:
-  // ucache_bytes: the user-cache segment's size, or 0 for a domain without a user cache (the
-  // machine-wide lock table).
-  Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes);
+  // ucache_bytes / scache_bytes: the user-cache and session segments' sizes, or 0 for a domain
+  // without them (the machine-wide lock table).
+  Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes, std::uint64_t scache_bytes = 0);
   ~Domain();
   Domain(const Domain&) = delete;
   Domain& operator=(const Domain&) = delete;
@@ -82,6 +92,12 @@ class Domain {
 
   Cache* cache() const { return cache_; }
   Locks* locks() const { return locks_; }
+  // The session store and its lock table, attached on first use; null (why_no_sessions() says
+  // why) when this process cannot share them: sessions are never process-local (their locks
+  // would not exclude).
+  Sessions* sessions();
+  SessionStore* session_store() const { return sstore_; }
+  const std::string& why_no_sessions() const { return why_no_sessions_; }
   bool local() const { return local_; }
   unsigned slot() const { return slot_; }
   const std::string& name() const { return name_; }
@@ -100,7 +116,13 @@ class Domain {
   wc::GroupKey key_;
   std::string name_;
   std::uint64_t ucache_bytes_;
+  std::uint64_t scache_bytes_;
+  std::uint64_t anchor_ = 0;
   bool with_cache_;
+  SessionStore* sstore_ = nullptr;
+  Locks* slocks_ = nullptr;
+  std::unique_ptr<Sessions> sessions_;
+  std::string why_no_sessions_;
   std::unique_ptr<Group> group_;
   Cache* cache_ = nullptr;
   Locks* locks_ = nullptr;

@@ -51,12 +51,15 @@ PHP_INI_BEGIN()
   PHP_INI_ENTRY("wincache.namesalt", nullptr, PHP_INI_SYSTEM, wcx::ini_namesalt)
   PHP_INI_ENTRY("wincache.apppoolid", nullptr, PHP_INI_SYSTEM, wcx::ini_apppoolid)
   PHP_INI_ENTRY("wincache.locktimeout", "60", PHP_INI_ALL, wcx::ini_locktimeout)
+  PHP_INI_ENTRY("wincache.scachesize", "8", PHP_INI_SYSTEM, wcx::ini_scachesize)
+  PHP_INI_ENTRY("wincache.sessionlockwait", "0", PHP_INI_ALL, wcx::ini_sessionlockwait)
 PHP_INI_END()
 
 static PHP_MINIT_FUNCTION(wincache) {
   REGISTER_INI_ENTRIES();
   try {
     wcx::ucache_minit();
+    wcx::session_minit();
     // WinCache cut the salt to 8 characters and wrote the cut value back into the directive.
     if (wcx::process_namesalt().size() > wc::kMaxSalt) {
       wcx::process_set_namesalt(wcx::process_namesalt().substr(0, wc::kMaxSalt));
@@ -119,10 +122,16 @@ static PHP_MINFO_FUNCTION(wincache) {
   DISPLAY_INI_ENTRIES();
 }
 
+// The session module must be started first: MINIT registers our save handler with it.
+static const zend_module_dep wincache_deps[] = {
+  ZEND_MOD_REQUIRED("session")
+  ZEND_MOD_END
+};
+
 zend_module_entry wincache_module_entry = {
   STANDARD_MODULE_HEADER_EX,
   nullptr,
-  nullptr,
+  wincache_deps,
   PHP_WINCACHE_EXTNAME,
   ext_functions,
   PHP_MINIT(wincache),

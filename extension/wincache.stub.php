@@ -30,6 +30,10 @@ function wincache_ucache_dec(string $key, int $delta = 1, mixed &$success = null
 
 function wincache_ucache_cas(string $key, int $old_value, int $new_value): bool {}
 
+function wincache_scache_info(bool $summaryonly = false): array|false {}
+
+function wincache_scache_meminfo(): array|false {}
+
 function wincache_lock(string $key, bool $isglobal = false): bool {}
 
 function wincache_unlock(string $key): bool {}

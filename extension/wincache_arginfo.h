@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: f019baa44af0a75f645b8dfbc7e185696ee1f2dd */
+ * Stub hash: 8692fe67372a621758f110bba05038c16a4fa642 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_ucache_get, 0, 1, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_MIXED, 0)
@@ -47,6 +47,13 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_ucache_cas, 0, 3, _IS_B
 	ZEND_ARG_TYPE_INFO(0, new_value, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_scache_info, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, summaryonly, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_scache_meminfo, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_lock, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, isglobal, _IS_BOOL, 0, "false")
@@ -54,8 +61,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_wincache_unlock arginfo_wincache_ucache_exists
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_extra_info, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
-ZEND_END_ARG_INFO()
+#define arginfo_wincache_extra_info arginfo_wincache_scache_meminfo
 
 
 ZEND_FUNCTION(wincache_ucache_get);
@@ -69,6 +75,8 @@ ZEND_FUNCTION(wincache_ucache_meminfo);
 ZEND_FUNCTION(wincache_ucache_inc);
 ZEND_FUNCTION(wincache_ucache_dec);
 ZEND_FUNCTION(wincache_ucache_cas);
+ZEND_FUNCTION(wincache_scache_info);
+ZEND_FUNCTION(wincache_scache_meminfo);
 ZEND_FUNCTION(wincache_lock);
 ZEND_FUNCTION(wincache_unlock);
 ZEND_FUNCTION(wincache_extra_info);
@@ -86,6 +94,8 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(wincache_ucache_inc, arginfo_wincache_ucache_inc)
 	ZEND_FE(wincache_ucache_dec, arginfo_wincache_ucache_dec)
 	ZEND_FE(wincache_ucache_cas, arginfo_wincache_ucache_cas)
+	ZEND_FE(wincache_scache_info, arginfo_wincache_scache_info)
+	ZEND_FE(wincache_scache_meminfo, arginfo_wincache_scache_meminfo)
 	ZEND_FE(wincache_lock, arginfo_wincache_lock)
 	ZEND_FE(wincache_unlock, arginfo_wincache_unlock)
 	ZEND_FE(wincache_extra_info, arginfo_wincache_extra_info)

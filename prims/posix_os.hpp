@@ -298,6 +298,22 @@ class PosixOs {
   const std::string& root() const { return root_; }
 
   // Names as the segment layer makes them: [A-Za-z0-9_], no '/', at most NAME_MAX - 1.
+  // The verified directory itself, for a caller that keeps regular files in it (the session
+  // backing, prims/posix_session_files.hpp): its descriptor (resolved, and made if `create`),
+  // or -1 with last_error()/last_reason() set. Valid until the next call of any member; a
+  // caller that gets ENOENT from a create through it calls again (the directory was removed).
+  int directory(bool create) {
+    Why why;
+    const int fd = dir_fd(create, &why);
+    if (fd < 0) {
+      last_error_ = why.e;
+      reason_ = why.what;
+    }
+    return fd;
+  }
+  // After the caller removed a file of the directory: remove the directory if it is now empty.
+  void tidy() { remove_dir_if_empty(); }
+
   static bool valid_name(const std::string& name) {
     if (name.empty() || name.size() > 250 || name == "." || name == "..") return false;
     for (char c : name)
@@ -351,7 +367,9 @@ class PosixOs {
     close_dir();
     Why why;
     const uid_t euid = ::geteuid();
-    const int rootfd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    // O_PATH: searching the root needs x only; a root we may not list (a 1733 session save
+    // path, like Debian's /var/lib/php/sessions) still works (scan() probes then).
+    const int rootfd = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
       why.set(errno, "the shared-memory root cannot be opened");
       return why;
@@ -404,6 +422,16 @@ class PosixOs {
     present.assign(kMaxDirs, false);
     const int fd = ::openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR* d = fd >= 0 ? ::fdopendir(fd) : nullptr;
+    if (!d && errno == EACCES) {
+      // A root we may search but not list: every name of the chain is looked at (fstatat needs
+      // no read permission), at most kMaxDirs calls, and only when the base name is not ours.
+      if (fd >= 0) ::close(fd);
+      for (unsigned i = 0; i < kMaxDirs; ++i) {
+        struct stat st;
+        present[i] = ::fstatat(rootfd, dir_name(euid, i).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+      }
+      return true;
+    }
     if (!d) {
       why.set(errno, "the shared-memory root cannot be read");
       if (fd >= 0) ::close(fd);

@@ -224,6 +224,54 @@ start_builtin() {
   wait_listen "$port" "$SRV_PID" || { start_failed "built-in server" "$port" "$SRV_PID" "$TMP/logs/srv_$port.out"; return 1; }
 }
 
+# start_nginx PORT FPM_PORT -> $NGINX_PID: nginx in front of a FastCGI server, serving $TMP/www
+start_nginx() {
+  local port=$1 fpm_port=$2 conf=$TMP/nginx_$1.conf
+  command -v nginx >/dev/null || { echo "SKIP: nginx is not installed"; exit 77; }
+  mkdir -p "$TMP/nginx_$port"
+  local user=""
+  [ "$(id -u)" = 0 ] && user="user nobody nogroup;"
+  cat >"$conf" <<EOF
+$user
+daemon off;
+master_process on;
+worker_processes 1;
+pid $TMP/nginx_$port/nginx.pid;
+error_log $TMP/logs/nginx_$port.log warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx_$port/body;
+  proxy_temp_path $TMP/nginx_$port/proxy;
+  fastcgi_temp_path $TMP/nginx_$port/fastcgi;
+  uwsgi_temp_path $TMP/nginx_$port/uwsgi;
+  scgi_temp_path $TMP/nginx_$port/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $TMP/www;
+    location ~ \.php\$ {
+      fastcgi_pass 127.0.0.1:$fpm_port;
+      include /etc/nginx/fastcgi_params;
+      fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+      fastcgi_read_timeout 120s;
+    }
+  }
+}
+EOF
+  nginx -c "$conf" >>"$TMP/logs/nginx_$port.out" 2>&1 &
+  NGINX_PID=$!
+  MP_PIDS+=("$NGINX_PID")
+  wait_listen "$port" "$NGINX_PID" || { start_failed "nginx" "$port" "$NGINX_PID" "$TMP/logs/nginx_$port.out" "$TMP/logs/nginx_$port.log"; return 1; }
+}
+
+# http PORT QUERY: the body of api.php?QUERY through nginx; status 0 only for a complete answer
+http() {
+  local out
+  out=$(curl -s --max-time "$REQ_TIMEOUT" "http://127.0.0.1:$1/api.php?$2")
+  echo "$out"
+  grep -q '^end=1$' <<<"$out"
+}
+
 # fcgi PORT QUERY: the body of api.php?QUERY, status 0 only for a complete answer (end=1)
 fcgi() {
   local out
