@@ -126,8 +126,7 @@ fetch_source() {
         return 0
       fi
     fi
-    echo "win32_glue.sh: apt-get source php8.2=$v failed (see below); trying an older version" >&2
-    tail -3 "$src_cache/fetch.log" >&2
+    echo "win32_glue.sh: apt-get source php8.2=$v failed ($(grep -m1 '^E:' "$src_cache/fetch.log" | cut -c1-100)...; the security pool's source is not always served): trying the next older version" >&2
   done
   echo "win32_glue.sh: could not fetch php8.2's source package" >&2
   return 1
