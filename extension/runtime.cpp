@@ -21,8 +21,15 @@ namespace wcx {
 // it is the cheap coarse clock: on Linux CLOCK_REALTIME_COARSE (the last timer tick, 1-4 ms
 // old; about 5 ns where a precise clock_gettime costs 20-30 ns on a VM). TTLs count in seconds
 // and LRU order only needs ticks (equal ticks are broken by hit count, see ucache.hpp), so the
-// tick is precise enough. Windows: GetSystemTimeAsFileTime is already a tick clock (~16 ms).
+// tick is precise enough. Windows: GetSystemTimeAsFileTime, the tick clock there (~16 ms); not
+// clock_gettime, which only mingw-w64's POSIX layer would provide (scripts/win32_glue.sh).
 std::uint64_t now_ms() {
+#ifdef _WIN32
+  FILETIME ft;
+  ::GetSystemTimeAsFileTime(&ft);
+  const std::uint64_t ticks = (std::uint64_t(ft.dwHighDateTime) << 32) | ft.dwLowDateTime;
+  return (ticks - 116444736000000000ull) / 10000;  // 100 ns since 1601 -> ms since 1970
+#else
 #if defined(CLOCK_REALTIME_COARSE)
   timespec ts;
   if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) == 0)
@@ -30,6 +37,7 @@ std::uint64_t now_ms() {
 #endif
   using namespace std::chrono;
   return std::uint64_t(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+#endif
 }
 
 std::uint64_t time_limit_left_ms(std::uint64_t limit_s, double request_start_s) {

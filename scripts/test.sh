@@ -10,9 +10,12 @@
 # Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest), posix (real processes),
 # phpt (the extension under run-tests.php), multiprocess (real php-cgi / php-fpm / built-in server),
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
-# win32 (the Win32 backends cross-compiled with mingw-w64 and run under Wine, in the separate
-# build $build/win32, see scripts/win32_tests.sh; WIN32_TESTS=0 skips it). Each prints its own
-# summary line; the script exits non-zero if any stage fails.
+# win32glue (extension/ and core/ compiled for x86_64 Windows with mingw-w64 against PHP 8.2's own
+# Windows headers, php_wincache.dll linked against an import library of the php8.dll symbols it
+# uses, in $build/win32glue, see scripts/win32_glue.sh), win32 (the Win32 backends cross-compiled
+# with mingw-w64 and run under Wine, in the separate build $build/win32, see
+# scripts/win32_tests.sh). WIN32_TESTS=0 skips both. Each stage prints its own summary line; the
+# script exits non-zero if any stage fails.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
@@ -25,7 +28,7 @@ packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev l
           libbenchmark-dev relacy-dev librapidcheck-dev libboost-dev
           php8.2-dev php8.2-cli php8.2-cgi php8.2-fpm php8.2-apcu nginx libfcgi-bin curl wrk)
 win32_tests=${WIN32_TESTS:-1}
-if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine); fi
+if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine dpkg-dev); fi
 
 # shellcheck source=packages.sh
 . "$root/scripts/packages.sh"
@@ -107,7 +110,32 @@ win32_stage() {
     summaries[-1]="${summaries[-1]} (build + wine + tests: $((SECONDS - t0)) s)"
   fi
 }
-if [ "$win32_tests" != 0 ]; then win32_stage; fi
+# win32glue: scripts/win32_glue.sh prints a PASS or FAIL line per check (each source compiled,
+# config.w32's source list, the .def and import library, the link, the DLL's tables).
+win32glue_stage() {
+  local t0=$SECONDS out rc n_ok n_bad
+  echo
+  echo "== stage win32glue: the glue compiled for x86_64 Windows (mingw-w64, PHP 8.2's Windows headers), DLL linked"
+  out=$("$root/scripts/win32_glue.sh" "$build/win32glue" 2>&1)
+  rc=$?
+  echo "$out"
+  n_ok=$(echo "$out" | grep -c '^PASS ')
+  n_bad=$(echo "$out" | grep -c '^FAIL ')
+  if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then n_bad=1; fi
+  summaries+=("stage win32glue: $n_ok passed, $n_bad failed ($((SECONDS - t0)) s)")
+  total_pass=$((total_pass + n_ok))
+  total_fail=$((total_fail + n_bad))
+}
+if [ "$win32_tests" != 0 ]; then
+  win32glue_stage
+  win32_stage
+else
+  for s in win32glue win32; do
+    echo
+    echo "== stage $s: SKIP (WIN32_TESTS=0)"
+    summaries+=("stage $s: skipped (WIN32_TESTS=0)")
+  done
+fi
 
 echo
 echo "== summary"
