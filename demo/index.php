@@ -21,6 +21,12 @@ if ($loaded) {
     wincache_ucache_set('demo_visits', $visits);
     if ($locked) wincache_unlock('demo_visits');
 }
+// Your own counter: a session (session.save_handler = wincache in the main job), locked from
+// session_start() to the end of the request, so two tabs reloading at once never lose a visit.
+$session_ok = @session_start();
+$mine = $session_ok ? ($_SESSION['visits'] = ($_SESSION['visits'] ?? 0) + 1) : '?';
+$handler = ini_get('session.save_handler');
+if ($session_ok) session_write_close();
 ?><!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>wincache demo</title><?php include __DIR__ . '/style.css.php'; ?></head>
@@ -35,7 +41,11 @@ worker may answer, and the counter still counts every visit.</p>
 <table>
   <tr><th>answered by worker pid</th><td class="n big"><?= $pid ?></td></tr>
   <tr><th>visits (shared counter)</th><td class="n big"><?= $h($count) ?></td></tr>
+  <tr><th>your visits (session counter)</th><td class="n big"><?= $h($mine) ?></td></tr>
 </table>
+<p class="muted">The session handler is <code><?= $h($handler) ?></code><?= $handler === 'wincache'
+    ? ': sessions live in the shared store and in durable files in session.save_path'
+    : '' ?>.</p>
 
 <h2>Last 10 visits</h2>
 <table>

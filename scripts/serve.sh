@@ -151,7 +151,11 @@ stop() {  # stop EXIT_CODE
 trap 'stop 0' INT TERM
 trap 'stop $?' EXIT
 
-php_ini=(-d "extension=$so" -d "wincache.ucachesize=$ucachesize")
+# Sessions: the wincache handler, its durable records in $serve/sessions (root's, 1733, as
+# Debian's /var/lib/php/sessions: every pool user may add its own directory there).
+mkdir -p "$serve/sessions" && chmod 1733 "$serve/sessions"
+php_ini=(-d "extension=$so" -d "wincache.ucachesize=$ucachesize"
+         -d session.save_handler=wincache -d "session.save_path=$serve/sessions")
 [ -n "$salt" ] && php_ini+=(-d "wincache.namesalt=$salt")
 setsid php-fpm8.2 -F -y "$serve/php-fpm.conf" "${php_ini[@]}" >>"$serve/logs/php-fpm.out" 2>&1 &
 fpm_pid=$!

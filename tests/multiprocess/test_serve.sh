@@ -22,12 +22,21 @@ check "serve.sh started and printed its URLs" grep -q "http://127.0.0.1:$port/st
 pids=()
 for ((i = 1; i <= 12; i++)); do
   page=$(curl -s --max-time 10 "http://127.0.0.1:$port/")
-  read -r pid count < <(grep -o 'class="n big">[^<]*' <<<"$page" | sed 's/.*>//' | tr '\n' ' ')
+  read -r pid count _ < <(grep -o 'class="n big">[^<]*' <<<"$page" | sed 's/.*>//' | tr '\n' ' ')
   [ "$count" = "$i" ] || fail "visit $i: the counter shows '$count' (worker $pid)"
   [[ " ${pids[*]} " == *" $pid "* ]] || pids+=("$pid")
 done
 check "12 visits counted 1..12 by ${#pids[@]} different workers (${pids[*]})" test "${#pids[@]}" -ge 2
 grep -q "different worker" <<<"$page" && pass "index.php lists the last visits" || fail "index.php has no visits list"
+# The per-visitor session counter: one visitor (a cookie jar) counts 1, 2, 3 across workers
+jar=$TMP/cookies.txt
+mine=""
+for ((i = 1; i <= 3; i++)); do
+  page=$(curl -s --max-time 10 -c "$jar" -b "$jar" "http://127.0.0.1:$port/")
+  mine+="$(grep -o 'class="n big">[^<]*' <<<"$page" | sed -n 3p | sed 's/.*>//') "
+done
+check "a visitor's session counter counts 1 2 3 ($mine)" test "$mine" = "1 2 3 "
+grep -q "handler is <code>wincache</code>" <<<"$page" && pass "the main job's session handler is wincache" || fail "the session handler is not wincache"
 stats=$(curl -s --max-time 10 "http://127.0.0.1:$port/stats.php")
 check "stats.php: scope global" grep -q "<b>global</b>" <<<"$stats"
 check "stats.php: lists demo_counter" grep -q "<code>demo_counter</code>" <<<"$stats"
