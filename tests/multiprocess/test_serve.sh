@@ -43,7 +43,7 @@ check "stats.php: lists demo_counter" grep -q "<code>demo_counter</code>" <<<"$s
 check "stats.php: lists demo_visits" grep -q "<code>demo_visits</code>" <<<"$stats"
 check "stats.php: memory table" grep -q "used blocks" <<<"$stats"
 b=$(curl -s --max-time 10 "http://127.0.0.1:$port/api.php?op=get&k=demo_counter")
-check "api.php through nginx: demo_counter = 12 ($(field value <<<"$b"))" test "$(field value <<<"$b")" = 12
+check "api.php through nginx: demo_counter = 15, 12 visits + 3 ($(field value <<<"$b"))" test "$(field value <<<"$b")" = 15
 fpm=$(sed -n 's/.*php-fpm (master pid \([0-9]*\).*/\1/p' "$TMP/logs/serve.out")
 ngx=$(sed -n 's/.*nginx (pid \([0-9]*\)).*/\1/p' "$TMP/logs/serve.out")
 fpmw=$(workers "$fpm" | tr '\n' ' ')
