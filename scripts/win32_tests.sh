@@ -25,6 +25,12 @@ wine_env() {  # the environment the tests need
 
 do_build() {
   local dir=$1
+  # A build tree configured from another source directory (the tests moved) is reconfigured
+  # from scratch; the Wine prefix beside it is kept.
+  if [ -f "$dir/CMakeCache.txt" ] &&
+     ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$root/tests/win32" "$dir/CMakeCache.txt"; then
+    rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
+  fi
   cmake -S "$root/tests/win32" -B "$dir" -G Ninja \
     -DCMAKE_TOOLCHAIN_FILE="$root/tests/win32/toolchain-mingw.cmake" >/dev/null ||
     { echo "win32: configure failed" >&2; return 1; }
