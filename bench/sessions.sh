@@ -4,12 +4,13 @@
 # memcached, behind nginx + a php-fpm static pool, driven by wrk (page A) and by 8 clients on one
 # session (page B). bench/php/session_page.php is the page; nothing but the handler differs.
 #
-#   bench/sessions.sh --so PATH/wincache.so --out ROWS.jsonl --disk-dir DIR [--workers "2 4"]
+#   bench/sessions.sh --so PATH/wincache.so --out ROWS.jsonl --disk-dir DIR [--workers "4"]
 #                     [--duration SECONDS] [--reps N] [--sessions N] [--b-seconds S] [--quick]
 #
 #   --disk-dir   a directory on the machine's real disk (not tmpfs): the on-disk save paths of
 #                wincache (its durable backing) and of files go in a fresh subdirectory of it
 #                (scripts/bench.sh passes its build tree)
+#   --workers    page A's pool sizes (default "4"; "2 4" adds the 2-worker rows, ~3.5 min more)
 #   --duration   seconds of each measured wrk run of page A (default 8)
 #   --reps       runs per variant, pool size and page (default 3); the rows give the medians
 #   --sessions   distinct sessions of page A (default 1000), chosen uniformly per request
@@ -54,9 +55,9 @@ export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
 say() { echo "sessions.sh: $*"; }
 die() { echo "sessions.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-so="" out="" disk_dir="" workers_list="2 4" duration=8 reps=3 sessions=1000 b_secs=5
+so="" out="" disk_dir="" workers_list="4" duration=8 reps=3 sessions=1000 b_secs=5
 while (($#)); do
   case "$1" in
     --so) so=${2:-}; shift 2 || usage ;;
