@@ -58,6 +58,11 @@ foreach ($rows as &$r) {
     $r['met'] = null;
     $o = (float)$r['ours'];
     $p = $r['peer'] === null ? null : (float)$r['peer'];
+    $t = $r['target'];
+    if (is_array($t) && isset($t['max'])) {
+        // an absolute bound on ours (e.g. lost updates: none), judged with or without a peer
+        $r['met'] = $o <= (float)$t['max'];
+    }
     if ($p !== null) {
         $sign = $r['better'] === 'higher' ? 1.0 : -1.0;
         $r['diff'] = $sign * ($o - $p);
@@ -81,6 +86,9 @@ $num = static function (?float $x, string $unit): string {
     if ($unit === '%') {
         return number_format($x, 1);
     }
+    if ($unit === 'count') {
+        return number_format($x, 0);
+    }
     $a = abs($x);
     return number_format($x, $a >= 1000 ? 0 : ($a >= 10 ? 1 : 2));
 };
@@ -88,11 +96,17 @@ $versus = static function (array $r): string {
     if ($r['unit'] === '%' && $r['diff'] !== null) {
         return sprintf('%+.1f pts', $r['diff']);
     }
+    if ($r['unit'] === 'count' && $r['diff'] !== null) {
+        // counts (lost updates, failed requests): how many fewer (or more) ours has
+        $d = $r['diff'];
+        $w = $r['better'] === 'lower' ? ['fewer', 'more'] : ['more', 'fewer'];
+        return $d == 0 ? 'same' : number_format(abs($d)) . ' ' . ($d > 0 ? $w[0] : $w[1]);
+    }
     return $r['ratio'] === null ? '–' : sprintf('%.2fx', $r['ratio']);
 };
 
 $parts = ['core' => 'Core (C++)', 'php' => 'PHP, one process', 'fpm' => 'PHP, php-fpm + nginx + wrk',
-          'pressure' => 'PHP, memory pressure'];
+          'pressure' => 'PHP, memory pressure', 'sessions' => 'PHP sessions, php-fpm + nginx'];
 $md = [];
 if ($meta) {
     $md[] = '| run | |';

@@ -2,11 +2,11 @@
 # scripts/bench.sh: THE benchmark command. Builds what it needs, measures wincache against its
 # peers in one run, prints a markdown table and writes results.{md,json,csv}.
 #
-#   scripts/bench.sh                      everything (~6-8 minutes on 2 cores); as root on a fresh
+#   scripts/bench.sh                      everything (~11-13 minutes on 2 cores); as root on a fresh
 #                                         Debian 12 it first installs the packages it needs
-#   scripts/bench.sh --quick              a smoke run (~1 minute): every part, tiny counts; its
+#   scripts/bench.sh --quick              a smoke run (~75 s): every part, tiny counts; its
 #                                         numbers mean nothing
-#   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm
+#   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm, sessions
 #   scripts/bench.sh --out DIR            results in DIR (default build-bench/results)
 #   scripts/bench.sh --prebuilt BUILD     no configure/build: BUILD/bench/bench_core and
 #                                         BUILD/extension/wincache.so (the test suite's smoke test)
@@ -18,20 +18,23 @@
 #   php       one PHP process, our extension vs APCu: get/set/inc/miss (bench/php/run.php)
 #   pressure  the cache at half the working set, Zipf keys: hit rate and throughput
 #   fpm       php-fpm static pools of 2 and 4 behind nginx, driven by wrk (bench/fpm.sh)
+#   sessions  session.save_handler = wincache vs files (disk, tmpfs), redis and memcached under
+#             php-fpm + nginx: wrk on 1,000 sessions, and 8 clients on one session counting
+#             lost updates (bench/sessions.sh; starts its own redis-server and memcached)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-bench
 out=""
 quick=0
 prebuilt=""
-parts=core,php,pressure,fpm
+parts=core,php,pressure,fpm,sessions
 while (($#)); do
   case $1 in
     --quick) quick=1 ;;
     --parts) parts=$2; shift ;;
     --out) out=$2; shift ;;
     --prebuilt) prebuilt=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -43,6 +46,9 @@ has_part() { [[ ",$parts," == *",$1,"* ]]; }
 # --- packages ---------------------------------------------------------------------------------
 packages=(php8.2-cli php8.2-apcu)
 has_part fpm && packages+=(php8.2-fpm nginx wrk curl)
+# the session peers (Debian pulls php8.2-igbinary and php8.2-msgpack with them)
+has_part sessions && packages+=(php8.2-fpm nginx wrk curl redis-server memcached php8.2-redis
+                                php8.2-memcached)
 [ -n "$prebuilt" ] || packages+=(build-essential cmake ninja-build pkg-config libbenchmark-dev
                                  libboost-dev php8.2-dev)
 # shellcheck source=packages.sh
@@ -75,10 +81,18 @@ mem=$(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
 apcu=$(php8.2 -n -d extension=apcu -r 'echo phpversion("apcu");' 2>/dev/null)
 boost=$(sed -n 's/^#define BOOST_LIB_VERSION "\(.*\)"/\1/p' /usr/include/boost/version.hpp 2>/dev/null)
+session_peers() {
+  local r m pr pm
+  r=$(redis-server --version 2>/dev/null | sed -n 's/.* v=\([^ ]*\).*/\1/p')
+  m=$(memcached -V 2>/dev/null | awk '{print $2}')
+  pr=$(php8.2 -n -d extension=igbinary -d extension=msgpack -d extension=redis -r 'echo phpversion("redis");' 2>/dev/null)
+  pm=$(php8.2 -n -d extension=igbinary -d extension=msgpack -d extension=memcached -r 'echo phpversion("memcached");' 2>/dev/null)
+  echo ", redis-server ${r:-?} + phpredis ${pr:-?}, memcached ${m:-?} + php-memcached ${pm:-?}"
+}
 meta=(--meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
       --meta "machine=$(nproc) cores ($cpu), $mem, $os, Linux $(uname -r)"
       --meta "load average at start=$(cut -d' ' -f1-3 /proc/loadavg)"
-      --meta "peers=PHP $(php8.2 -n -r 'echo PHP_VERSION;'), APCu ${apcu:-?}, Boost ${boost:-?}, glibc $(ldd --version | head -1 | awk '{print $NF}')"
+      --meta "peers=PHP $(php8.2 -n -r 'echo PHP_VERSION;'), APCu ${apcu:-?}, Boost ${boost:-?}, glibc $(ldd --version | head -1 | awk '{print $NF}')$(has_part sessions && session_peers)"
       --meta "mode=$([ $quick = 1 ] && echo 'quick (smoke run: the numbers mean nothing)' || echo full)")
 qflag=()
 ((quick)) && qflag=(--quick)
@@ -104,7 +118,14 @@ if has_part fpm; then
   "$root/bench/fpm.sh" --so "$so" --out "$out/fpm.jsonl" "${qflag[@]}" || die "bench/fpm.sh failed"
   files+=("$out/fpm.jsonl")
 fi
-((${#files[@]})) || die "no part selected (--parts core,php,pressure,fpm)"
+if has_part sessions; then
+  say "part sessions: bench/sessions.sh"
+  # the on-disk save paths go in the build tree (the machine's disk, not tmpfs)
+  "$root/bench/sessions.sh" --so "$so" --out "$out/sessions.jsonl" --disk-dir "$build" "${qflag[@]}" ||
+    die "bench/sessions.sh failed"
+  files+=("$out/sessions.jsonl")
+fi
+((${#files[@]})) || die "no part selected (--parts core,php,pressure,fpm,sessions)"
 
 echo
 say "all parts done in $((SECONDS - t0)) s; results in $out/results.{md,json,csv}"
