@@ -243,7 +243,7 @@ PS_WRITE_FUNC(wincache) {
     if (!lock(md, key, k, &taken_over)) return FAILURE;
     // The backing first: a request killed between the two leaves the store's older copy, which
     // the next holder of the lock (taking it over) does not trust (PS_READ).
-    if (!md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val), now_ms())) {
+    if (!md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val))) {
       ++ss.backing_errors;
       php_error_docref(nullptr, E_WARNING, "wincache: session %s could not be stored: %s",
                        id.c_str(), md->files->last_reason());
@@ -315,7 +315,7 @@ PS_VALIDATE_SID_FUNC(wincache) {
     if (md->table->store().exists(md->slot, k.data(), std::uint32_t(k.size()), now_ms()))
       return SUCCESS;
     std::string data;
-    return md->files->read(id, now_ms(), std::uint64_t(PS(gc_maxlifetime)), data) ==
+    return md->files->read(id, now_ms(), std::uint64_t(PS(gc_maxlifetime)), data, false) ==
                    SessionFiles::Got::found
                ? SUCCESS
                : FAILURE;
@@ -332,7 +332,7 @@ PS_UPDATE_TIMESTAMP_FUNC(wincache) {
     const std::string k = Sessions::key(md->tag, id.data(), id.size());
     // The backing's idle time starts again; if gc took the record meanwhile, write it back.
     if (!md->files->touch(id) &&
-        !md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val), now_ms())) {
+        !md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val))) {
       ++ss.backing_errors;
       return FAILURE;
     }

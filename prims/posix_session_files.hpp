@@ -10,18 +10,24 @@
 // session: s_<id>, mode 0600. PHP's files handler keeps sess_<id> in the save path itself; the
 // two never meet.
 //
-// A record: a 32-byte header (magic "WCSESS01", the data length, a CRC-32 of the data, the
-// write time in ms) then the data. Written atomically: a temporary file in the directory
-// (O_CREAT | O_EXCL | O_NOFOLLOW, 0600), then renamed over the record, so a process killed
-// while writing leaves the old record or the new one. A record that fails its checks (size,
-// magic, CRC: a damaged disk, a hand edit) is dropped on its own and reported; no other record
-// is touched ("repaired entry by entry, never wiped whole").
+// A record: two slots of one size, each a 32-byte header (magic "WCSESS02", length, generation,
+// CRC-32, slot size) and the data; the record's value is its newest intact slot
+// (core/session_record.hpp). A rewrite goes in place into the other slot, one pwrite into a file
+// the page cache holds (SREC-1); the first write of a session, a write that outgrows the slots
+// and a record with no intact slot are written to a temporary file (O_CREAT | O_EXCL |
+// O_NOFOLLOW, 0600) renamed over the record (SREC-2). Either way a process killed while writing
+// leaves the old value or the new one. A record that fails its checks (size, owner, mode, no
+// intact slot: a damaged disk, a hand edit) is dropped on its own and reported; no other record
+// is touched ("repaired entry by entry, never wiped whole"). Writers of one session are
+// serialised by the session lock (extension/session.cpp); readers need none.
 //
 // What a host crash can lose: the records are written with write() and rename() and not synced
 // (as PHP's files handler writes sessions): what the kernel had not written back yet. Linux
 // writes dirty pages back after vm.dirty_expire_centisecs (30 s by default, seen by a flusher
 // every vm.dirty_writeback_centisecs, 5 s): at most the last ~35 s of session writes on a default
-// kernel. A worker killed at any instruction, or the whole pool stopped, loses nothing: the
+// kernel. A crash in the middle of that write-back can also leave a record whose two slots are
+// both half written (the last two writes of that session both unwritten-back): it is then dropped
+// as damaged and reported, as a torn file of PHP's files handler would be. A worker killed at any instruction, or the whole pool stopped, loses nothing: the
 // record is in the page cache the moment its write returns.
 //
 // Idle time: the record's mtime is its last write (or touch, for session.lazy_write's
@@ -36,6 +42,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -44,16 +51,13 @@
 #include <cstring>
 #include <string>
 
-#include "../core/crc32.hpp"
+#include "../core/session_record.hpp"
 #include "posix_os.hpp"
 
 namespace wc {
 
 class SessionFiles {
  public:
-  static constexpr std::uint64_t kMagic = 0x3130535345534357ull;  // "WCSESS01"
-  static constexpr std::size_t kHeader = 32;
-
   explicit SessionFiles(std::string save_path) : os_(std::move(save_path)) {}
   SessionFiles(const SessionFiles&) = delete;
   SessionFiles& operator=(const SessionFiles&) = delete;
@@ -62,43 +66,54 @@ class SessionFiles {
   const char* last_reason() const { return reason_; }
   const std::string& dir() const { return os_.dir(); }
 
-  // The record of `id`, atomically (temporary file + rename). False with the reason set if it
-  // could not be written; the previous record is then intact.
-  bool write(const std::string& id, const char* data, std::uint64_t n, std::uint64_t now_ms) {
-    char head[kHeader] = {};
-    const std::uint64_t magic = kMagic;
-    const std::uint32_t crc = crc32(data, n);
-    std::memcpy(head, &magic, 8);
-    std::memcpy(head + 8, &n, 8);
-    std::memcpy(head + 16, &crc, 4);
-    std::memcpy(head + 24, &now_ms, 8);
-    static std::atomic<std::uint32_t> counter{0};
-    const std::string tmp = "t_" + std::to_string(::getpid()) + "_" +
-                            std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+  // The record of `id` (in place or by an atomic replace, SREC-1/2). False with the reason set
+  // if it could not be written; the previous value is then intact. The caller holds the
+  // session's lock.
+  bool write(const std::string& id, const char* data, std::uint64_t n) {
+    if (n > srec::kMaxData) return fail(EFBIG, "a session larger than 2 GB cannot be stored");
     const std::string name = "s_" + id;
     for (unsigned round = 0; round < 3; ++round) {
       const int dir = os_.directory(true);
       if (dir < 0) return fail(os_.last_error(), os_.last_reason());
-      const int fd = ::openat(dir, tmp.c_str(),
-                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      const int fd = ::openat(dir, name.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) {
-        if (errno == ENOENT) continue;  // the directory was removed meanwhile: find it again
-        return fail(errno, "a session file could not be created");
+        if (errno == ENOENT || errno == ELOOP) {  // none yet, or a link where it should be
+          if (errno == ELOOP) ::unlinkat(dir, name.c_str(), 0);
+          const int r = replace(dir, name, data, n, srec::plan(0, -1, srec::Head{}, n));
+          if (r == 1) continue;  // the directory was removed meanwhile: find it again
+          return r == 0;
+        }
+        return fail(errno, "a session file cannot be opened");
       }
-      const bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, head, kHeader) &&
-                      write_all(fd, data, n);
+      struct stat st;
+      std::uint64_t slot = 0;
+      if (::fstat(fd, &st) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return fail(e, "a session file cannot be examined");
+      }
+      if (ours(st)) slot = srec::slot_of_file(std::uint64_t(st.st_size));
+      std::string cur;
+      srec::Head head;
+      const int c = slot == 0 ? -1 : srec::newest(slot, Reader{fd}, cur, head);
+      if (c == -2) {
+        const int e = errno;
+        ::close(fd);
+        return fail(e, "a session file could not be read");
+      }
+      const srec::Plan p = srec::plan(slot, c, head, n);
+      if (!p.in_place) {
+        ::close(fd);
+        const int r = replace(dir, name, data, n, p);
+        if (r == 1) continue;
+        return r == 0;
+      }
+      char h[srec::kHeader];
+      srec::encode(h, data, n, p.gen, p.slot);
+      const bool ok = pwrite_all(fd, h, data, n, std::uint64_t(p.target) * p.slot);
       const int e = errno;
       ::close(fd);
-      if (!ok) {
-        ::unlinkat(dir, tmp.c_str(), 0);
-        return fail(e, "a session file could not be written (disk full?)");
-      }
-      if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
-        const int e2 = errno;
-        ::unlinkat(dir, tmp.c_str(), 0);
-        return fail(e2, "a session file could not be renamed into place");
-      }
-      return true;
+      return ok || fail(e, "a session file could not be written (disk full?)");
     }
     return fail(ENOENT, "the session directory kept disappearing");
   }
@@ -107,56 +122,59 @@ class SessionFiles {
   // which would start an empty session over a good one.
   enum class Got : std::uint8_t { found, missing, expired, damaged, error };
 
-  // The data of `id`'s record. expired: idle longer than maxlifetime_s (WinCache's floor rule, as
-  // the store); damaged: the record failed its checks (it is removed; the caller reports it).
+  // The value of `id`'s record. expired: idle longer than maxlifetime_s (WinCache's floor rule,
+  // as the store); damaged: the record failed its checks (it is removed unless `drop` is false;
+  // the caller reports it).
   Got read(const std::string& id, std::uint64_t now_ms, std::uint64_t maxlifetime_s,
-           std::string& out) {
+           std::string& out, bool drop = true) {
     const int dir = os_.directory(false);
     if (dir < 0) return Got::missing;
     const std::string name = "s_" + id;
     const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT) return Got::missing;
-      fail(errno, errno == ELOOP ? "a session file is a symbolic link" : "a session file cannot be opened");
-      return errno == ELOOP ? drop(dir, name, ELOOP, "a symbolic link, not a record") : Got::error;
+      if (errno == ELOOP) return damaged(dir, name, nullptr, drop, ELOOP, "a symbolic link, not a record");
+      fail(errno, "a session file cannot be opened");
+      return Got::error;
     }
     struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
-        (st.st_mode & 077) != 0 || std::uint64_t(st.st_size) < kHeader) {
+    if (::fstat(fd, &st) != 0) {
+      fail(errno, "a session file cannot be examined");
       ::close(fd);
-      return drop(dir, name, EINVAL, "not a session record of ours");
+      return Got::error;
+    }
+    if (!ours(st)) {
+      const Got g = damaged(dir, name, &st, drop, EINVAL, "not a session record of ours");
+      ::close(fd);
+      return g;
     }
     if (idle_out(st, now_ms, maxlifetime_s)) {
       ::close(fd);
       return Got::expired;
     }
-    char head[kHeader];
-    std::uint64_t magic = 0, n = 0;
-    std::uint32_t crc = 0;
-    bool ok = read_all(fd, head, kHeader);
-    if (!ok && errno != 0 && errno != EINVAL) {  // an I/O error, not a short record
+    const std::uint64_t slot = srec::slot_of_file(std::uint64_t(st.st_size));
+    srec::Head head;
+    int c = -1;
+    // A reader without the lock (validate_sid) may meet a write in progress: that slot fails
+    // its CRC and the other is taken; only a record that reads damaged three times is.
+    for (unsigned attempt = 0; slot != 0 && c == -1 && attempt < 3; ++attempt)
+      c = srec::newest(slot, Reader{fd}, out, head);
+    const int e = errno;
+    if (c >= 0) {
       ::close(fd);
-      fail(errno, "a session file could not be read");
+      return Got::found;
+    }
+    out.clear();
+    if (c == -2) {
+      ::close(fd);
+      fail(e, "a session file could not be read");
       return Got::error;
     }
-    if (ok) {
-      std::memcpy(&magic, head, 8);
-      std::memcpy(&n, head + 8, 8);
-      std::memcpy(&crc, head + 16, 4);
-      ok = magic == kMagic && n == std::uint64_t(st.st_size) - kHeader;
-    }
-    if (ok) {
-      out.resize(std::size_t(n));
-      ok = read_all(fd, out.data(), n) && crc32(out.data(), n) == crc;
-    }
+    const Got g = damaged(dir, name, &st, drop, EINVAL,
+                          slot == 0 ? "damaged (its size)" : "damaged (no intact copy: checksum)");
     ::close(fd);
-    if (!ok) {
-      out.clear();
-      return drop(dir, name, EINVAL, "damaged (size, magic or checksum)");
-    }
-    return Got::found;
+    return g;
   }
-
   bool exists(const std::string& id) {
     const int dir = os_.directory(false);
     struct stat st;
@@ -214,29 +232,88 @@ class SessionFiles {
         std::uint64_t(st.st_mtim.tv_sec) * 1000 + std::uint64_t(st.st_mtim.tv_nsec) / 1000000;
     return ttl_s != 0 && now_ms > mtime_ms && (now_ms - mtime_ms) / 1000 > ttl_s;
   }
-  static bool write_all(int fd, const char* p, std::uint64_t n) {
-    while (n > 0) {
-      const ssize_t w = ::write(fd, p, std::size_t(n > (1u << 30) ? (1u << 30) : n));
+  static bool ours(const struct stat& st) {
+    return S_ISREG(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) == 0;
+  }
+  // read_at(offset, buffer, n) for srec::newest: false on an I/O error or a short file.
+  struct Reader {
+    int fd;
+    bool operator()(std::uint64_t off, char* p, std::uint64_t n) const {
+      while (n > 0) {
+        const ssize_t r = ::pread(fd, p, std::size_t(n > (1u << 30) ? (1u << 30) : n), off_t(off));
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0) errno = EIO;  // shorter than its size said: it changed under us
+        if (r <= 0) return false;
+        p += r;
+        off += std::uint64_t(r);
+        n -= std::uint64_t(r);
+      }
+      return true;
+    }
+  };
+  // The header then the data at `off`, as one write where the kernel takes it whole.
+  static bool pwrite_all(int fd, const char* head, const char* data, std::uint64_t n,
+                         std::uint64_t off) {
+    struct iovec iov[2] = {{const_cast<char*>(head), srec::kHeader},
+                           {const_cast<char*>(data), std::size_t(n)}};
+    int first = 0;
+    while (first < 2) {
+      const ssize_t w = ::pwritev(fd, iov + first, 2 - first, off_t(off));
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) return false;
-      p += w;
-      n -= std::uint64_t(w);
+      off += std::uint64_t(w);
+      std::size_t left = std::size_t(w);
+      while (first < 2 && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+      if (first < 2) {
+        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+        iov[first].iov_len -= left;
+      }
     }
     return true;
   }
-  static bool read_all(int fd, char* p, std::uint64_t n) {
-    while (n > 0) {
-      const ssize_t r = ::read(fd, p, std::size_t(n > (1u << 30) ? (1u << 30) : n));
-      if (r < 0 && errno == EINTR) continue;
-      if (r == 0) errno = EINVAL;  // shorter than its header says: damaged, not an I/O error
-      if (r <= 0) return false;
-      p += r;
-      n -= std::uint64_t(r);
+  // A new record file for the plan (slot 0 written, slot 1 zero) moved over the record.
+  // 0 written, 1 the directory vanished (retry), -1 failed (reason set).
+  int replace(int dir, const std::string& name, const char* data, std::uint64_t n,
+              const srec::Plan& p) {
+    static std::atomic<std::uint32_t> counter{0};
+    const std::string tmp = "t_" + std::to_string(::getpid()) + "_" +
+                            std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+    const int fd = ::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                            0600);
+    if (fd < 0) {
+      if (errno == ENOENT) return 1;
+      fail(errno, "a session file could not be created");
+      return -1;
     }
-    return true;
+    char h[srec::kHeader];
+    srec::encode(h, data, n, p.gen, p.slot);
+    const bool ok = ::fchmod(fd, 0600) == 0 && pwrite_all(fd, h, data, n, 0) &&
+                    ::ftruncate(fd, off_t(2 * p.slot)) == 0;
+    const int e = errno;
+    ::close(fd);
+    if (!ok) {
+      ::unlinkat(dir, tmp.c_str(), 0);
+      fail(e, "a session file could not be written (disk full?)");
+      return -1;
+    }
+    if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
+      const int e2 = errno;
+      ::unlinkat(dir, tmp.c_str(), 0);
+      fail(e2, "a session file could not be renamed into place");
+      return -1;
+    }
+    return 0;
   }
-  Got drop(int dir, const std::string& name, int e, const char* why) {
-    ::unlinkat(dir, name.c_str(), 0);
+  // Reports a damaged record and removes it (if `drop`) when the name still is the file that
+  // was examined (`st`; nullptr: a link, removed as is).
+  Got damaged(int dir, const std::string& name, const struct stat* st, bool drop, int e,
+              const char* why) {
+    if (drop) {
+      struct stat now;
+      if (!st || (::fstatat(dir, name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+                  now.st_ino == st->st_ino && now.st_dev == st->st_dev))
+        ::unlinkat(dir, name.c_str(), 0);
+    }
     fail(e, why);
     return Got::damaged;
   }

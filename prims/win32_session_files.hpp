@@ -1,8 +1,9 @@
 // prims/win32_session_files.hpp: SessionFiles on Windows, the same contract as
 // prims/posix_session_files.hpp (read that file first): one record per session in a directory of
-// ours inside session.save_path, written to a temporary file and moved over the record
-// (MoveFileExW with MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH), the same 32-byte header
-// and CRC-32, the last-write time as the idle clock.
+// ours inside session.save_path, the same two-slot format (core/session_record.hpp): a rewrite
+// in place into the slot that is not the newest intact one (WriteFile at an offset), a new or
+// outgrown record written to a temporary file and moved over the record (MoveFileExW with
+// MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH); the last-write time as the idle clock.
 //
 // The directory: <save_path>\wincache-<user tag> (PrimWin32::user_tag(): the token user's SID),
 // created with the save path's inherited ACL (IIS gives an app pool's save path to that pool's
@@ -26,15 +27,13 @@
 #include <cstring>
 #include <string>
 
-#include "../core/crc32.hpp"
+#include "../core/session_record.hpp"
 #include "prim_win32.hpp"
 
 namespace wc {
 
 class SessionFiles {
  public:
-  static constexpr std::uint64_t kMagic = 0x3130535345534357ull;  // "WCSESS01"
-  static constexpr std::size_t kHeader = 32;
 
   explicit SessionFiles(std::string save_path) : root_(std::move(save_path)) {}
   SessionFiles(const SessionFiles&) = delete;
@@ -44,46 +43,54 @@ class SessionFiles {
   const char* last_reason() const { return reason_; }
   const std::string& dir() const { return dir_; }
 
-  bool write(const std::string& id, const char* data, std::uint64_t n, std::uint64_t now_ms) {
+  bool write(const std::string& id, const char* data, std::uint64_t n) {
+    if (n > srec::kMaxData) return fail(ERROR_FILE_TOO_LARGE, "a session larger than 2 GB cannot be stored");
     if (!ensure_dir(true)) return false;
-    char head[kHeader] = {};
-    const std::uint64_t magic = kMagic;
-    const std::uint32_t crc = crc32(data, n);
-    std::memcpy(head, &magic, 8);
-    std::memcpy(head + 8, &n, 8);
-    std::memcpy(head + 16, &crc, 4);
-    std::memcpy(head + 24, &now_ms, 8);
-    static std::atomic<std::uint32_t> counter{0};
-    const std::wstring tmp = path("t_" + std::to_string(::GetCurrentProcessId()) + "_" +
-                                  std::to_string(counter.fetch_add(1)));
     const std::wstring rec = path("s_" + id);
-    HANDLE h = ::CreateFileW(tmp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
-                             FILE_ATTRIBUTE_NORMAL, nullptr);
-    if (h == INVALID_HANDLE_VALUE) return fail(::GetLastError(), "a session file could not be created");
-    const bool ok = write_all(h, head, kHeader) && write_all(h, data, n);
+    HANDLE h = ::CreateFileW(rec.c_str(), GENERIC_READ | GENERIC_WRITE,
+                             FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                             FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    if (h == INVALID_HANDLE_VALUE) {
+      const DWORD e = ::GetLastError();
+      if (e != ERROR_FILE_NOT_FOUND) return fail(e, "a session file cannot be opened");
+      return replace(rec, data, n, srec::plan(0, -1, srec::Head{}, n));
+    }
+    LARGE_INTEGER size;
+    std::uint64_t slot = 0;
+    if (::GetFileSizeEx(h, &size) && !reparse_point(h))
+      slot = srec::slot_of_file(std::uint64_t(size.QuadPart));
+    std::string cur;
+    srec::Head head;
+    const int c = slot == 0 ? -1 : srec::newest(slot, Reader{h}, cur, head);
+    if (c == -2) {
+      const DWORD e = ::GetLastError();
+      ::CloseHandle(h);
+      return fail(e, "a session file could not be read");
+    }
+    const srec::Plan p = srec::plan(slot, c, head, n);
+    if (!p.in_place) {
+      ::CloseHandle(h);
+      return replace(rec, data, n, p);
+    }
+    char hd[srec::kHeader];
+    srec::encode(hd, data, n, p.gen, p.slot);
+    const std::uint64_t off = std::uint64_t(p.target) * p.slot;
+    const bool ok = write_at(h, off, hd, srec::kHeader) &&
+                    write_at(h, off + srec::kHeader, data, n);
     const DWORD e = ::GetLastError();
     ::CloseHandle(h);
-    if (!ok) {
-      ::DeleteFileW(tmp.c_str());
-      return fail(e, "a session file could not be written (disk full?)");
-    }
-    if (!::MoveFileExW(tmp.c_str(), rec.c_str(),
-                       MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-      const DWORD e2 = ::GetLastError();
-      ::DeleteFileW(tmp.c_str());
-      return fail(e2, "a session file could not be moved into place");
-    }
-    return true;
+    return ok || fail(e, "a session file could not be written (disk full?)");
   }
 
   enum class Got : std::uint8_t { found, missing, expired, damaged, error };
 
   Got read(const std::string& id, std::uint64_t now_ms, std::uint64_t maxlifetime_s,
-           std::string& out) {
+           std::string& out, bool drop_damaged = true) {
     if (!ensure_dir(false)) return Got::missing;
     const std::wstring rec = path("s_" + id);
-    HANDLE h = ::CreateFileW(rec.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE,
-                             nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    HANDLE h = ::CreateFileW(rec.c_str(), GENERIC_READ,
+                             FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                             OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
     if (h == INVALID_HANDLE_VALUE) {
       const DWORD e = ::GetLastError();
       if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND) return Got::missing;
@@ -92,35 +99,35 @@ class SessionFiles {
     }
     FILETIME wt;
     LARGE_INTEGER size;
-    if (!::GetFileTime(h, nullptr, nullptr, &wt) || !::GetFileSizeEx(h, &size) ||
-        std::uint64_t(size.QuadPart) < kHeader) {
+    if (!::GetFileTime(h, nullptr, nullptr, &wt) || !::GetFileSizeEx(h, &size)) {
+      const DWORD e = ::GetLastError();
       ::CloseHandle(h);
-      return drop(rec, "not a session record of ours");
+      fail(e, "a session file cannot be examined");
+      return Got::error;
+    }
+    if (reparse_point(h)) {
+      ::CloseHandle(h);
+      return drop(rec, drop_damaged, "not a session record of ours");
     }
     if (idle_out(wt, now_ms, maxlifetime_s)) {
       ::CloseHandle(h);
       return Got::expired;
     }
-    char head[kHeader];
-    std::uint64_t magic = 0, n = 0;
-    std::uint32_t crc = 0;
-    bool ok = read_all(h, head, kHeader);
-    if (ok) {
-      std::memcpy(&magic, head, 8);
-      std::memcpy(&n, head + 8, 8);
-      std::memcpy(&crc, head + 16, 4);
-      ok = magic == kMagic && n == std::uint64_t(size.QuadPart) - kHeader;
-    }
-    if (ok) {
-      out.resize(std::size_t(n));
-      ok = read_all(h, out.data(), n) && crc32(out.data(), n) == crc;
-    }
+    const std::uint64_t slot = srec::slot_of_file(std::uint64_t(size.QuadPart));
+    srec::Head head;
+    int c = -1;
+    for (unsigned attempt = 0; slot != 0 && c == -1 && attempt < 3; ++attempt)
+      c = srec::newest(slot, Reader{h}, out, head);
+    const DWORD e = ::GetLastError();
     ::CloseHandle(h);
-    if (!ok) {
-      out.clear();
-      return drop(rec, "damaged (size, magic or checksum)");
+    if (c >= 0) return Got::found;
+    out.clear();
+    if (c == -2) {
+      fail(e, "a session file could not be read");
+      return Got::error;
     }
-    return Got::found;
+    return drop(rec, drop_damaged,
+                slot == 0 ? "damaged (its size)" : "damaged (no intact copy: checksum)");
   }
 
   bool exists(const std::string& id) {
@@ -205,28 +212,74 @@ class SessionFiles {
     return true;
   }
 
-  static bool write_all(HANDLE h, const char* p, std::uint64_t n) {
+  static OVERLAPPED at(std::uint64_t off) {
+    OVERLAPPED o = {};
+    o.Offset = DWORD(off);
+    o.OffsetHigh = DWORD(off >> 32);
+    return o;
+  }
+  static bool write_at(HANDLE h, std::uint64_t off, const char* p, std::uint64_t n) {
     while (n > 0) {
       DWORD w = 0;
+      OVERLAPPED o = at(off);
       const DWORD chunk = DWORD(n > (1u << 30) ? (1u << 30) : n);
-      if (!::WriteFile(h, p, chunk, &w, nullptr) || w == 0) return false;
+      if (!::WriteFile(h, p, chunk, &w, &o) || w == 0) return false;
       p += w;
+      off += w;
       n -= w;
     }
     return true;
   }
-  static bool read_all(HANDLE h, char* p, std::uint64_t n) {
-    while (n > 0) {
-      DWORD r = 0;
-      const DWORD chunk = DWORD(n > (1u << 30) ? (1u << 30) : n);
-      if (!::ReadFile(h, p, chunk, &r, nullptr) || r == 0) return false;
-      p += r;
-      n -= r;
+  struct Reader {
+    HANDLE h;
+    bool operator()(std::uint64_t off, char* p, std::uint64_t n) const {
+      while (n > 0) {
+        DWORD r = 0;
+        OVERLAPPED o = at(off);
+        const DWORD chunk = DWORD(n > (1u << 30) ? (1u << 30) : n);
+        if (!::ReadFile(h, p, chunk, &r, &o) || r == 0) return false;
+        p += r;
+        off += r;
+        n -= r;
+      }
+      return true;
+    }
+  };
+  static bool reparse_point(HANDLE h) {
+    BY_HANDLE_FILE_INFORMATION info;
+    return !::GetFileInformationByHandle(h, &info) ||
+           (info.dwFileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY)) != 0;
+  }
+  // A new record file for the plan (slot 0 written, slot 1 zero) moved over the record.
+  bool replace(const std::wstring& rec, const char* data, std::uint64_t n, const srec::Plan& p) {
+    static std::atomic<std::uint32_t> counter{0};
+    const std::wstring tmp = path("t_" + std::to_string(::GetCurrentProcessId()) + "_" +
+                                  std::to_string(counter.fetch_add(1)));
+    HANDLE h = ::CreateFileW(tmp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
+                             FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (h == INVALID_HANDLE_VALUE) return fail(::GetLastError(), "a session file could not be created");
+    char hd[srec::kHeader];
+    srec::encode(hd, data, n, p.gen, p.slot);
+    LARGE_INTEGER end;
+    end.QuadPart = LONGLONG(2 * p.slot);
+    const bool ok = write_at(h, 0, hd, srec::kHeader) && write_at(h, srec::kHeader, data, n) &&
+                    ::SetFilePointerEx(h, end, nullptr, FILE_BEGIN) && ::SetEndOfFile(h);
+    const DWORD e = ::GetLastError();
+    ::CloseHandle(h);
+    if (!ok) {
+      ::DeleteFileW(tmp.c_str());
+      return fail(e, "a session file could not be written (disk full?)");
+    }
+    if (!::MoveFileExW(tmp.c_str(), rec.c_str(),
+                       MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+      const DWORD e2 = ::GetLastError();
+      ::DeleteFileW(tmp.c_str());
+      return fail(e2, "a session file could not be moved into place");
     }
     return true;
   }
-  Got drop(const std::wstring& rec, const char* why) {
-    ::DeleteFileW(rec.c_str());
+  Got drop(const std::wstring& rec, bool really, const char* why) {
+    if (really) ::DeleteFileW(rec.c_str());
     fail(ERROR_INVALID_DATA, why);
     return Got::damaged;
   }
