@@ -20,7 +20,8 @@ id daemon >/dev/null 2>&1 && id nobody >/dev/null 2>&1 || { echo "SKIP: no users
 U=$(id -u daemon)
 base=/dev/shm/wincache-$U
 # The names this test squats are machine-wide (daemon's directory chain): one run at a time on
-# this machine, whichever checkout it runs from.
+# this machine, whichever checkout it runs from. (The servers it starts inherit fd 9 and are
+# stopped before it exits; lib.sh's watchdog does not take it.)
 exec 9>/tmp/wincache_mp_squat.lock
 flock -w 60 9 || { echo "SKIP: another run of this test held /tmp/wincache_mp_squat.lock for 60 s"; exit 77; }
 if [ -e "$base" ] || [ -e "$base.1" ] || [ -e "$base.2" ]; then
