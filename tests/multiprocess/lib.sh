@@ -68,7 +68,7 @@ mp_init() {
   trap mp_finish EXIT
   trap 'echo "FAIL: watchdog: $MP_NAME took too long"; MP_FAILS=$((MP_FAILS + 1)); exit 1' TERM
   # (9>&-: fd 9 is a test's flock (test_squat.sh); the watchdog's sleep outlives the test)
-  ( sleep "${MP_WATCHDOG:-100}"; kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 9>&- &
+  ( sleep "${MP_WATCHDOG:-200}"; kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 9>&- &
   MP_WATCHDOG_PID=$!
 }
 
@@ -397,7 +397,8 @@ mp_stop_all() {
       *) kill -TERM "$pid" ;;
     esac
   done
-  for ((i = 0; i < 100; i++)); do
+  local end=$((SECONDS + HANG))
+  while ((SECONDS <= end)); do
     local alive=0
     for pid in "${MP_PIDS[@]}"; do
       [ -n "$pid" ] || continue
@@ -408,7 +409,7 @@ mp_stop_all() {
   done
   for pid in "${MP_PIDS[@]}"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      echo "FAIL: pid $pid ($(comm_of "$pid")) did not stop within 10 s; killing it"
+      echo "FAIL: pid $pid ($(comm_of "$pid")) did not stop within ${HANG}s; killing it"
       MP_FAILS=$((MP_FAILS + 1))
       for c in $(workers "$pid"); do kill -KILL "$c" 2>/dev/null; done
       kill -KILL "$pid" 2>/dev/null
@@ -450,9 +451,11 @@ mp_finish() {
   mp_stop_all
   if [ "$SO" != stub ]; then
     local left="" i
-    for ((i = 0; i < 30; i++)); do
+    local end=$((SECONDS + 5))  # a margin: the last process out removed them before it exited
+    while :; do
       left=$(shm_left "$SALT" "${EXTRA_SALTS[@]}")
       [ -z "$left" ] && break
+      ((SECONDS < end)) || break
       sleep 0.1
     done
     # Every test stops its servers in order (mp_stop_all), so nothing may be left: the last

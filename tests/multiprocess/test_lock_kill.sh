@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mp_lock_kill: wincache_lock across workers of a php-fpm pool of 4.
 #  - mutual exclusion: concurrent read-modify-writes of a plain entry under the lock lose nothing.
-#  - request A takes wincache_lock('k') and sleeps 30 s; request B1 asking for 'k' meanwhile
+#  - request A takes wincache_lock('k') and holds it (until killed); request B1 asking for 'k' meanwhile
 #    waits (its worker asleep in the lock's wait); A's worker is kill -9'd; B1 then gets the lock
 #    (taken over from the dead holder: otherwise it would time out), and a new request B2 gets it.
 #  - a script that takes a lock and never unlocks it: the lock is released at request end (the
@@ -11,7 +11,7 @@
 # usage: test_lock_kill.sh /path/to/wincache.so|stub
 source "$(dirname "$0")/lib.sh"
 mp_init lock_kill "${1:?usage: $0 wincache.so|stub}"
-REQ_TIMEOUT=20
+REQ_TIMEOUT=40   # a hang bound, above the 30 s a lock wait may last (max_execution_time)
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
 retry_port start_fpm "$port" 4 || exit 1; port=$PORT_USED
 info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' ' ')"
@@ -29,7 +29,7 @@ lpids=$(cat "$TMP"/L_*.txt | grep -c '^pid=')
 check "200 read-modify-writes under wincache_lock from 4 clients: plain_L = 200 ($(field value <<<"$b")), $lpids/20 requests answered, $lbad lock/unlock failures" \
   test "$(field value <<<"$b"):$lpids:$lbad" = "200:20:0"
 
-fcgi "$port" "op=lock_sleep&k=k&s=30" >"$TMP/A.txt" &
+fcgi "$port" "op=lock_sleep&k=k&s=60&until=never_k" >"$TMP/A.txt" &   # holds k until killed
 A=$!
 holder() { H=$(fcgi "$port" "op=get&k=holder_k" | awk -F= '$1 == "ok" {ok = $2} $1 == "value" {v = $2} END {if (ok == 1) print v}'); [ -n "$H" ]; }
 H=""
@@ -55,7 +55,7 @@ check "B1 has no answer while A holds k" kill -0 "$B1"
 t0=$(date +%s%N)
 kill -9 "$H"
 info "killed the holder $H"
-wait "$B1"   # bounded by REQ_TIMEOUT (20 s), below the lock's own timeout (60 s)
+wait "$B1"   # bounded by REQ_TIMEOUT, and the lock wait by max_execution_time (30 s)
 t1=$((($(date +%s%N) - t0) / 1000000))
 b=$(cat "$TMP/B1.txt")
 # Not taken over, B1 would wait until its request times out (no answer) or its lock timeout
