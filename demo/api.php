@@ -21,7 +21,7 @@
 //                                 back: ok=1 if all work (a key per process: run at once in many)
 // Any op takes bar=<dir>&n=<count> (the multiprocess tests): before the op, a barrier. The
 // request puts a file named after its pid in /tmp/<dir> (a directory the test made; nothing is
-// created otherwise) and waits until n files are there (at most 20 s), then says barrier=<files
+// created otherwise) and waits until n files are there (at most 40 s), then says barrier=<files
 // seen>. A process serves one request at a time, so n requests inside the barrier at once are
 // served by n different processes: the tests force the distribution over workers with it.
 header('Content-Type: text/plain');
@@ -53,7 +53,7 @@ function barrier(string $dir, int $n): int {
     $d = "/tmp/$dir";
     if (is_link(dirname($d)) || is_link($d) || !is_dir($d)) return -1;
     if (@file_put_contents("$d/" . getmypid(), '') === false) return -1;
-    $until = microtime(true) + 20;
+    $until = microtime(true) + 40;
     do {
         $seen = count(glob("$d/[0-9]*") ?: []);
         if ($seen >= $n) break;

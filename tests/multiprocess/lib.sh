@@ -295,7 +295,7 @@ spread() {
   d=/tmp/$rel
   SPREAD_OUT=$TMP/spread_$SPREAD_K
   mkdir -p "$d" "$SPREAD_OUT" && chmod 1777 "$d"
-  local REQ_TIMEOUT=$((REQ_TIMEOUT > 40 ? REQ_TIMEOUT : 40))  # above the barrier's own 20 s
+  local REQ_TIMEOUT=$((REQ_TIMEOUT > 60 ? REQ_TIMEOUT : 60))  # above the barrier's own 40 s
   for ((i = 1; i <= n; i++)); do
     $req "$port" "$q&bar=$rel&n=$n" >"$SPREAD_OUT/$i" &
     lp+=($!)
