@@ -6,20 +6,30 @@
 //   op=set&k=&v=[&ttl=]  op=add&k=&v=   op=get&k=   op=delete&k=   op=inc&k=[&d=]
 //   op=addinc&k=                  add k with 0 if missing, then inc it: value=<new value>
 //   op=info  op=meminfo           summary numbers
-//   (lock ops take g=1 for a machine-wide lock: wincache_lock(k, true))
-//   op=lock_sleep&k=&s=           wincache_lock(k), record holder_<k> = pid, sleep s (<= 60), unlock
-//   op=lock_try&k=                wincache_lock(k), say how long it took, unlock
+//   (lock ops take g=1 for a machine-wide lock: wincache_lock(k, true), and t= for
+//    wincache.locktimeout in seconds)
+//   op=lock_sleep&k=&s=[&until=]  wincache_lock(k), record holder_<k> = pid, sleep s (<= 60) or,
+//                                 with until=K, until the cache holds K (s: the bound), unlock
+//   op=lock_try&k=[&w=1]          wincache_lock(k), say how long it took, unlock (w=1: first
+//                                 record waiter_<k> = pid, so that a test sees it is about to wait)
 //   op=lock_forget&k=             wincache_lock(k) and never unlock (released at request end)
 //   op=lock_incr&k=&n=            n times: lock k, plain_<k> = get + 1 (not atomic alone), unlock
 //   op=csum_burst&p=&n=&ver=&m=[&x=]  n sets of checksummed values to keys p0..p(m-1) (x: x times longer)
-//   op=csum_verify&p=             every cached key starting with p verifies its checksum
-//   op=selfcheck&k=[&ms=]         sleep ms (<= 5000), then info(), meminfo(), set k, get k: ok=1 if all work
+//   op=csum_verify&p=             every cached key starting with p verifies its checksum:
+//                                 listed (in info()), seen (still there to get), bad
+//   op=selfcheck&k=[&ms=]         sleep ms (<= 5000), then info(), meminfo(), set k_<pid>, get it
+//                                 back: ok=1 if all work (a key per process: run at once in many)
 //   (session ops: the pool's session.save_handler; sid= is the session id)
 //   op=sess_append&sid=&item=[&ms=]  session_start, append item to $_SESSION['items'], sleep ms
 //                                 (<= 5000) while holding the session, write: count=, wait_ms= (lock)
 //   op=sess_get&sid=              read_and_close: items= (comma-separated), count=
 //   op=sess_hold&sid=&s=          session_start, append "uncommitted", record holder_<sid> = pid in the
 //                                 user cache, sleep s (<= 60) holding the session (to be killed)
+// Any op takes bar=<dir>&n=<count> (the multiprocess tests): before the op, a barrier. The
+// request puts a file named after its pid in /tmp/<dir> (a directory the test made; nothing is
+// created otherwise) and waits until n files are there (at most 40 s), then says barrier=<files
+// seen>. A process serves one request at a time, so n requests inside the barrier at once are
+// served by n different processes: the tests force the distribution over workers with it.
 header('Content-Type: text/plain');
 $op = $_GET['op'] ?? 'pid';
 $k = (string) ($_GET['k'] ?? '');
@@ -43,7 +53,23 @@ function csum_ok(string $key, $val): bool {
     $n = intdiv(strlen($rest), 32);
     return $n > 0 && $rest === str_repeat(md5($key . $m[2]), $n);
 }
+// The barrier (see the head): -1 if there is no such directory, else the files seen.
+function barrier(string $dir, int $n): int {
+    if (!preg_match('~^wcmp_[A-Za-z0-9_.]+/[A-Za-z0-9_]+$~', $dir)) return -1;
+    $d = "/tmp/$dir";
+    if (is_link(dirname($d)) || is_link($d) || !is_dir($d)) return -1;
+    if (@file_put_contents("$d/" . getmypid(), '') === false) return -1;
+    $until = microtime(true) + 40;
+    do {
+        $seen = count(glob("$d/[0-9]*") ?: []);
+        if ($seen >= $n) break;
+        usleep(2000);
+    } while (microtime(true) < $until);
+    return $seen;
+}
 out('pid', getmypid());
+if (isset($_GET['bar'])) out('barrier', barrier((string) $_GET['bar'], (int) ($_GET['n'] ?? 1)));
+if (isset($_GET['t'])) ini_set('wincache.locktimeout', (string) max(1, (int) $_GET['t']));
 switch ($op) {
 case 'pid':
     break;
@@ -99,12 +125,25 @@ case 'lock_sleep':
     out('wait_ms', (int) ((microtime(true) - $t) * 1000));
     if ($ok) {
         wincache_ucache_set("holder_$k", getmypid());
-        sleep(min(60, max(0, (int) ($_GET['s'] ?? 1))));
+        $s = min(60, max(0, (int) ($_GET['s'] ?? 1)));
+        if (isset($_GET['until'])) {  // hold until the cache has the key (s: a hang bound)
+            $end = microtime(true) + $s;
+            $held = 'timeout';
+            while (microtime(true) < $end) {
+                wincache_ucache_get((string) $_GET['until'], $there);
+                if ($there) { $held = 'until'; break; }
+                usleep(10000);
+            }
+            out('held', $held);
+        } else {
+            sleep($s);
+        }
         wincache_ucache_delete("holder_$k");
         out('unlocked', wincache_unlock($k));
     }
     break;
 case 'lock_try':
+    if (!empty($_GET['w'])) wincache_ucache_set("waiter_$k", getmypid());
     $t = microtime(true);
     $ok = wincache_lock($k, $global);
     out('locked', $ok);
@@ -149,15 +188,17 @@ case 'csum_burst':
 case 'csum_verify':
     $p = (string) ($_GET['p'] ?? 'c');
     $i = wincache_ucache_info();
-    $seen = $bad = 0;
+    $listed = $seen = $bad = 0;
     foreach (($i['ucache_entries'] ?? []) as $e) {
         $key = (string) $e['key_name'];
         if ($p === '' || strncmp($key, $p, strlen($p)) !== 0) continue;
+        $listed++;
         $v = wincache_ucache_get($key, $ok);
         if (!$ok) continue;  // deleted or evicted since info()
         $seen++;
         if (!csum_ok($key, $v)) { $bad++; out('bad_key', $key); }
     }
+    out('listed', $listed);
     out('seen', $seen);
     out('bad', $bad);
     break;
@@ -166,8 +207,8 @@ case 'selfcheck':
     $i = wincache_ucache_info(true);
     $m = wincache_ucache_meminfo();
     $v = "selfcheck_" . getmypid() . "_" . mt_rand();
-    $s = wincache_ucache_set($k, $v);
-    $g = wincache_ucache_get($k, $ok);
+    $s = wincache_ucache_set($k . '_' . getmypid(), $v);
+    $g = wincache_ucache_get($k . '_' . getmypid(), $ok);
     out('info', is_array($i));
     out('meminfo', is_array($m));
     out('set', $s);

@@ -164,7 +164,7 @@ setsid nginx -p "$serve" -c "$serve/nginx.conf" -e "$serve/logs/nginx_error.log"
 nginx_pid=$!
 
 ok=0
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 300; i++)); do  # up to 30 s: a hang bound (a loaded machine starts them slowly)
   kill -0 "$fpm_pid" 2>/dev/null || break
   kill -0 "$nginx_pid" 2>/dev/null || break
   if listening "$port" && listening "$fpm_port"; then ok=1; break; fi

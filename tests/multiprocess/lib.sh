@@ -14,6 +14,12 @@
 #   fcgi PORT QUERY    one FastCGI request of api.php, body on stdout (fails on timeout/no end=1)
 #   http PORT QUERY    the same over HTTP (built-in server)
 #   field NAME <<<"$body"
+#   until_true SECONDS CMD...   poll CMD (every 0.1 s) until it succeeds; false after SECONDS
+#   spread REQ PORT N QUERY     N requests at once, served by N different processes
+#
+# Time: no check depends on how fast something happens. Every wait is for a condition, bounded
+# by a generous hang bound (HANG, 30 s) whose expiry is a failure ("never happened"), never a
+# measurement; a machine loaded by parallel builds and other tests stays far inside it.
 set -uo pipefail
 
 MP_PIDS=()        # servers started here, stopped in reverse order
@@ -21,7 +27,8 @@ MP_FAILS=0
 MP_START=$(date +%s%N)
 EXTRA_SALTS=()
 FPM_D=()          # more -d settings for php-fpm
-REQ_TIMEOUT=${REQ_TIMEOUT:-15}
+REQ_TIMEOUT=${REQ_TIMEOUT:-30}
+HANG=${HANG:-30}  # seconds: the bound of every wait for a condition (a hang check)
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; MP_FAILS=$((MP_FAILS + 1)); }
@@ -60,7 +67,8 @@ mp_init() {
   info "$MP_NAME: dir $TMP, namesalt $SALT"
   trap mp_finish EXIT
   trap 'echo "FAIL: watchdog: $MP_NAME took too long"; MP_FAILS=$((MP_FAILS + 1)); exit 1' TERM
-  ( sleep "${MP_WATCHDOG:-100}"; kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 &
+  # (9>&-: fd 9 is a test's flock (test_squat.sh); the watchdog's sleep outlives the test)
+  ( sleep "${MP_WATCHDOG:-200}"; kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 9>&- &
   MP_WATCHDOG_PID=$!
 }
 
@@ -116,16 +124,39 @@ free_port() {
   return 1
 }
 
-# wait_listen PORT PID: until PID listens on PORT (or PID died / 10 s)
+# until_true SECONDS CMD...: until CMD succeeds (polled every 0.1 s); false if it did not within
+# SECONDS (a hang bound: callers fail the test then, they never measure with it)
+until_true() {
+  local end=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < end)) || { "$@"; return; }
+    sleep 0.1
+  done
+}
+
+# wait_listen PORT PID: until PID listens on PORT (false if PID died, or after $HANG s)
 wait_listen() {
-  local port=$1 pid=$2 i
-  for ((i = 0; i < 100; i++)); do
+  local port=$1 pid=$2 end=$((SECONDS + HANG))
+  while ((SECONDS <= end)); do
     pid_listens "$pid" "$port" && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
 }
+# live_workers PID: PID's children that are not zombies (a killed worker stays a child of its
+# master until the master reaps it)
+live_workers() {
+  local w
+  for w in $(workers "$1"); do
+    [ "$(awk '{sub(/^.*\) /, ""); print $1}' "/proc/$w/stat" 2>/dev/null)" = Z ] || echo "$w"
+  done
+}
+# in_list WORD LIST: WORD (one, non-empty) is a word of LIST
+in_list() { [ -n "$1" ] && [ "$(wc -w <<<"$1")" = 1 ] && [[ " $2 " == *" $1 "* ]]; }
+# has_children PID N: PID has exactly N live children
+has_children() { [ "$(live_workers "$1" | wc -l)" = "$2" ]; }
 
 # a base port per test, spread so that parallel tests rarely even look at the same ports, and
 # below the ephemeral range (32768-60999 on Linux), where client sockets of other tests would
@@ -171,8 +202,9 @@ start_cgi() {
   CGI_PID=$!
   MP_PIDS+=("$CGI_PID")
   wait_listen "$port" "$CGI_PID" || { start_failed "php-cgi" "$port" "$CGI_PID" "$TMP/logs/cgi_$port.out"; return 1; }
-  local i
-  for ((i = 0; i < 50 && $(count_workers "$CGI_PID") < children; i++)); do sleep 0.1; done
+  ((children > 0)) || return 0
+  until_true "$HANG" has_children "$CGI_PID" "$children" ||
+    { fail "php-cgi: $children children did not appear within ${HANG}s"; return 1; }
 }
 
 # start_fpm PORT WORKERS [SALT] -> $FPM_PID (master)
@@ -205,12 +237,8 @@ start_fpm() {
   MP_PIDS+=("$FPM_PID")
   wait_listen "$port" "$FPM_PID" || { start_failed "php-fpm" "$port" "$FPM_PID" "$TMP/logs/fpm_$port.out" "$TMP/logs/fpm_$port.log"; return 1; }
   # wait for all workers
-  local i
-  for ((i = 0; i < 50; i++)); do
-    [ "$(count_workers "$FPM_PID")" -ge "$workers" ] && return 0
-    sleep 0.1
-  done
-  fail "php-fpm: $workers workers did not appear"; return 1
+  until_true "$HANG" has_children "$FPM_PID" "$workers" && return 0
+  fail "php-fpm: $workers workers did not appear within ${HANG}s"; return 1
 }
 
 # start_builtin PORT WORKERS [SALT] -> $SRV_PID
@@ -222,6 +250,8 @@ start_builtin() {
   SRV_PID=$!
   MP_PIDS+=("$SRV_PID")
   wait_listen "$port" "$SRV_PID" || { start_failed "built-in server" "$port" "$SRV_PID" "$TMP/logs/srv_$port.out"; return 1; }
+  until_true "$HANG" has_children "$SRV_PID" "$workers" ||
+    { fail "built-in server: $workers workers did not appear within ${HANG}s"; return 1; }
 }
 
 # start_nginx PORT FPM_PORT -> $NGINX_PID: nginx in front of a FastCGI server, serving $TMP/www
@@ -296,61 +326,96 @@ http() {
 
 field() { sed -n "s/^$1=//p" | head -1; }
 
-# workers PID: the children of a master
+# spread REQ PORT N QUERY: N requests of api.php?QUERY at once, served by N different processes
+# (workers of one server). Each request waits in api.php's barrier (bar=, n=) until all N are
+# inside; a process serves one request at a time, so that takes N processes. Request i is sent
+# only once i-1 are inside: no process can have taken a connection it has not started serving
+# (the built-in server accepts a second connection before it serves the first one). The answers:
+# $SPREAD_OUT/1..N; their pids: $SPREAD_PIDS (sorted, one per distinct process). Returns false
+# after a FAIL if a request did not get in within $HANG s or an answer is incomplete or did not
+# see all N in the barrier.
+SPREAD_K=0
+files_at_least() { [ "$(ls "$1" | wc -l)" -ge "$2" ]; }
+spread() {
+  local req=$1 port=$2 n=$3 q=$4 i d rel lp=() bad=0 b
+  SPREAD_K=$((SPREAD_K + 1))
+  rel=${TMP#/tmp/}/bar_$SPREAD_K
+  d=/tmp/$rel
+  SPREAD_OUT=$TMP/spread_$SPREAD_K
+  mkdir -p "$d" "$SPREAD_OUT" && chmod 1777 "$d"
+  local REQ_TIMEOUT=$((REQ_TIMEOUT > 60 ? REQ_TIMEOUT : 60))  # above the barrier's own 40 s
+  for ((i = 1; i <= n; i++)); do
+    $req "$port" "$q&bar=$rel&n=$n" >"$SPREAD_OUT/$i" &
+    lp+=($!)
+    if ((i < n)) && ! until_true "$HANG" files_at_least "$d" "$i"; then
+      fail "spread $q: request $i of $n did not reach api.php within ${HANG}s ($(ls "$d" | wc -l) inside)"
+      bad=1
+      break
+    fi
+  done
+  wait "${lp[@]}"
+  SPREAD_PIDS=$(for ((i = 1; i <= n; i++)); do field pid <"$SPREAD_OUT/$i" 2>/dev/null; done | sort -nu | tr '\n' ' ')
+  ((bad)) && return 1
+  for ((i = 1; i <= n; i++)); do
+    b=$(cat "$SPREAD_OUT/$i")
+    if ! grep -q '^end=1$' <<<"$b" || [ "$(field barrier <<<"$b")" != "$n" ]; then
+      fail "spread $q: answer $i of $n incomplete or the barrier not full: $(tr '\n' ' ' <<<"$b")"
+      bad=1
+    fi
+  done
+  ((!bad)) && [ "$(wc -w <<<"$SPREAD_PIDS")" = "$n" ] && return 0
+  ((bad)) || fail "spread $q: $n answers from $(wc -w <<<"$SPREAD_PIDS") processes ($SPREAD_PIDS)"
+  return 1
+}
+# spread_answers FIELD...: "pid f1 f2 ..." of each answer of the last spread, one a line
+spread_answers() {
+  local f i b line
+  for f in "$SPREAD_OUT"/*; do
+    b=$(cat "$f")
+    line=$(field pid <<<"$b")
+    for i in "$@"; do line+=" $(field "$i" <<<"$b")"; done
+    echo "$line"
+  done
+}
 
-# shared_checks REQ PORT [NPIDS]: the checks every group kind must pass, REQ is fcgi or http.
-#  1. a value set in one request is read back by other worker pids (up to NPIDS-1 of them, default
-#     3, within 100 gets), and no get misses it
-#  2. N concurrent addinc requests from 4 clients: every new value 1..N returned exactly once,
-#     the final value is N, at least 2 pids served them
+# shared_checks REQ PORT NPROCS: the checks every group kind must pass, REQ is fcgi or http,
+# NPROCS the number of processes that serve requests (spread makes every one of them answer).
+#  1. a value set in one request is read back by every serving process (NPROCS different pids
+#     at once, so NPROCS-1 of them are not the setter), and no get misses it
+#  2. 10 rounds of NPROCS addinc requests at once (each round NPROCS different processes):
+#     every new value 1..10*NPROCS returned exactly once, the final value is 10*NPROCS
 #  3. one registry (*_<salt>_reg) in /dev/shm/wincache-*/: every process joined the same group
-#  4. info() says is_local_cache false in every worker asked
+#  4. info() says is_local_cache false in every serving process
 shared_checks() {
-  local req=$1 port=$2 npids=${3:-4} body p0 pid ok v i others=() misses=0
+  local req=$1 port=$2 np=$3 body p0 i r
   body=$($req "$port" "op=set&k=shared_key&v=hello_$SALT") || { fail "set request failed: $body"; return; }
   p0=$(field pid <<<"$body")
   [ "$(field ok <<<"$body")" = 1 ] || fail "set returned false (pid $p0)"
-  for ((i = 0; i < 100 && ${#others[@]} < npids - 1; i++)); do
-    body=$($req "$port" "op=get&k=shared_key") || { fail "get request $i failed: $body"; continue; }
-    pid=$(field pid <<<"$body"); ok=$(field ok <<<"$body"); v=$(field value <<<"$body")
-    if [ "$ok" != 1 ] || [ "$v" != "hello_$SALT" ]; then
-      misses=$((misses + 1))
-      ((misses <= 5)) && info "pid $pid: get shared_key (set by pid $p0) -> ok=$ok value=$v"
-    elif [ "$pid" != "$p0" ] && [[ " ${others[*]} " != *" $pid "* ]]; then
-      others+=("$pid")
-    fi
-  done
-  if ((${#others[@]} > 0)); then
-    pass "value set by pid $p0 read back by other pid(s) ${others[*]} ($i gets)"
-  else
-    fail "no pid other than $p0 read the value back in $i gets"
+  if spread "$req" "$port" "$np" "op=get&k=shared_key"; then
+    local wrong
+    wrong=$(spread_answers ok value | awk -v v="hello_$SALT" '$2 != 1 || $3 != v')
+    check "value set by pid $p0 read back by all $np serving processes ($SPREAD_PIDS) at once${wrong:+; wrong: $wrong}" \
+      test -z "$wrong"
   fi
-  check "every get of shared_key hit ($misses misses)" test "$misses" = 0
 
-  local n=40 c lp=()
+  local total=$((10 * np)) vals pids errs=0
   $req "$port" "op=delete&k=counter" >/dev/null
-  for c in 1 2 3 4; do
-    ( for ((i = 0; i < n / 4; i++)); do
-        b=$($req "$port" "op=addinc&k=counter") || { echo "ERR"; continue; }
-        echo "$(field pid <<<"$b") $(field ok <<<"$b") $(field value <<<"$b")"
-      done >"$TMP/inc_$c.txt" ) &
-    lp+=($!)
+  : >"$TMP/inc_all.txt"
+  for ((r = 1; r <= 10; r++)); do
+    spread "$req" "$port" "$np" "op=addinc&k=counter" || errs=$((errs + 1))
+    spread_answers ok value >>"$TMP/inc_all.txt"
   done
-  wait "${lp[@]}"
-  cat "$TMP"/inc_*.txt >"$TMP/inc_all.txt"
-  local errs bad vals pids
-  errs=$(grep -c ERR "$TMP/inc_all.txt")
-  bad=$(awk '$2 != 1' "$TMP/inc_all.txt" | grep -vc ERR)
   vals=$(awk '$2 == 1 {print $3}' "$TMP/inc_all.txt" | sort -n | tr '\n' ' ')
-  pids=$(awk '$2 == 1 {print $1}' "$TMP/inc_all.txt" | sort -u | wc -l)
-  check "$n concurrent addinc requests all answered ($errs failed)" test "$errs" = 0
-  check "every inc succeeded ($bad returned false)" test "$bad" = 0
-  check "the incs returned each of 1..$n exactly once" test "$vals" = "$(seq 1 $n | tr '\n' ' ')"
-  [ "$vals" = "$(seq 1 $n | tr '\n' ' ')" ] || info "values returned: $vals"
-  check "incs served by >= 2 worker pids ($pids)" test "$pids" -ge 2
+  pids=$(awk '{print $1}' "$TMP/inc_all.txt" | sort -u | wc -l)
+  check "10 rounds of $np addinc requests at once, each round served by $np processes ($errs rounds failed)" test "$errs" = 0
+  check "every inc succeeded ($(awk '$2 != 1' "$TMP/inc_all.txt" | wc -l) returned false or no answer)" \
+    test "$(awk '$2 == 1' "$TMP/inc_all.txt" | wc -l)" = "$total"
+  check "the incs returned each of 1..$total exactly once" test "$vals" = "$(seq 1 $total | tr '\n' ' ')"
+  [ "$vals" = "$(seq 1 $total | tr '\n' ' ')" ] || info "values returned: $vals"
+  check "the incs were served by all $np processes ($pids)" test "$pids" = "$np"
   body=$($req "$port" "op=get&k=counter")
-  check "counter reads $n afterwards (pid $(field pid <<<"$body"): $(field value <<<"$body"))" \
-    test "$(field value <<<"$body")" = "$n"
+  check "counter reads $total afterwards (pid $(field pid <<<"$body"): $(field value <<<"$body"))" \
+    test "$(field value <<<"$body")" = "$total"
 
   if [ "$SO" != stub ]; then
     local regs
@@ -358,16 +423,12 @@ shared_checks() {
     check "one group of salt $SALT in /dev/shm: $(echo $regs)" test "$(wc -w <<<"$regs")" = 1
   fi
 
-  local seen=() locals=0
-  for ((i = 0; i < 12; i++)); do
-    body=$($req "$port" "op=info") || { fail "info request failed: $body"; continue; }
-    pid=$(field pid <<<"$body")
-    [[ " ${seen[*]} " == *" $pid "* ]] || seen+=("$pid")
-    if [ "$(field is_local_cache <<<"$body")" != 0 ]; then
-      locals=$((locals + 1)); info "pid $pid: is_local_cache=$(field is_local_cache <<<"$body")"
-    fi
-  done
-  check "is_local_cache false in every answer (pids ${seen[*]})" test "$locals" = 0
+  if spread "$req" "$port" "$np" "op=info"; then
+    local locals
+    locals=$(spread_answers ok is_local_cache | awk '$2 != 1 || $3 != 0')
+    check "is_local_cache false in all $np serving processes ($SPREAD_PIDS)${locals:+; not: $locals}" \
+      test -z "$locals"
+  fi
 }
 
 mp_stop_all() {
@@ -384,7 +445,8 @@ mp_stop_all() {
       *) kill -TERM "$pid" ;;
     esac
   done
-  for ((i = 0; i < 100; i++)); do
+  local end=$((SECONDS + HANG))
+  while ((SECONDS <= end)); do
     local alive=0
     for pid in "${MP_PIDS[@]}"; do
       [ -n "$pid" ] || continue
@@ -395,7 +457,7 @@ mp_stop_all() {
   done
   for pid in "${MP_PIDS[@]}"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      echo "FAIL: pid $pid ($(comm_of "$pid")) did not stop within 10 s; killing it"
+      echo "FAIL: pid $pid ($(comm_of "$pid")) did not stop within ${HANG}s; killing it"
       MP_FAILS=$((MP_FAILS + 1))
       for c in $(workers "$pid"); do kill -KILL "$c" 2>/dev/null; done
       kill -KILL "$pid" 2>/dev/null
@@ -437,9 +499,11 @@ mp_finish() {
   mp_stop_all
   if [ "$SO" != stub ]; then
     local left="" i
-    for ((i = 0; i < 30; i++)); do
+    local end=$((SECONDS + 5))  # a margin: the last process out removed them before it exited
+    while :; do
       left=$(shm_left "$SALT" "${EXTRA_SALTS[@]}")
       [ -z "$left" ] && break
+      ((SECONDS < end)) || break
       sleep 0.1
     done
     # Every test stops its servers in order (mp_stop_all), so nothing may be left: the last

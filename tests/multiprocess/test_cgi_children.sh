@@ -9,18 +9,17 @@ port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
 retry_port start_cgi "$port" 4 || exit 1; port=$PORT_USED
 info "php-cgi master $CGI_PID on $port, children: $(workers "$CGI_PID" | tr '\n' ' ')"
 check "4 children" test "$(workers "$CGI_PID" | wc -l)" = 4
-shared_checks fcgi "$port"
+shared_checks fcgi "$port" 4
 pids_before=$(workers "$CGI_PID" | tr '\n' ' ')
 v=$(workers "$CGI_PID" | head -1)
 kill -9 "$v"
-for ((i = 0; i < 50; i++)); do
-  [ "$(workers "$CGI_PID" | wc -l)" = 4 ] && ! workers "$CGI_PID" | grep -qx "$v" && break
-  sleep 0.1
-done
-info "children before: $pids_before; killed $v; now: $(workers "$CGI_PID" | tr '\n' ' ')"
-misses=0
-for ((i = 0; i < 12; i++)); do
-  b=$(fcgi "$port" "op=get&k=counter")
-  [ "$(field value <<<"$b")" = 40 ] || { misses=$((misses + 1)); info "pid $(field pid <<<"$b"): counter = $(field value <<<"$b")"; }
-done
-check "after a child was killed, 12 gets of the counter read 40 ($misses did not)" test "$misses" = 0
+replaced() { has_children "$CGI_PID" 4 && ! live_workers "$CGI_PID" | grep -qx "$v"; }
+check "the killed child $v was replaced (children before: $pids_before)" until_true "$HANG" replaced
+new=$(live_workers "$CGI_PID" | grep -vxF -f <(tr ' ' '\n' <<<"$pids_before" | grep .))
+info "children now: $(live_workers "$CGI_PID" | tr '\n' ' ') (new: $new)"
+# all 4 children at once, so the replacement among them
+if spread fcgi "$port" 4 "op=get&k=counter"; then
+  wrong=$(spread_answers value | awk '$2 != 40')
+  check "after a child was killed, all 4 children ($SPREAD_PIDS) read the counter 40${wrong:+; not: $wrong}" test -z "$wrong"
+  check "the replacement ($new) is one of them" in_list "$new" "$SPREAD_PIDS"
+fi

@@ -34,8 +34,9 @@ retry_port start_cgi "$pc" 0 || exit 1; pc=$PORT_USED; C=$CGI_PID
 b=$(fcgi "$pc" "op=get&k=from_a")
 check "a third process C started later reads A's value ($(field value <<<"$b"))" test "$(field value <<<"$b")" = "va_$SALT"
 
-kill -TERM "$A"; for ((i = 0; i < 50; i++)); do kill -0 "$A" 2>/dev/null || break; sleep 0.1; done
-check "A stopped" bash -c "! kill -0 $A 2>/dev/null"
+kill -TERM "$A"
+gone() { ! kill -0 "$1" 2>/dev/null; }
+check "A stopped" until_true "$HANG" gone "$A"
 b=$(fcgi "$pb" "op=get&k=from_b")
 check "after A stopped, B still reads its value ($(field value <<<"$b"))" test "$(field value <<<"$b")" = "vb_$SALT"
 b=$(fcgi "$pc" "op=get&k=counter")

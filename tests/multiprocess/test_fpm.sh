@@ -10,4 +10,4 @@ info "php-fpm master $FPM_PID on $port, workers: $(workers "$FPM_PID" | tr '\n' 
 if [ "$(id -u)" = 0 ]; then
   check "workers run as nobody" test "$(user_of "$(workers "$FPM_PID" | head -1)")" = nobody
 fi
-shared_checks fcgi "$port"
+shared_checks fcgi "$port" 4

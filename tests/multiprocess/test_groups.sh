@@ -3,7 +3,8 @@
 # both started by this shell, do not see each other's keys (same key, different values; a key
 # only in one is a miss in the other; counters separate); a third master with group 1's salt is
 # a third group (its children have another parent). Locks: wincache_lock(k) is per group,
-# wincache_lock(k, true) is machine-wide for one salt: group 3 waits for group 1's global lock.
+# wincache_lock(k, true) is machine-wide for one salt: while group 1 holds it, group 3 is refused
+# it (lock timeout) and a waiting request of group 3 gets it once group 1 lets go.
 # usage: test_groups.sh /path/to/wincache.so|stub
 source "$(dirname "$0")/lib.sh"
 mp_init groups "${1:?usage: $0 wincache.so|stub}"
@@ -41,26 +42,40 @@ b=$(fcgi "$p3" "op=get&k=only1")
 check "group 3 (same salt as group 1, another master) misses only1 (ok=$(field ok <<<"$b"))" test "$(field ok <<<"$b")" = 0
 
 # Locks: wincache_lock(k, true) is machine-wide (per salt), wincache_lock(k) is per group.
-fcgi "$p1" "op=lock_sleep&k=gl&g=1&s=3" >"$TMP/gl.txt" &
+# Group 1 holds the global lock gl and the local lock loc until told to let go (until=: a key
+# in group 1's cache), so every check below runs while they are held. A lock that should be
+# free is asked for with a 2 s lock timeout (t=2): held by group 1, it would be refused.
+fcgi "$p1" "op=lock_sleep&k=gl&g=1&s=60&until=go_gl" >"$TMP/gl.txt" &
 ga=$!
-fcgi "$p1" "op=lock_sleep&k=loc&s=3" >"$TMP/loc.txt" &
+fcgi "$p1" "op=lock_sleep&k=loc&s=60&until=go_loc" >"$TMP/loc.txt" &
 la=$!
-for ((i = 0; i < 50; i++)); do
-  [ "$(fcgi "$p1" "op=get&k=holder_gl" | field ok)$(fcgi "$p1" "op=get&k=holder_loc" | field ok)" = 11 ] && break
-  sleep 0.1
-done
-check "group 1 holds the global lock gl and the local lock loc" test "$i" -lt 50
-b=$(fcgi "$p3" "op=lock_try&k=loc")
-check "group 3 takes its own local lock loc at once (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
-  test "$(field locked <<<"$b")" = 1 -a "$(field wait_ms <<<"$b")" -lt 1000
-b=$(fcgi "$p3" "op=lock_try&k=gl")
-check "group 3 takes the LOCAL lock gl at once (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
-  test "$(field locked <<<"$b")" = 1 -a "$(field wait_ms <<<"$b")" -lt 1000
-b=$(fcgi "$p2" "op=lock_try&k=gl&g=1")
-check "group 2 (another salt) takes its global lock gl at once (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
-  test "$(field locked <<<"$b")" = 1 -a "$(field wait_ms <<<"$b")" -lt 1000
-b=$(fcgi "$p3" "op=lock_try&k=gl&g=1")
-check "group 3 waits for group 1's global lock gl, then gets it (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
-  test "$(field locked <<<"$b")" = 1 -a "$(field wait_ms <<<"$b")" -ge 1000
+holding() { [ "$(fcgi "$p1" "op=get&k=holder_gl" | field ok)$(fcgi "$p1" "op=get&k=holder_loc" | field ok)" = 11 ]; }
+check "group 1 holds the global lock gl and the local lock loc" until_true "$HANG" holding
+b=$(fcgi "$p3" "op=lock_try&k=loc&t=2")
+check "group 3 takes its own local lock loc (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
+  test "$(field locked <<<"$b")" = 1
+b=$(fcgi "$p3" "op=lock_try&k=gl&t=2")
+check "group 3 takes the LOCAL lock gl (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
+  test "$(field locked <<<"$b")" = 1
+b=$(fcgi "$p2" "op=lock_try&k=gl&g=1&t=2")
+check "group 2 (another salt) takes its global lock gl (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
+  test "$(field locked <<<"$b")" = 1
+b=$(fcgi "$p3" "op=lock_try&k=gl&g=1&t=1")
+check "group 3 is refused group 1's global lock gl while group 1 holds it (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
+  test "$(field locked <<<"$b")" = 0
+# group 3 waits for it (w=1: it records waiter_gl first), group 1 lets go, group 3 gets it
+fcgi "$p3" "op=lock_try&k=gl&g=1&t=30&w=1" >"$TMP/g3.txt" &
+g3=$!
+waiting() { [ "$(fcgi "$p3" "op=get&k=waiter_gl" | field ok)" = 1 ]; }
+check "group 3 is about to wait for the global lock gl" until_true "$HANG" waiting
+check "group 3 has no answer while group 1 holds gl" kill -0 "$g3"
+fcgi "$p1" "op=set&k=go_gl&v=1" >/dev/null
+wait "$g3"
+b=$(cat "$TMP/g3.txt")
+check "group 3 gets group 1's global lock gl once group 1 lets go (locked=$(field locked <<<"$b"), waited $(field wait_ms <<<"$b") ms)" \
+  test "$(field locked <<<"$b")" = 1
+fcgi "$p1" "op=set&k=go_loc&v=1" >/dev/null
 wait "$ga" "$la"
-check "group 1's lock_sleep requests ended normally" grep -q "^unlocked=1" "$TMP/gl.txt"
+check "group 1 held gl until told and then unlocked it" grep -q "^held=until" "$TMP/gl.txt"
+check "group 1 held loc until told and then unlocked it" grep -q "^held=until" "$TMP/loc.txt"
+check "group 1's lock_sleep requests ended normally" bash -c "grep -q '^unlocked=1' '$TMP/gl.txt' && grep -q '^unlocked=1' '$TMP/loc.txt'"

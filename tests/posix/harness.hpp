@@ -238,6 +238,19 @@ class Children {
     return false;
   }
 
+  // Waits until /proc shows the child stopped (state 'T': it raised SIGSTOP, or was sent it).
+  // A child that says "I am about to stop" and then raise(SIGSTOP)s may not have stopped yet when
+  // the test reads the line: a SIGCONT sent before the stop would be lost. Bounded.
+  static bool until_stopped(Child& c, int timeout_ms = kHangMs) {
+    const std::int64_t deadline = now_ms() + timeout_ms;
+    while (now_ms() < deadline) {
+      wc::PrimPosix::ProcStat st;
+      if (wc::PrimPosix::read_stat(std::uint64_t(c.pid), st) == 0 && st.state == 'T') return true;
+      std::this_thread::sleep_for(1ms);
+    }
+    return false;
+  }
+
   // Waits until the child sleeps in a futex (its current system call, /proc/<pid>/syscall, is
   // SYS_futex): a waiter blocked on a lock. Bounded.
   static bool until_in_futex(Child& c, int timeout_ms = kHangMs) {

@@ -238,8 +238,9 @@ TEST(PrimPosix, FutexWaitAndWakeCrossProcesses) {
     auto m = os.open(name, 4096, false, nullptr);  // a second mapping, at another address
     if (!m.base) return 10;
     auto& word = *static_cast<PrimPosix::atomic<std::uint32_t>*>(m.base);
-    // Sleeps with the value unchanged: only a cross-process wake ends this before the timeout.
-    const auto r = PrimPosix::wait(word, 7, 15000);
+    // Sleeps with the value unchanged: only a cross-process wake ends this before the timeout,
+    // which is longer than the parent's hang bound (kHangMs), so a slow parent is not a failure.
+    const auto r = PrimPosix::wait(word, 7, 50000);
     return r == PrimPosix::wait_result::woken ? 0 : 1;
   });
   // Wait until the child sleeps in futex (its current system call is SYS_futex).

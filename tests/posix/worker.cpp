@@ -8,11 +8,21 @@
 // waits for (it then sleeps until killed), "result ..." is its last word before a normal exit.
 //
 // Commands (see test_posix_processes.cpp for what each test makes of them):
-//   hammer        ms=, seed=   attach kData, report ready, wait for one byte on stdin, then for
-//                              ms milliseconds store/remove values under the write lock and verify
-//                              every live value under the read lock; detach and leave
+//   hammer        ms=, min_ops=, seed=, idx=   attach kData, report ready, wait for one byte on
+//                              stdin, then for ms milliseconds AND at least min_ops operations
+//                              store/remove values (keys below kTable - 4) under the write lock and
+//                              verify every live value under the read lock (the first operation is
+//                              a write, the second a read); then store a marker value at key
+//                              kTable - 1 - idx, report "stored", wait for a second byte, and
+//                              verify every value, counting the other workers' markers; detach and
+//                              leave
 //   hold-write    fill=        store fill values, take the write lock, ready, sleep
 //   hold-read     fill=        store fill values, take a read lock, ready, sleep
+//   read-hold-check fill=      store fill values, take a read lock, note the table, ready, wait
+//                              for a byte on stdin, report how many table words changed under the
+//                              read hold and how many values are bad, release, leave
+//   store         key=, seed=, len=   take the write lock, store one value, report how many read
+//                              holds OTHER processes have while we hold it (none: RW-1), release
 //   mid-txn       fill=        store fill values, take the write lock, open a transaction, alloc
 //                              and half-write a value, journal its table entry, remove a committed
 //                              value, ready, sleep (the transaction stays open)
@@ -134,21 +144,30 @@ void fill(const View& v, unsigned n) {
   }
 }
 
+constexpr unsigned kMarkers = 4;  // hammer: keys kTable-4 .. kTable-1 hold one marker per worker
+
 int cmd_hammer(Worker& w) {
   const View v = w.attach(kData);
   const u64 ms = opt("ms", 1500);
+  const u64 min_ops = opt("min_ops", 200);
+  const unsigned idx = unsigned(opt("idx", 0));
+  if (idx >= kMarkers) die(2, "idx must be below 4");
   const u64 me = u64(::getpid());
   std::mt19937_64 rng(opt("seed", me));
+  std::mt19937_64 kind(opt("seed", me) ^ 0x9e3779b97f4a7c15ull);  // the op kinds: its own stream
   say("ready slot=%u", w.slot());
   char go;
   if (::read(0, &go, 1) != 1) die(13, "no go byte on stdin");
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  u64 writes = 0, reads = 0, stores = 0, removes = 0, full = 0, foreign = 0, counter = 0;
-  while (std::chrono::steady_clock::now() < until) {
-    if (rng() % 4 == 0) {
+  u64 ops = 0, writes = 0, reads = 0, stores = 0, removes = 0, full = 0, foreign = 0, counter = 0;
+  // Time only makes the run longer (more interleavings); the counts that are checked come from
+  // min_ops and the first two operations, whatever the machine's speed.
+  for (; ops < min_ops || std::chrono::steady_clock::now() < until; ++ops) {
+    const bool write = ops == 0 || (ops != 1 && kind() % 4 == 0);
+    if (write) {
       lock_ok(v);
       v.h->begin();
-      const unsigned key = unsigned(rng() % kTable);
+      const unsigned key = unsigned(rng() % (kTable - kMarkers));
       if (v.d->table[key] != 0 && rng() % 3 == 0) {
         if (!remove_value(v, key)) die(11, "remove refused");
         ++removes;
@@ -180,12 +199,40 @@ int cmd_hammer(Worker& w) {
       if (!v.d->lock.unlock_shared(w.slot())) die(12, "unlock_shared refused");
     }
   }
+  // The marker: a value of ours that only we write, for every other worker to verify.
+  const unsigned mine = kTable - 1 - idx;
+  lock_ok(v);
+  v.h->begin();
+  if (!store_value(v, mine, (me << 32) | 0x3a3a3a3au, 100 + 7 * idx)) die(13, "marker: heap full");
+  v.h->commit();
+  if (!v.d->lock.unlock()) die(12, "unlock refused");
+  say("stored key=%u", mine);
+  if (::read(0, &go, 1) != 1) die(13, "no verify byte on stdin");
+  unsigned markers = 0;
+  {
+    const auto r = v.d->lock.lock_shared(w.slot());
+    if (r != wc::Acquire::ok) die(12, std::string("lock_shared=") + acquire_name(r));
+    const Census c = census(v);
+    if (c.bad) die(10, "final check found " + std::to_string(c.bad) + " bad values");
+    for (unsigned k = kTable - kMarkers; k < kTable; ++k) {
+      const u64 p = v.d->table[k];
+      if (k == mine) {
+        if (!p || !verify_value(v, k, p)) die(10, "our own marker is gone or bad");
+      } else if (p && verify_value(v, k, p) &&
+                 (reinterpret_cast<const ValueHead*>(v.base + p)->seed >> 32) != me) {
+        ++markers;
+      }
+    }
+    if (!v.d->lock.unlock_shared(w.slot())) die(12, "unlock_shared refused");
+  }
   if (!v.d->lock.check_invariants()) die(11, "lock invariants");
   w.g.detach(kData);
   w.g.leave();
-  say("result writes=%llu reads=%llu stores=%llu removes=%llu full=%llu foreign=%llu",
-      (unsigned long long)writes, (unsigned long long)reads, (unsigned long long)stores,
-      (unsigned long long)removes, (unsigned long long)full, (unsigned long long)foreign);
+  say("result ops=%llu writes=%llu reads=%llu stores=%llu removes=%llu full=%llu foreign=%llu "
+      "markers=%u",
+      (unsigned long long)ops, (unsigned long long)writes, (unsigned long long)reads,
+      (unsigned long long)stores, (unsigned long long)removes, (unsigned long long)full,
+      (unsigned long long)foreign, markers);
   return 0;
 }
 
@@ -205,6 +252,49 @@ int cmd_hold_read(Worker& w) {
   say("ready live=%u slot=%u readers=%u", census(v).live, w.slot(),
       v.d->lock.readers_in(w.slot()));
   sleep_until_killed();
+}
+
+// A read hold that checks what it reads: the table words it noted before `ready` must be the
+// same after the test's byte (a writer cannot have been inside meanwhile, RW-1).
+int cmd_read_hold_check(Worker& w) {
+  const View v = w.attach(kData);
+  fill(v, unsigned(opt("fill", 0)));
+  const auto r = v.d->lock.lock_shared(w.slot());
+  if (r != wc::Acquire::ok) die(12, std::string("lock_shared=") + acquire_name(r));
+  u64 before[kTable];
+  for (unsigned k = 0; k < kTable; ++k) before[k] = v.d->table[k];
+  say("ready live=%u slot=%u", census(v).live, w.slot());
+  char go;
+  if (::read(0, &go, 1) != 1) die(13, "no byte on stdin");
+  unsigned changed = 0;
+  for (unsigned k = 0; k < kTable; ++k) changed += v.d->table[k] != before[k];
+  const Census c = census(v);
+  if (!v.d->lock.unlock_shared(w.slot())) die(12, "unlock_shared refused");
+  say("result changed=%u live=%u bad=%u", changed, c.live, c.bad);
+  w.g.detach(kData);
+  w.g.leave();
+  return 0;
+}
+
+// One store under the write lock; `inside`: the read holds other processes have while we hold
+// the write lock (0 with a lock that drains readers, RW-1).
+int cmd_store(Worker& w) {
+  const View v = w.attach(kData);
+  const unsigned key = unsigned(opt("key", 0));
+  if (key >= kTable) die(2, "key out of range");
+  const auto r = v.d->lock.lock();
+  if (r != wc::Acquire::ok) die(12, std::string("lock=") + acquire_name(r));
+  unsigned inside = 0;
+  for (unsigned i = 0; i < Lock::kSlots; ++i)
+    if (i != w.slot()) inside += v.d->lock.readers_in(i);
+  v.h->begin();
+  const bool stored = store_value(v, key, opt("seed", 0x5707e), opt("len", 64));
+  v.h->commit();
+  if (!v.d->lock.unlock()) die(12, "unlock refused");
+  say("result acquire=%s inside=%u stored=%d", acquire_name(r), inside, int(stored));
+  w.g.detach(kData);
+  w.g.leave();
+  return 0;
 }
 
 int cmd_mid_txn(Worker& w) {
@@ -417,6 +507,8 @@ int main(int argc, char** argv) {
   if (cmd == "hammer") return cmd_hammer(w);
   if (cmd == "hold-write") return cmd_hold_write(w);
   if (cmd == "hold-read") return cmd_hold_read(w);
+  if (cmd == "read-hold-check") return cmd_read_hold_check(w);
+  if (cmd == "store") return cmd_store(w);
   if (cmd == "mid-txn") return cmd_mid_txn(w);
   if (cmd == "check") return cmd_check(w);
   if (cmd == "scope") return cmd_scope(w);
