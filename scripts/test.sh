@@ -26,7 +26,7 @@ rc_params=${RC_PARAMS_CI:-max_success=1000}
 
 packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev libgmock-dev
           libbenchmark-dev relacy-dev librapidcheck-dev libboost-dev
-          php8.2-dev php8.2-cli php8.2-cgi php8.2-fpm php8.2-apcu nginx libfcgi-bin curl wrk)
+          php8.2-dev php-parser php8.2-cli php8.2-cgi php8.2-fpm php8.2-apcu nginx libfcgi-bin curl wrk)
 win32_tests=${WIN32_TESTS:-1}
 if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine dpkg-dev); fi
 
