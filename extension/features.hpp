@@ -10,6 +10,7 @@
 //                 last user code
 //   session.cpp   session.save_handler = wincache, wincache_scache_*
 //   extra.cpp     wincache_extra_info(): our figures beside WinCache's info arrays
+//   info.cpp      WinCache's *_info / *_meminfo array shapes, shared by every cache
 //   (to come: fcache.cpp and rplist.cpp for the file and resolve-path caches, each a policy and
 //   an instance of the core's keyed store)
 //
@@ -19,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "runtime.hpp"  // first: PHP's headers redefine snprintf, which the core uses
 
@@ -46,6 +48,21 @@ ZEND_INI_MH(ini_namesalt);
 ZEND_INI_MH(ini_apppoolid);
 const std::string& process_namesalt();
 void process_set_namesalt(const std::string& salt);
+
+// ---- info.cpp ---------------------------------------------------------------------------------
+// One entry of a *_info array: the key as shown, WinCache's value_type, value_size as WinCache
+// reported it, ttl and age in seconds, hits.
+struct InfoRow {
+  std::string key;
+  const char* type;
+  std::uint64_t size, ttl, age, hits;
+};
+// {total_cache_uptime, is_local_cache, total_item_count, total_hit_count, total_miss_count,
+// <entries_key> => [1 => row, ...]}; uptime 0 unless `opened`.
+void info_array(zval* rv, const wc::CacheStats& s, std::uint64_t now, bool opened, bool is_local,
+                const std::vector<InfoRow>& rows, const char* entries_key);
+// {memory_total, memory_free, num_used_blks, num_free_blks, memory_overhead}.
+void meminfo_array(zval* rv, const wc::AllocStats& m);
 
 // ---- ucache.cpp -------------------------------------------------------------------------------
 void ucache_minit();

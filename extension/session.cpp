@@ -362,11 +362,7 @@ void scache_info(INTERNAL_FUNCTION_PARAMETERS) {
     Z_PARAM_BOOL(summary)
   ZEND_PARSE_PARAMETERS_END();
   SessionStore* s = used_store();
-  struct Row {
-    std::string id;
-    std::uint64_t size, ttl, age, hits;
-  };
-  std::vector<Row> rows;
+  std::vector<InfoRow> rows;
   bool rows_lost = false;
   wc::CacheStats st{};
   const std::uint64_t now = now_ms();
@@ -376,36 +372,15 @@ void scache_info(INTERNAL_FUNCTION_PARAMETERS) {
       if (summary || rows_lost) return;
       try {
         const std::uint32_t skip = e.key_len > 17 ? 17 : 0;  // "<path tag>:" before the id
-        rows.push_back(Row{std::string(e.key + skip, e.key_len - skip), e.value_len, e.ttl_s,
-                           e.age_s, e.hits});
+        rows.push_back(InfoRow{std::string(e.key + skip, e.key_len - skip), "string",
+                               e.value_len, e.ttl_s, e.age_s, e.hits});
       } catch (...) {
         rows_lost = true;
       }
     });
   }
-  // WinCache 2.0's keys in its order; with no session store opened in this process, zeros.
-  array_init(return_value);
-  add_assoc_long(return_value, "total_cache_uptime",
-                 zend_long(s && now >= st.created_ms ? (now - st.created_ms) / 1000 : 0));
-  add_assoc_bool(return_value, "is_local_cache", false);
-  add_assoc_long(return_value, "total_item_count", zend_long(st.items));
-  add_assoc_long(return_value, "total_hit_count", zend_long(st.hits));
-  add_assoc_long(return_value, "total_miss_count", zend_long(st.misses));
-  zval entries;
-  array_init(&entries);
-  zend_ulong i = 1;
-  for (const Row& r : rows) {
-    zval e;
-    array_init(&e);
-    add_assoc_stringl(&e, "key_name", r.id.data(), r.id.size());
-    add_assoc_string(&e, "value_type", "string");
-    add_assoc_long(&e, "value_size", zend_long(r.size));
-    add_assoc_long(&e, "ttl_seconds", zend_long(r.ttl));
-    add_assoc_long(&e, "age_seconds", zend_long(r.age));
-    add_assoc_long(&e, "hitcount", zend_long(r.hits));
-    add_index_zval(&entries, i++, &e);
-  }
-  add_assoc_zval(return_value, "scache_entries", &entries);
+  // With no session store opened in this process, zeros.
+  info_array(return_value, st, now, s != nullptr, false, rows, "scache_entries");
 }
 
 void scache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
@@ -413,12 +388,7 @@ void scache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
   SessionStore* s = used_store();
   wc::AllocStats m{};
   if (s) m = s->meminfo(joined_local()->slot());
-  array_init(return_value);
-  add_assoc_long(return_value, "memory_total", zend_long(m.total));
-  add_assoc_long(return_value, "memory_free", zend_long(m.free));
-  add_assoc_long(return_value, "num_used_blks", zend_long(m.used_blocks));
-  add_assoc_long(return_value, "num_free_blks", zend_long(m.free_blocks));
-  add_assoc_long(return_value, "memory_overhead", zend_long(m.overhead));
+  meminfo_array(return_value, m);
 }
 
 }  // namespace

@@ -140,6 +140,24 @@ bool element_key(zval* z, std::string& out) {
   return false;
 }
 
+// The array forms of get and delete: an array `out` of what each(key, out) adds for every
+// element's key. False (out freed) at the first key element_key refuses or when each() says
+// stop (an exception).
+template <class Each>
+bool over_keys(zval* keys, zval* out, Each&& each) {
+  array_init(out);
+  zval* el;
+  std::string k;
+  ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(keys), el) {
+    if (!element_key(el, k) || !each(k, out)) {
+      zval_ptr_dtor(out);
+      return false;
+    }
+  }
+  ZEND_HASH_FOREACH_END();
+  return true;
+}
+
 // ---- set / add ----------------------------------------------------------------------------
 enum class Put : std::uint8_t { ok, failed, exists, exception };
 
@@ -279,23 +297,16 @@ void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
   ZVAL_DEREF(key);
   if (Z_TYPE_P(key) == IS_ARRAY) {
     zval out;
-    array_init(&out);
-    zval* el;
-    std::string k;
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
-      if (!element_key(el, k)) {
-        zval_ptr_dtor(&out);
-        RETURN_FALSE;
-      }
+    const bool ok = over_keys(key, &out, [&](const std::string& k, zval* o) {
       zval v;
-      if (fetch(c, k.data(), k.size(), &v)) {
-        zend_symtable_str_update(Z_ARRVAL(out), k.data(), k.size(), &v);
-      } else if (EG(exception)) {
-        zval_ptr_dtor(&out);
-        RETURN_THROWS();
-      }
+      if (fetch(c, k.data(), k.size(), &v))
+        zend_symtable_str_update(Z_ARRVAL_P(o), k.data(), k.size(), &v);
+      return !EG(exception);
+    });
+    if (!ok) {
+      if (EG(exception)) RETURN_THROWS();
+      RETURN_FALSE;
     }
-    ZEND_HASH_FOREACH_END();
     if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
     RETURN_COPY_VALUE(&out);
   }
@@ -323,19 +334,13 @@ void ucache_delete(INTERNAL_FUNCTION_PARAMETERS) {
   ZVAL_DEREF(key);
   if (Z_TYPE_P(key) == IS_ARRAY) {
     zval out;
-    array_init(&out);
-    zval* el;
-    std::string k;
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
-      if (!element_key(el, k)) {
-        zval_ptr_dtor(&out);
-        RETURN_FALSE;
-      }
-      if (!k.empty() && k.size() <= kMaxKey &&
-          c->remove(slot(), k.data(), std::uint32_t(k.size()), now_ms()) == CacheStatus::ok)
-        add_next_index_stringl(&out, k.data(), k.size());
-    }
-    ZEND_HASH_FOREACH_END();
+    if (!over_keys(key, &out, [&](const std::string& k, zval* o) {
+          if (!k.empty() && k.size() <= kMaxKey &&
+              c->remove(slot(), k.data(), std::uint32_t(k.size()), now_ms()) == CacheStatus::ok)
+            add_next_index_stringl(o, k.data(), k.size());
+          return true;
+        }))
+      RETURN_FALSE;
     RETURN_COPY_VALUE(&out);
   }
   zend_string* k = zval_get_string(key);
@@ -361,14 +366,9 @@ void ucache_info(INTERNAL_FUNCTION_PARAMETERS) {
     Z_PARAM_BOOL(summary)
     Z_PARAM_STRING_OR_NULL(k, n)
   ZEND_PARSE_PARAMETERS_END();
-  struct Row {
-    std::string key;
-    ValueType type;
-    std::uint64_t size, ttl, age, hits;
-  };
   // Gathered under the read lock, turned into PHP arrays after it. The callback must not throw
   // (that would unwind out of a held read lock): out of memory, it stops collecting.
-  std::vector<Row> rows;
+  std::vector<InfoRow> rows;
   bool rows_lost = false;
   const std::uint64_t now = now_ms();
   const bool want_rows = k != nullptr || !summary;
@@ -378,50 +378,23 @@ void ucache_info(INTERNAL_FUNCTION_PARAMETERS) {
               [&](const wc::EntryInfo& e) noexcept {
                 if (!want_rows || !key_ok || rows_lost) return;
                 try {
-                  rows.push_back(Row{std::string(e.key, e.key_len), e.type, e.value_len,
-                                     e.ttl_s, e.age_s, e.hits});
+                  // WinCache: a scalar occupies a zval (16 bytes); a string or an array, its bytes.
+                  rows.push_back(InfoRow{std::string(e.key, e.key_len), type_name(e.type),
+                                         decodes_in_place(e.type) ? 16 : e.value_len, e.ttl_s,
+                                         e.age_s, e.hits});
                 } catch (...) {
                   rows_lost = true;
                 }
               });
   if (rows_lost) php_error_docref(nullptr, E_WARNING, "not enough memory to list every entry");
-  // WinCache 2.0's keys, in its order, and nothing else (our figures: wincache_extra_info()).
-  array_init(return_value);
-  add_assoc_long(return_value, "total_cache_uptime",
-                 zend_long(now >= s.created_ms ? (now - s.created_ms) / 1000 : 0));
-  add_assoc_bool(return_value, "is_local_cache", is_local());
-  add_assoc_long(return_value, "total_item_count", zend_long(s.items));
-  add_assoc_long(return_value, "total_hit_count", zend_long(s.hits));
-  add_assoc_long(return_value, "total_miss_count", zend_long(s.misses));
-  zval entries;
-  array_init(&entries);
-  zend_ulong i = 1;
-  for (const Row& r : rows) {
-    zval e;
-    array_init(&e);
-    add_assoc_stringl(&e, "key_name", r.key.data(), r.key.size());
-    add_assoc_string(&e, "value_type", type_name(r.type));
-    // WinCache: a scalar occupies a zval (16 bytes); a string or an array, its bytes.
-    add_assoc_long(&e, "value_size", decodes_in_place(r.type) ? 16 : zend_long(r.size));
-    add_assoc_long(&e, "ttl_seconds", zend_long(r.ttl));
-    add_assoc_long(&e, "age_seconds", zend_long(r.age));
-    add_assoc_long(&e, "hitcount", zend_long(r.hits));
-    add_index_zval(&entries, i++, &e);
-  }
-  add_assoc_zval(return_value, "ucache_entries", &entries);
+  info_array(return_value, s, now, true, is_local(), rows, "ucache_entries");
 }
 
 void ucache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
   ZEND_PARSE_PARAMETERS_NONE();
   Cache* c = initialised_cache();
   if (!c) RETURN_NULL();  // WinCache returned nothing when the cache was not initialised
-  const wc::AllocStats s = c->meminfo(slot());
-  array_init(return_value);
-  add_assoc_long(return_value, "memory_total", zend_long(s.total));
-  add_assoc_long(return_value, "memory_free", zend_long(s.free));
-  add_assoc_long(return_value, "num_used_blks", zend_long(s.used_blocks));
-  add_assoc_long(return_value, "num_free_blks", zend_long(s.free_blocks));
-  add_assoc_long(return_value, "memory_overhead", zend_long(s.overhead));
+  meminfo_array(return_value, c->meminfo(slot()));
 }
 
 void ucache_cas(INTERNAL_FUNCTION_PARAMETERS) {
