@@ -33,7 +33,7 @@ me=fpm.sh
 # say die skip, start_fpm_nginx stop_servers, http_get run_wrk field, finish, median
 # shellcheck source=fpm_lib.sh
 . "$here/fpm_lib.sh"
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 so="" out="" workers_list="2 4" duration=8 reps=3 ceiling=1
 while (($#)); do

@@ -59,7 +59,7 @@ me=sessions.sh
 # say die skip, start_fpm_nginx stop_servers, http_get run_wrk field, finish, med
 # shellcheck source=fpm_lib.sh
 . "$here/fpm_lib.sh"
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 so="" out="" disk_dir="" workers_list="4" duration=8 reps=3 sessions=1000 b_secs=5
 while (($#)); do
