@@ -50,12 +50,16 @@
 # log lines under contention are counted and reported (rows and notes), not fatal. Nothing is
 # installed here: a missing program or module exits 77. Rows are appended to --out only when
 # every run succeeded.
+# The php-fpm pool + nginx, wrk (-t1 -c8, and why), the helpers and the exit trap are
+# bench/fpm_lib.sh's, shared with bench/fpm.sh; the peers' servers and the variants are here.
 set -uo pipefail
 export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
-say() { echo "sessions.sh: $*"; }
-die() { echo "sessions.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+me=sessions.sh
+# say die skip, start_fpm_nginx stop_servers, http_get run_wrk field, finish, med
+# shellcheck source=fpm_lib.sh
+. "$here/fpm_lib.sh"
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 so="" out="" disk_dir="" workers_list="4" duration=8 reps=3 sessions=1000 b_secs=5
 while (($#)); do
@@ -78,11 +82,7 @@ done
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || die "--reps: a positive number, not '$reps'"
 [[ "$sessions" =~ ^[1-9][0-9]*$ ]] || die "--sessions: a positive number, not '$sessions'"
 [[ "$b_secs" =~ ^[1-9][0-9]*$ ]] || die "--b-seconds: a whole number of seconds, not '$b_secs'"
-for w in $workers_list; do [[ "$w" =~ ^[1-9][0-9]*$ ]] || die "--workers: '$w' is not a count"; done
-[ -f "$so" ] || die "--so $so: no such file"
-so=$(cd "$(dirname "$so")" && pwd)/$(basename "$so")
-out_dir=$(dirname "$out")
-[ -d "$out_dir" ] || die "--out $out: no directory $out_dir"
+check_common_args
 [ -d "$disk_dir" ] || die "--disk-dir $disk_dir: no such directory"
 disk_dir=$(cd "$disk_dir" && pwd)
 # page B runs on 4 workers if that pool is measured, else on the largest
@@ -90,70 +90,38 @@ b_workers=0
 for w in $workers_list; do ((w == 4 || (b_workers != 4 && w > b_workers))) && b_workers=$w; done
 
 # --- prerequisites: skip (77) when something is not installed ---------------------------------
-for c in php-fpm8.2 php8.2 nginx wrk curl redis-server redis-cli memcached; do
-  command -v "$c" >/dev/null || { echo "sessions.sh: SKIP: $c is not installed"; exit 77; }
-done
+need_commands php-fpm8.2 php8.2 nginx wrk curl redis-server redis-cli memcached
 # (the module lists are captured first: grep -q would stop reading early and, with pipefail,
 # the SIGPIPE php-fpm then gets would look like a failure)
 mods=$(php-fpm8.2 -n -d zend_extension=opcache -d extension=igbinary -d extension=msgpack \
        -d extension=redis -d extension=memcached -m 2>/dev/null)
 for m in 'Zend OPcache' redis memcached session; do
-  grep -qx "$m" <<<"$mods" ||
-    { echo "sessions.sh: SKIP: $m does not load into php-fpm8.2 -n (php8.2-redis, php8.2-memcached?)"; exit 77; }
+  grep -qx "$m" <<<"$mods" || skip "$m does not load into php-fpm8.2 -n (php8.2-redis, php8.2-memcached?)"
 done
 grep -qx pcntl <<<"$(php8.2 -n -m 2>/dev/null)" ||
-  { echo "sessions.sh: SKIP: php8.2 (CLI) has no pcntl (bench/php/session_clients.php needs it)"; exit 77; }
+  skip "php8.2 (CLI) has no pcntl (bench/php/session_clients.php needs it)"
 redis_version=$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
 memcached_version=$(memcached -V | awk '{print $2}')
 phpredis_version=$(php8.2 -n -d extension=igbinary -d extension=msgpack -d extension=redis -r 'echo phpversion("redis");')
 phpmemcached_version=$(php8.2 -n -d extension=igbinary -d extension=msgpack -d extension=memcached -r 'echo phpversion("memcached");')
 
-# --- wrk load: as bench/fpm.sh (one wrk thread leaves the cores to the servers; 8 connections =
-# 2x the largest pool, so every worker always has a request waiting) ---------------------------
-WRK_THREADS=1
-WRK_CONNS=8
-WARMUP=1
+# --- load: page A is fpm_lib.sh's wrk (-t1 -c8, WARMUP) with wrk_sessions.lua's cookies, page B
+# B_CLIENTS clients of bench/php/session_clients.php on one session ----------------------------
+wrk_lua=wrk_sessions.lua
+wrk_args=(-- "$sessions")
 B_CLIENTS=8
-
-# listening, children, stop_nginx_fpm
-# shellcheck source=../scripts/servers.sh
-. "$here/../scripts/servers.sh"
-port_used() {
-  awk -v h=":$(printf '%04X' "$1")" 'NR > 1 && substr($2, length($2) - 4) == h {f = 1} END {exit !f}' \
-    /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-free_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((21000 + RANDOM % 11000))
-    port_used "$p" || { echo "$p"; return 0; }
-  done
-  return 1
-}
 
 # --- directories: work (configs, sockets, logs), the on-disk save paths, the tmpfs save path --
 work=$(mktemp -d /tmp/wincache-sessbench.XXXXXX) || die "mktemp failed"
-chmod 755 "$work"
 disk=$(mktemp -d "$disk_dir/sessbench.XXXXXX") || { rm -rf "$work"; die "cannot create a directory in $disk_dir"; }
 shm=$(mktemp -d /dev/shm/sessbench.XXXXXX) || { rm -rf "$work" "$disk"; die "cannot create a directory in /dev/shm"; }
 chmod 755 "$disk" "$shm"
-mkdir -p "$work/www" "$work/logs" "$work/tmp" "$work/mc"
-cp "$here/php/session_page.php" "$work/www/session_page.php" || die "cannot copy bench/php/session_page.php"
-chmod -R a+rX "$work/www"
-chmod 777 "$work/logs"
-user_lines="" nginx_user="" pool_user=""
-if [ "$(id -u)" = 0 ]; then
-  # as root the pool runs as nobody (php-fpm refuses root workers), nginx's worker and memcached too
-  user_lines=$'user = nobody\ngroup = nogroup\nlisten.owner = nobody\nlisten.group = nogroup'
-  nginx_user="user nobody nogroup;"
-  pool_user=nobody
-  chown nobody:nogroup "$work/tmp" "$work/mc"
-fi
-sock=$work/fpm.sock
+# mc/: memcached's socket, owned like tmp/ by the pool's user (memcached runs as it)
+fpm_workdir session_page.php mc
 disk_fs=$(stat -f -c %T "$disk")
 shm_fs=$(stat -f -c %T "$shm")
 
-fpm_pid="" nginx_pid="" peer_pid="" failed=0
+peer_pid=""
 stop_peer() {
   [ -n "$peer_pid" ] || return 0
   kill -TERM "$peer_pid" 2>/dev/null
@@ -163,36 +131,9 @@ stop_peer() {
   wait "$peer_pid" 2>/dev/null
   peer_pid=""
 }
-stop_servers() {  # graceful (process_control_timeout); removes the fpm-pinned group
-  stop_nginx_fpm "$nginx_pid" "$fpm_pid"
-  fpm_pid="" nginx_pid=""
-  stop_peer
-}
-show_logs() {
-  local f
-  for f in "$work"/logs/*; do
-    [ -s "$f" ] || continue
-    echo "== $f (last 20 lines)"
-    tail -n 20 "$f"
-  done
-}
-finish() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_servers
-  rm -rf "$disk" "$shm"
-  if ((rc != 0 || failed)); then
-    show_logs
-    say "FAILED; logs kept in $work/logs"
-    rm -rf "$work/www" "$work/tmp" "$work/mc" "$work"/*.sock
-    exit $((rc ? rc : 1))
-  fi
-  rm -rf "$work"
-  exit 0
-}
-trap finish EXIT
-trap 'say "interrupted"; exit 130' INT
-trap 'say "terminated"; exit 143' TERM
+stop_also=stop_peer          # stop_servers: nginx + php-fpm, then the peer's server
+exit_rm=("$disk" "$shm")     # the save paths go whatever the outcome
+arm_traps
 
 # the pool's user must be able to write the save paths (a build tree under a 0700 home is not)
 fresh_dir() {  # DIR: empty, owned by the pool's user
@@ -207,8 +148,7 @@ fi
 rm -rf "$disk/probe"
 [ "$disk_fs" != tmpfs ] || say "warning: --disk-dir $disk_dir is on tmpfs, not a disk"
 
-COMMON_D=(-n -d zend_extension=opcache -d opcache.enable=1
-          -d log_errors=1 -d display_errors=0 -d error_reporting=-1 -d session.gc_probability=0)
+COMMON_D+=(-d session.gc_probability=0)
 PEER_EXT=(-d extension=igbinary -d extension=msgpack)
 # variant_d VARIANT -> vd=(...): the handler's flags; vpath: its save path; vwant: the settings
 # op=ini must show ("name=value" a line). (A -d value with '=' or '?' must be quoted for PHP's
@@ -271,81 +211,11 @@ start_peer() {
 # start_servers VARIANT WORKERS TAG: fresh save paths, peer server, php-fpm + nginx; sets
 # fpm_pid nginx_pid peer_pid port phplog
 start_servers() {
-  local variant=$1 w=$2 tag=$3 i ok=0 vd vpath vwant
+  local variant=$1 w=$2 tag=$3 vd vpath vwant
   variant_d "$variant"
   fresh_dir "$disk/wincache"; fresh_dir "$disk/files"; fresh_dir "$shm/files"
   start_peer "$variant" "$tag"
-  phplog=$work/logs/php_errors_$tag.log
-  : >"$phplog"; chmod 666 "$phplog"
-  rm -f "$sock"
-  cat >"$work/php-fpm.conf" <<EOF
-[global]
-pid = $work/php-fpm.pid
-error_log = $work/logs/fpm_$tag.log
-daemonize = no
-; graceful stop: workers get SIGQUIT and finish (the default 0 sends SIGTERM at once)
-process_control_timeout = 10s
-
-[bench]
-$user_lines
-listen = $sock
-listen.mode = 0660
-listen.backlog = 511
-pm = static
-pm.max_children = $w
-pm.max_requests = 0
-request_terminate_timeout = 60
-catch_workers_output = yes
-EOF
-  port=$(free_port) || die "no free port for nginx"
-  cat >"$work/nginx.conf" <<EOF
-$nginx_user
-daemon off;
-master_process on;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/nginx_error_$tag.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp/body;
-  proxy_temp_path $work/tmp/proxy;
-  fastcgi_temp_path $work/tmp/fastcgi;
-  uwsgi_temp_path $work/tmp/uwsgi;
-  scgi_temp_path $work/tmp/scgi;
-  default_type text/plain;
-  keepalive_timeout 65;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$port backlog=511;
-    root $work/www;
-    location = /session_page.php {
-      fastcgi_pass unix:$sock;
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
-    }
-  }
-}
-EOF
-  setsid php-fpm8.2 "${COMMON_D[@]}" -d "error_log=$phplog" "${vd[@]}" -F -y "$work/php-fpm.conf" \
-    >>"$work/logs/fpm_$tag.out" 2>&1 &
-  fpm_pid=$!
-  setsid nginx -p "$work" -c "$work/nginx.conf" -e "$work/logs/nginx_error_$tag.log" \
-    >>"$work/logs/nginx_$tag.out" 2>&1 &
-  nginx_pid=$!
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$fpm_pid" 2>/dev/null || break
-    kill -0 "$nginx_pid" 2>/dev/null || break
-    if listening "$port" && [ -S "$sock" ] && [ "$(children "$fpm_pid" | wc -l)" -ge "$w" ]; then
-      ok=1; break
-    fi
-    sleep 0.1
-  done
-  if ((!ok)); then
-    failed=1
-    say "$variant, $w workers: nginx (port $port) or php-fpm ($w workers on $sock) did not come up"
-    exit 1
-  fi
+  start_fpm_nginx "$variant" "$w" "$tag" "${vd[@]}"
   # PHP's start-up errors (an INI syntax error, a module that does not load) go to fpm's stderr
   if grep -q 'PHP' "$work/logs/fpm_$tag.out" 2>/dev/null; then
     failed=1; say "$variant: php-fpm's start-up output:"; cat "$work/logs/fpm_$tag.out"; exit 1
@@ -360,45 +230,7 @@ EOF
   INI[$variant]=$ini
 }
 
-# http_get QUERY [SID]: body of session_page.php?QUERY (with the session's cookie), fails unless 200
-http_get() {
-  local body code
-  body=$(curl -sS --max-time 30 ${2:+-b "PHPSESSID=$2"} -w '\n%{http_code}' \
-         "http://127.0.0.1:$port/session_page.php${1:+?$1}") || return 1
-  code=${body##*$'\n'}
-  body=${body%$'\n'*}
-  echo "$body"
-  [ "$code" = 200 ]
-}
-field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2" | head -1; }
 sid_of() { printf 'sess%028d' "$1"; }
-
-# run_wrk SECONDS QUERY: one wrk run of page A's cookies; sets rep_line or fails
-run_wrk() {
-  local secs=$1 query=$2 o
-  o=$(wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${secs}s" -s "$here/php/wrk_sessions.lua" \
-      "http://127.0.0.1:$port/session_page.php${query:+?$query}" -- "$sessions" 2>&1)
-  rep_line=$(grep '^WRK_REPORT ' <<<"$o")
-  if [ -z "$rep_line" ]; then
-    failed=1; echo "$o"; say "wrk printed no report"; exit 1
-  fi
-  local non2xx sockerr
-  non2xx=$(field non2xx "$rep_line"); sockerr=$(field socket_errors "$rep_line")
-  if [ "$non2xx" != 0 ] || [ "$sockerr" != 0 ]; then
-    failed=1; echo "$o"
-    say "wrk saw $non2xx non-2xx responses and $sockerr socket errors"
-    exit 1
-  fi
-}
-
-check_php_log() {
-  if [ -s "$phplog" ]; then
-    failed=1
-    say "the PHP error log of this run is not empty:"
-    head -n 20 "$phplog"
-    exit 1
-  fi
-}
 
 # run_a VARIANT WORKERS TAG: page A (or the empty page for "empty"); sets rps p99 bytes
 run_a() {
@@ -464,8 +296,6 @@ run_b() {
   esac
 }
 
-median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 sum() { tr ' ' '\n' <<<"$1" | grep . | awk '{s += $1} END {print s + 0}'; }
 jstr() { sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' <<<"$1" | tr -d '\n\r\t'; }
 label() { case $1 in wincache) echo ours ;; files-disk) echo "files (disk)" ;; files-tmpfs) echo "files (tmpfs)" ;; *) echo "$1" ;; esac; }
@@ -569,8 +399,4 @@ s="$b_workers workers, ok req/s (median) / lost / failed (totals):"
 for v in wincache "${PEERS[@]}"; do s+=" $(label "$v") $(med "${BR[$v]}") / $(sum "${BL[$v]}") / $(sum "${BF[$v]}");"; done
 summary+=("B $s")
 
-printf '%s\n' "${rows[@]}" >>"$out" || die "cannot append to $out"
-echo
-say "summary (medians over $reps rep(s), $(( $(date +%s) - t_start )) s):"
-for s in "${summary[@]}"; do echo "  $s"; done
-say "${#rows[@]} rows appended to $out"
+append_rows

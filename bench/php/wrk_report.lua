@@ -1,5 +1,6 @@
 -- bench/php/wrk_report.lua: wrk -s script of bench/fpm.sh. Defines only done(), so wrk keeps its
 -- static request and runs no Lua per request or response (no client-side cost added).
+-- bench/php/wrk_sessions.lua (bench/sessions.sh) loads it with dofile for the same done().
 -- done() prints one machine-readable line:
 --   WRK_REPORT rps=R p50_ms=A p99_ms=B max_ms=C requests=N duration_s=D non2xx=S socket_errors=E
 --              connect=.. read=.. write=.. timeout=..
