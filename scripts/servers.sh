@@ -1,4 +1,4 @@
-# scripts/servers.sh: sourced by scripts/serve.sh and bench/fpm.sh (not run). From /proc only:
+# scripts/servers.sh: sourced by scripts/serve.sh and bench/fpm_lib.sh (not run). From /proc only:
 # no procps or iproute2 needed.
 #
 #   listening PORT             a TCP socket listens on PORT
