@@ -17,9 +17,13 @@ out=$(NO_INTERACTION=1 REPORT_EXIT_STATUS=1 "$php" "$runner" -q -p "$php" -d ext
 rc=$?
 if [ "$rc" != 0 ] || ! echo "$out" | grep -q "^Tests passed *: *1"; then
   if echo "$out" | grep -q "^Tests skipped *: *1"; then echo "SKIP $name"; exit 0; fi
-  echo "$out" | grep -E "^(FAIL|SKIP|BORK)" || true
+  echo "$out" | grep -E "^(FAIL|SKIP|BORK|LEAK)" || true
   [ -f "$dir/$name.diff" ] && { echo "--- diff (expected -, actual +):"; cat "$dir/$name.diff"; }
   [ -f "$dir/$name.out" ] && { echo "--- output:"; head -50 "$dir/$name.out"; }
+  if [ ! -f "$dir/$name.diff" ]; then  # no diff: say what run-tests.php said, whatever it was
+    echo "--- run-tests.php (exit $rc), no diff written:"
+    echo "$out" | grep -v "^ *$" | tail -40
+  fi
   exit 1
 fi
 echo "PASS $name"
