@@ -31,7 +31,7 @@
 namespace wc {
 
 struct SessionPolicy {
-  static constexpr std::uint64_t magic = 0x5743534553534e31ull;  // "WCSESSN1"
+  static constexpr std::uint64_t magic = 0x5743534553534e32ull;  // "WCSESSN2" (2: the entry's aux word)
   static constexpr Expiry expiry = Expiry::since_use;
   static constexpr bool pin_reads = false;
   static constexpr bool evictable(std::uint16_t /*flags*/) { return true; }

@@ -117,6 +117,7 @@ struct EntryInfo {
   std::uint64_t idle_s;   // since the last store or get (to the second)
   std::uint32_t flags;    // as given to store()
   const char* value;      // the stored bytes (valid under the read lock, or while pinned)
+  std::uint64_t aux;      // the entry's aux word when visited
 };
 
 template <class Prim, class Policy, class Bugs = NoCacheBugs, class LockTuning = RwLockTuning>
@@ -173,6 +174,7 @@ class KeyedStore {
     A<std::uint64_t> last_use;  // the use clock's value at the last store, get, inc or cas
     A<std::uint64_t> hits;
     A<std::uint64_t> used_ms;   // wall ms of the last store or get, to the second (idle expiry)
+    A<std::uint64_t> aux;       // the policy's word (see get_entry), set by store()
   };
   static constexpr std::uint64_t kEntryBytes = sizeof(Entry);
 
@@ -207,15 +209,40 @@ class KeyedStore {
     CacheStatus st = CacheStatus::miss;
     if (e && !expired(e, now_ms)) {
       Entry& en = entry(e);
-      en.hits.fetch_add(1, std::memory_order_relaxed);
-      const std::uint64_t t = h().use_clock.now.load(std::memory_order_relaxed);
-      if (en.last_use.load(std::memory_order_relaxed) != t)
-        en.last_use.store(t, std::memory_order_relaxed);
-      if constexpr (Policy::expiry == Expiry::since_use)  // to the second: few line writes
-        if (now_ms >= en.used_ms.load(std::memory_order_relaxed) + 1000)
-          en.used_ms.store(now_ms, std::memory_order_relaxed);
-      h().per_slot[slot].hits.fetch_add(1, std::memory_order_relaxed);
+      note_use(slot, en, now_ms);
       fn(ValueType(en.type), value_ptr(e), en.value_len);
+      st = CacheStatus::ok;
+    } else {
+      count_miss(slot);
+    }
+    unlock(slot, held);
+    return st;
+  }
+
+  // One entry as get_entry() hands it out, under the read lock: the stored bytes and the
+  // entry's aux word, a 64-bit word of the POLICY's (the core never interprets it) that the
+  // caller may load and compare-and-swap right there, like the hit count: the file cache keeps
+  // "validated in epoch E" in it, the watch table "watched since epoch E" (core/fcache.hpp).
+  // store() gives its first value; a later store of the key starts a new entry with its own.
+  struct View {
+    ValueType type;
+    const char* bytes;
+    std::uint64_t len;
+    A<std::uint64_t>& aux;
+  };
+  // get() with the aux word: fn(View&) on a hit (statistics as get()).
+  template <class Fn>
+  CacheStatus get_entry(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+                        Fn&& fn) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return CacheStatus::busy;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    CacheStatus st = CacheStatus::miss;
+    if (e && !expired(e, now_ms)) {
+      Entry& en = entry(e);
+      note_use(slot, en, now_ms);
+      View v{ValueType(en.type), value_ptr(e), en.value_len, en.aux};
+      fn(v);
       st = CacheStatus::ok;
     } else {
       count_miss(slot);
@@ -287,7 +314,8 @@ class KeyedStore {
       EntryInfo inf{key_ptr(e), en.key_len, ValueType(en.type), en.value_len, en.ttl_s,
                     now_ms >= en.created_ms ? (now_ms - en.created_ms) / 1000 : 0,
                     en.hits.load(std::memory_order_relaxed),
-                    now_ms >= used ? (now_ms - used) / 1000 : 0, en.flags, value_ptr(e)};
+                    now_ms >= used ? (now_ms - used) / 1000 : 0, en.flags, value_ptr(e),
+                    en.aux.load(std::memory_order_acquire)};
       fn(inf);
     };
     if (key) {
@@ -315,7 +343,8 @@ class KeyedStore {
   // `flags` are the caller's (Policy::evictable reads them; info() reports them).
   CacheStatus store(unsigned slot, const char* key, std::uint32_t klen, ValueType type,
                     const char* val, std::uint64_t vlen, std::uint64_t ttl_s,
-                    std::uint64_t now_ms, Mode mode, std::uint16_t flags = 0) {
+                    std::uint64_t now_ms, Mode mode, std::uint16_t flags = 0,
+                    std::uint64_t aux = 0) {
     if (klen == 0 || klen > kMaxKey) return CacheStatus::too_large;
     if (!write_lock()) return CacheStatus::busy;
     (void)slot;
@@ -352,6 +381,7 @@ class KeyedStore {
     en.last_use.store(tick(), std::memory_order_relaxed);
     en.hits.store(0, std::memory_order_relaxed);
     en.used_ms.store(now_ms, std::memory_order_relaxed);
+    en.aux.store(aux, std::memory_order_relaxed);
     std::memcpy(key_ptr(e), key, klen);
     if (vlen && !Bugs::publish_early) std::memcpy(value_ptr(e), val, vlen);
     // The old entry may have moved in its chain during eviction: find it again.
@@ -367,9 +397,13 @@ class KeyedStore {
       publish(bucket_word, e);
       put(items_off(), h().items + 1);
     }
-    if constexpr (Bugs::publish_early) {  // the seeded bug: the value after the (raw) link
-      (void)h().use_clock.now.load(std::memory_order_relaxed);  // a death can land here
-      if (vlen) std::memcpy(value_ptr(e), val, vlen);
+    if constexpr (Bugs::publish_early) {  // the seeded bug: the value after the (raw) link,
+      // copied 64 bytes at a time with an atomic step before each piece, so that a death can
+      // land anywhere in the copy (as a real copy can be interrupted anywhere), not at one step
+      for (std::uint64_t at = 0; at < vlen; at += 64) {
+        (void)h().use_clock.now.load(std::memory_order_relaxed);
+        std::memcpy(value_ptr(e) + at, val + at, vlen - at < 64 ? vlen - at : 64);
+      }
     }
     alloc().commit();
     write_unlock();
@@ -706,6 +740,17 @@ class KeyedStore {
   }
 
   // Advances the use clock. Under the write lock only: one writer, no lost update.
+  // A hit: the entry's count, its place in the LRU order, its idle clock, the slot's counter.
+  void note_use(unsigned slot, Entry& en, std::uint64_t now_ms) {
+    en.hits.fetch_add(1, std::memory_order_relaxed);
+    const std::uint64_t t = h().use_clock.now.load(std::memory_order_relaxed);
+    if (en.last_use.load(std::memory_order_relaxed) != t)
+      en.last_use.store(t, std::memory_order_relaxed);
+    if constexpr (Policy::expiry == Expiry::since_use)  // to the second: few line writes
+      if (now_ms >= en.used_ms.load(std::memory_order_relaxed) + 1000)
+        en.used_ms.store(now_ms, std::memory_order_relaxed);
+    h().per_slot[slot].hits.fetch_add(1, std::memory_order_relaxed);
+  }
   std::uint64_t tick() {
     const std::uint64_t t = h().use_clock.now.load(std::memory_order_relaxed) + 1;
     h().use_clock.now.store(t, std::memory_order_relaxed);

@@ -13,7 +13,7 @@
 namespace wc {
 
 struct UserCachePolicy {
-  static constexpr std::uint64_t magic = 0x5743554341434832ull;  // "WCUCACH2"
+  static constexpr std::uint64_t magic = 0x5743554341434833ull;  // "WCUCACH3" (3: the entry's aux word)
   static constexpr Expiry expiry = Expiry::since_store;
   static constexpr bool pin_reads = false;
   static constexpr bool evictable(std::uint16_t /*flags*/) { return true; }
