@@ -40,12 +40,13 @@
 #include <vector>
 
 #include "core/allocator.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
 constexpr std::uint64_t kSegment = 64 * 1024;
 constexpr std::uint64_t kHeaderOff = 64;  // [0, 64): the caller's index words
@@ -72,11 +73,6 @@ Seen& seen() {
   static Seen s;
   return s;
 }
-
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
 
 struct CrashModel {
   std::vector<std::uint32_t> live;  // ids the generator believes may be live

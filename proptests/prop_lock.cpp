@@ -27,19 +27,16 @@
 #include <vector>
 
 #include "core/rwlock.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimLockTuning {
-  static constexpr unsigned reader_slots = 130;  // three bitmap words, the last one partial
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
-constexpr unsigned kSlots = SimLockTuning::reader_slots;
+using LockTuning = SimLockTuning<130>;  // three bitmap words, the last one partial
+constexpr unsigned kSlots = LockTuning::reader_slots;
 constexpr unsigned kMaxProcs = 6;
 
 enum class Hold { none, shared, exclusive };
@@ -66,14 +63,9 @@ inline unsigned gen_slot(const LockModel& m) {
   return *rc::gen::elementOf(m.handed_out);
 }
 
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
-
 template <class Bugs>
 struct LockSut : SimHolder {
-  RwLock<PrimSim, SimLockTuning, Bugs> lock;
+  RwLock<PrimSim, LockTuning, Bugs> lock;
   int a = 0, b = 0;  // the guarded structure; a == b when consistent
   std::vector<std::uint64_t> id;
   std::vector<Hold> hold;

@@ -27,18 +27,15 @@
 #include <vector>
 
 #include "core/named_lock.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 4;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<4>;
 constexpr unsigned kSlots = 3;
 constexpr unsigned kNames = 5;
 constexpr unsigned kMaxProcs = 5;
@@ -67,11 +64,6 @@ Seen& seen() {
   static Seen s;
   return s;
 }
-
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
 
 struct NlModel {
   std::vector<bool> alive;

@@ -34,13 +34,14 @@
 #include "core/allocator.hpp"
 #include "core/reclaim.hpp"
 #include "core/registry.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 #include "sim_os.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
 constexpr unsigned LIST = 0, DATA = 1;
 constexpr unsigned kKeys = 2;  // few keys: stores, reads and removes meet often
@@ -53,11 +54,7 @@ struct SegTuning {
   static constexpr unsigned init_polls = 4;
   static constexpr unsigned spin = 0;
 };
-struct SegLockTuning {
-  static constexpr unsigned reader_slots = SegTuning::slots;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SegLockTuning = SimLockTuning<SegTuning::slots>;
 
 using DataHeap = Allocator<PrimSim>;
 using Lock = RwLock<PrimSim, SegLockTuning>;
@@ -115,10 +112,9 @@ struct SegModel {
 };
 
 template <class SB, class RB>
-struct SegSut {
+struct SegSut : SimHolder {
   using G = Group<PrimSim, SimOs, SegTuning, SB>;
   using Data = DataContent<RB>;
-  Sim sim;
   SimKernel kernel;
   struct Proc {
     std::uint64_t id = 0;
@@ -135,8 +131,6 @@ struct SegSut {
   std::map<std::uint64_t, Value> completed;
   std::uint64_t completed_data_gen = 0, completed_list_gen = 0;
   std::uint64_t stamps = 0;
-
-  SegSut() { Sim::instance() = &sim; }
 
   static void init_content(unsigned kind, char* content, std::uint64_t bytes, Scope) {
     if (kind == DATA) {
@@ -827,11 +821,9 @@ TEST(SegmentMachineTwin, FreeWithoutWaitingForReadersIsRefuted) {
 // SEG-8: a group whose processes all died leaves its objects behind (as Linux keeps them); a
 // process of another group sweeps them at startup, and never a group with a live member.
 namespace {
-struct SweepFixture : ::testing::Test {
-  Sim sim;
+struct SweepFixture : ::testing::Test, SimHolder {
   SimKernel kernel;
   using G = Group<PrimSim, SimOs, SegTuning>;
-  SweepFixture() { Sim::instance() = &sim; }
   std::unique_ptr<G> start(SimOs& os, const std::string& grp, std::uint64_t& id) {
     id = sim.spawn();
     sim.current = id;

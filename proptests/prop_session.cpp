@@ -28,32 +28,18 @@
 #include <vector>
 
 #include "core/session.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 8;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<8>;
 constexpr std::uint64_t kRegion = 64 * 1024;
 constexpr unsigned kSessions = 3, kProcs = 4;
 constexpr std::uint64_t kTtl = 2;  // s: the sessions' idle ttl (gc_maxlifetime)
-
-std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
-  std::string s(len, '\0');
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 3;
-  for (std::uint64_t i = 0; i < len; ++i) {
-    x ^= x >> 29;
-    x *= 0xBF58476D1CE4E5B9ull;
-    s[i] = char(x >> 56);
-  }
-  return s;
-}
 
 struct Stat {
   unsigned begins = 0, takeovers = 0, refused = 0, killed_writes = 0, gc_kept_held = 0,
@@ -63,11 +49,6 @@ Stat& stat() {
   static Stat s;
   return s;
 }
-
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
 
 template <class SB, class LB, class GB>
 struct Sut : SimHolder {

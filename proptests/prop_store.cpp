@@ -34,36 +34,17 @@
 #include <vector>
 
 #include "core/store.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 8;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<8>;
 
 std::string key_name(unsigned i) { return "key-" + std::to_string(i); }
-
-std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
-  std::string s(len, '\0');
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 7;
-  for (std::uint64_t i = 0; i < len; ++i) {
-    x ^= x >> 29;
-    x *= 0xBF58476D1CE4E5B9ull;
-    s[i] = char(x >> 56);
-  }
-  return s;
-}
-
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
 
 struct NoModel {};
 

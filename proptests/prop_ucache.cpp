@@ -35,21 +35,18 @@
 #include <vector>
 
 #include "core/ucache.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
 constexpr std::uint64_t kRegion = 64 * 1024;
 constexpr unsigned kKeys = 10;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 4;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<4>;
 
 template <class Bugs>
 using Cache = UserCache<PrimSim, Bugs, SimTuning>;
@@ -58,18 +55,6 @@ using Bytes = std::vector<std::uint64_t>;
 std::string key_name(unsigned i) {
   if (i < 8) return "k" + std::to_string(i);
   return "a-longer-key-of-the-user-cache-" + std::to_string(i);  // 33 bytes
-}
-
-// A value's bytes: a function of (seed, length) that differs between seeds at every length.
-std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
-  std::string s(len, '\0');
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (std::uint64_t i = 0; i < len; ++i) {
-    x ^= x >> 29;
-    x *= 0xBF58476D1CE4E5B9ull;
-    s[i] = char(x >> 56);
-  }
-  return s;
 }
 
 struct Val {
@@ -88,11 +73,6 @@ std::string show_val(const std::optional<Val>& v) {
   }
   return std::to_string(v->bytes.size()) + " B";
 }
-
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
 
 // The cache, its clock and the process that uses it.
 template <class Bugs>
