@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "prim_sim.hpp"
 
@@ -42,13 +43,18 @@ struct SimLockTuning {
   static constexpr std::uint32_t poll_ms = 1;
 };
 
-// f() as process `who`; the harness (process 0) is current again after. f returns a value.
+// f() as process `who`, and what it returns; the harness (process 0) is current again after.
 template <class F>
 auto run_as(Sim& s, std::uint64_t who, F&& f) {
   s.current = who;
-  auto r = f();
-  s.current = 0;
-  return r;
+  if constexpr (std::is_void_v<decltype(f())>) {
+    f();
+    s.current = 0;
+  } else {
+    auto r = f();
+    s.current = 0;
+    return r;
+  }
 }
 
 // f() as process `who`, armed to die after `at` more atomic steps (before the next one takes

@@ -80,10 +80,7 @@ struct LockSut : SimHolder {
 
   template <class F>
   auto as(std::size_t p, F f) {
-    sim.current = id[p];
-    auto r = f();
-    sim.current = 0;
-    return r;
+    return run_as(sim, id[p], f);
   }
   bool live_conflict(std::size_t p, bool exclusive_only) const {
     for (std::size_t q = 0; q < id.size(); ++q) {
@@ -364,9 +361,7 @@ struct KillDuring : ByProcess<Bugs> {
   void apply(LockModel& m) const override { m.alive[p] = false; }
   void run(const LockModel&, LockSut<Bugs>& s) const override {
     if (op == 1) s.claiming(p);
-    s.sim.current = s.id[p];
-    s.sim.kill_in = k;
-    try {
+    killed_during(s.sim, s.id[p], k, [&] {
       switch (op) {
         case 0: (void)s.lock.try_lock(); break;
         case 1: (void)s.lock.try_lock_shared(s.slot[p]); break;
@@ -377,10 +372,7 @@ struct KillDuring : ByProcess<Bugs> {
           if (s.hold[p] == Hold::exclusive && s.must_repair[p]) s.b = s.a;  // repaired, then
           (void)s.lock.mark_consistent();                                   // killed marking
       }
-    } catch (const SimKilled&) {
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     s.sim.dead[s.id[p]] = true;
     s.check();
   }

@@ -149,10 +149,7 @@ struct SegSut : SimHolder {
 
   template <class F>
   auto as(std::size_t p, F f) {
-    sim.current = procs[p].id;
-    auto r = f();
-    sim.current = 0;
-    return r;
+    return run_as(sim, procs[p].id, f);
   }
 
   ListContent* list_of(std::size_t p) {
@@ -499,19 +496,14 @@ struct KillDuring : ByProcess<SB, RB> {
   void apply(SegModel& m) const override { m.alive[p] = false; }
   void run(const SegModel&, Sut& s) const override {
     auto& g = s.g(p);
-    s.sim.current = s.procs[p].id;
-    s.sim.kill_in = k;
-    try {
+    killed_during(s.sim, s.procs[p].id, k, [&] {
       switch (op) {
         case 0: (void)g.join(); break;
         case 1: (void)g.attach(DATA); break;
         case 2: (void)g.detach(LIST); break;
         default: g.leave();
       }
-    } catch (const SimKilled&) {
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     s.sim.dead[s.procs[p].id] = true;
     s.procs[p].g.reset();
     s.check(false);

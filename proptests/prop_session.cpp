@@ -220,16 +220,9 @@ struct KillMidWrite : ProcCmd<SB, LB, GB> {
     for (unsigned q = 0; q < kProcs; ++q) others += q != p && s.procs[q].alive;
     if (sess < 0 || !others) return;
     const std::string bytes = make_bytes(seed, len);
-    s.sim.current = s.procs[p].id;
-    s.sim.kill_in = at;
-    bool killed = false;
-    try {
+    const bool killed = killed_during(s.sim, s.procs[p].id, at, [&] {
       s.table->write(p, s.key(unsigned(sess)), bytes.data(), bytes.size(), kTtl, s.now);
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     if (!killed) {  // it finished first: committed
       s.committed[sess] = bytes;
       s.used_at[sess] = s.now;

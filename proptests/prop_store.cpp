@@ -471,10 +471,7 @@ struct KillMidWrite : ProcCmd<Bugs> {
     if (!other) return;  // somebody must be left to repair
     const std::string key = key_name(k), bytes = make_bytes(unsigned(at), len);
     const std::uint64_t resets = s.c->h().resets.load(std::memory_order_relaxed);
-    s.sim.current = s.procs[p].id;
-    s.sim.kill_in = at;
-    bool killed = false;
-    try {
+    const bool killed = killed_during(s.sim, s.procs[p].id, at, [&] {
       if (op == 0)
         s.c->store(p, key.data(), std::uint32_t(key.size()), ValueType::string_v, bytes.data(),
                    bytes.size(), 0, s.now, PinSut<Bugs>::Store::Mode::set);
@@ -482,11 +479,7 @@ struct KillMidWrite : ProcCmd<Bugs> {
         s.c->remove(p, key.data(), std::uint32_t(key.size()), s.now);
       else
         s.c->clear();
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     if (!killed) return;
     ++pinstat().killed_writers;
     s.procs[p].alive = false;

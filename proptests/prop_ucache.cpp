@@ -539,16 +539,7 @@ struct KillDuring : CCmd<Bugs> {
     const Snapshot after = s.snap_of(cc);
     // The op again, on the region, killed at step k.
     const long k = long(at * steps / 1000);
-    s.sim.current = s.proc;
-    s.sim.kill_in = k;
-    bool killed = false;
-    try {
-      op.run(s.c, s.now);
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    const bool killed = killed_during(s.sim, s.proc, k, [&] { op.run(s.c, s.now); });
     if (!killed) {
       ++cstat().completed;
       s.sim.dead[s.proc] = true;  // dies right after, holding nothing
