@@ -76,24 +76,7 @@ std::string show_val(const std::optional<Val>& v) {
 
 // The cache, its clock and the process that uses it.
 template <class Bugs>
-struct CacheBase : SimHolder {
-  Bytes mem = Bytes(kRegion / 8);
-  std::uint64_t now = 1000;
-  std::uint64_t proc = sim.spawn();
-  Cache<Bugs>* c = nullptr;
-
-  CacheBase() {
-    sim.current = proc;
-    c = Cache<Bugs>::create(mem.data(), kRegion, now);
-    sim.current = 0;
-  }
-  template <class F>
-  auto as(F f) {
-    sim.current = proc;
-    auto r = f();
-    sim.current = 0;
-    return r;
-  }
+struct CacheBase : OneProcStore<Cache<Bugs>, kRegion, 1000, key_name> {
   static std::optional<Val> read_in(Cache<Bugs>* cc, unsigned k, std::uint64_t t) {
     const std::string key = key_name(k);
     std::optional<Val> out;
@@ -104,14 +87,8 @@ struct CacheBase : SimHolder {
     RC_ASSERT(st == (out ? CacheStatus::ok : CacheStatus::miss));
     return out;
   }
-  std::optional<Val> read(unsigned k) { return as([&] { return read_in(c, k, now); }); }
-  bool exists(unsigned k) {
-    const std::string key = key_name(k);
-    return as([&] { return c->exists(0, key.data(), std::uint32_t(key.size()), now); });
-  }
-  CacheStats stats() { return as([&] { return c->stats(0); }); }
-  void no_violation(const char* when) {
-    if (const char* v = c->violation()) RC_FAIL(std::string(when) + ": violation " + v);
+  std::optional<Val> read(unsigned k) {
+    return this->as([&] { return read_in(this->c, k, this->now); });
   }
 };
 
@@ -152,16 +129,10 @@ struct ModelSut : CacheBase<Bugs> {
   }
   void check() {
     this->no_violation("after the command");
-    for (unsigned k = 0; k < kKeys; ++k) {
-      const bool e = this->exists(k);
-      if (e != live(k))
-        RC_FAIL("exists(" + key_name(k) + ") = " + std::to_string(e) + ", the model says " +
-                std::to_string(live(k)));
-    }
+    this->exists_agrees(kKeys, [&](unsigned k) { return live(k); });
   }
 };
 
-struct NoModel {};
 template <class Bugs>
 using MCmd = rc::state::Command<NoModel, ModelSut<Bugs>>;
 
@@ -407,16 +378,9 @@ struct Advance : Timed<Bugs> {
 
 template <class Bugs>
 bool model_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
-    NoModel initial;
-    ModelSut<Bugs> sut;
-    RC_ASSERT(sut.c != nullptr);
-    rc::state::check(initial, sut,
-                     rc::state::gen::execOneOfWithArgs<
-                         Store<Bugs>, Store<Bugs>, Store<Bugs>, Store<Bugs>, Get<Bugs>, Get<Bugs>,
-                         Get<Bugs>, Remove<Bugs>, IntOp<Bugs>, IntOp<Bugs>, Clear<Bugs>,
-                         Advance<Bugs>>());
-  });
+  return store_machine_holds<ModelSut<Bugs>, Store<Bugs>, Store<Bugs>, Store<Bugs>, Store<Bugs>,
+                             Get<Bugs>, Get<Bugs>, Get<Bugs>, Remove<Bugs>, IntOp<Bugs>,
+                             IntOp<Bugs>, Clear<Bugs>, Advance<Bugs>>(name);
 }
 
 // ---- 2. the crash machine -------------------------------------------------------------------
@@ -576,14 +540,8 @@ struct KillDuring : CCmd<Bugs> {
 
 template <class Bugs>
 bool crash_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
-    NoModel initial;
-    CrashSut<Bugs> sut;
-    RC_ASSERT(sut.c != nullptr);
-    rc::state::check(initial, sut,
-                     rc::state::gen::execOneOfWithArgs<Plain<Bugs>, Plain<Bugs>, KillDuring<Bugs>,
-                                                       KillDuring<Bugs>>());
-  });
+  return store_machine_holds<CrashSut<Bugs>, Plain<Bugs>, Plain<Bugs>, KillDuring<Bugs>,
+                             KillDuring<Bugs>>(name);
 }
 
 // ---- the seeded bugs ------------------------------------------------------------------------
