@@ -23,25 +23,19 @@
 #include <vector>
 
 #include "core/allocator.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
 constexpr std::uint64_t kSegment = 64 * 1024;
 
 struct AllocModel {
   std::vector<std::uint32_t> live;  // ids the generator believes live
   std::uint32_t next = 1;
-};
-
-// PrimSim needs its Sim before the allocator's first atomic op (its journal counters): a base
-// class is constructed before the members.
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
 };
 
 template <class Bugs>

@@ -40,12 +40,13 @@
 #include <vector>
 
 #include "core/allocator.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
 constexpr std::uint64_t kSegment = 64 * 1024;
 constexpr std::uint64_t kHeaderOff = 64;  // [0, 64): the caller's index words
@@ -72,11 +73,6 @@ Seen& seen() {
   static Seen s;
   return s;
 }
-
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
 
 struct CrashModel {
   std::vector<std::uint32_t> live;  // ids the generator believes may be live
@@ -176,19 +172,10 @@ struct CrashSut : SimHolder {
     const long steps = long(sim.steps - s0);
     seen().steps = std::max(seen().steps, steps);
 
-    sim.current = sim.spawn();
-    sim.kill_in = k;
-    bool killed = false;
     Outcome got;
-    try {
-      got = op(*heap, bytes(mem));
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    sim.kill_in = -1;
+    const bool killed = killed_during(sim, sim.spawn(), k, [&] { got = op(*heap, bytes(mem)); });
     RC_ASSERT(killed == (k < steps));
     if (!killed) {
-      sim.current = 0;
       RC_ASSERT(got == want);
       RC_ASSERT(first_difference(mem, copy, {}) == kSegment);
       return {true, want};
@@ -196,19 +183,15 @@ struct CrashSut : SimHolder {
     ++seen().kills;
 
     // The next lock holder (told owner_died by the RwLock) repairs.
-    sim.current = sim.spawn();
-    if (rk >= 0) {
-      sim.kill_in = rk;
-      try {
-        if (heap->needs_recovery()) heap->recover();
-      } catch (const SimKilled&) {
-        ++seen().recover_kills;
-        sim.current = sim.spawn();  // and the one after it repairs again
-      }
-      sim.kill_in = -1;
+    const auto repair = [&] {
+      if (heap->needs_recovery()) heap->recover();
+    };
+    std::uint64_t next = sim.spawn();
+    if (rk >= 0 && killed_during(sim, next, rk, repair)) {
+      ++seen().recover_kills;
+      next = sim.spawn();  // and the one after it repairs again
     }
-    if (heap->needs_recovery()) heap->recover();
-    sim.current = 0;
+    run_as(sim, next, repair);
     RC_ASSERT(!heap->needs_recovery());
     if (const char* v = heap->violation())  // before anything follows the lists
       RC_FAIL(std::string("invariant violated after recover(): ") + v);

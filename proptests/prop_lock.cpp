@@ -27,19 +27,16 @@
 #include <vector>
 
 #include "core/rwlock.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimLockTuning {
-  static constexpr unsigned reader_slots = 130;  // three bitmap words, the last one partial
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
-constexpr unsigned kSlots = SimLockTuning::reader_slots;
+using LockTuning = SimLockTuning<130>;  // three bitmap words, the last one partial
+constexpr unsigned kSlots = LockTuning::reader_slots;
 constexpr unsigned kMaxProcs = 6;
 
 enum class Hold { none, shared, exclusive };
@@ -66,14 +63,9 @@ inline unsigned gen_slot(const LockModel& m) {
   return *rc::gen::elementOf(m.handed_out);
 }
 
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
-
 template <class Bugs>
 struct LockSut : SimHolder {
-  RwLock<PrimSim, SimLockTuning, Bugs> lock;
+  RwLock<PrimSim, LockTuning, Bugs> lock;
   int a = 0, b = 0;  // the guarded structure; a == b when consistent
   std::vector<std::uint64_t> id;
   std::vector<Hold> hold;
@@ -88,10 +80,7 @@ struct LockSut : SimHolder {
 
   template <class F>
   auto as(std::size_t p, F f) {
-    sim.current = id[p];
-    auto r = f();
-    sim.current = 0;
-    return r;
+    return run_as(sim, id[p], f);
   }
   bool live_conflict(std::size_t p, bool exclusive_only) const {
     for (std::size_t q = 0; q < id.size(); ++q) {
@@ -372,9 +361,7 @@ struct KillDuring : ByProcess<Bugs> {
   void apply(LockModel& m) const override { m.alive[p] = false; }
   void run(const LockModel&, LockSut<Bugs>& s) const override {
     if (op == 1) s.claiming(p);
-    s.sim.current = s.id[p];
-    s.sim.kill_in = k;
-    try {
+    killed_during(s.sim, s.id[p], k, [&] {
       switch (op) {
         case 0: (void)s.lock.try_lock(); break;
         case 1: (void)s.lock.try_lock_shared(s.slot[p]); break;
@@ -385,10 +372,7 @@ struct KillDuring : ByProcess<Bugs> {
           if (s.hold[p] == Hold::exclusive && s.must_repair[p]) s.b = s.a;  // repaired, then
           (void)s.lock.mark_consistent();                                   // killed marking
       }
-    } catch (const SimKilled&) {
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     s.sim.dead[s.id[p]] = true;
     s.check();
   }

@@ -27,18 +27,15 @@
 #include <vector>
 
 #include "core/named_lock.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 4;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<4>;
 constexpr unsigned kSlots = 3;
 constexpr unsigned kNames = 5;
 constexpr unsigned kMaxProcs = 5;
@@ -68,11 +65,6 @@ Seen& seen() {
   return s;
 }
 
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
-
 struct NlModel {
   std::vector<bool> alive;
 };
@@ -98,10 +90,9 @@ struct NlSut : SimHolder {
   NamedLock acquire(unsigned p, unsigned n, unsigned& polls) {
     const std::string key = name_of(n);
     polls = 0;
-    sim.current = id[p];
-    const NamedLock r = t->acquire(key.data(), key.size(), [&] { return ++polls >= kGiveUpAt; });
-    sim.current = 0;
-    return r;
+    return run_as(sim, id[p], [&] {
+      return t->acquire(key.data(), key.size(), [&] { return ++polls >= kGiveUpAt; });
+    });
   }
 
   // The checks of one completed acquire, and the model's update.
@@ -145,10 +136,7 @@ struct NlSut : SimHolder {
 
   bool release(unsigned p, unsigned n) {
     const std::string key = name_of(n);
-    sim.current = id[p];
-    const bool r = t->release(key.data(), key.size());
-    sim.current = 0;
-    return r;
+    return run_as(sim, id[p], [&] { return t->release(key.data(), key.size()); });
   }
   void released(unsigned p, unsigned n, bool r) {
     const bool holds = live_holder(n) == int(p);
@@ -248,21 +236,15 @@ struct KillDuring : ByProcess<Bugs> {
   void apply(NlModel& m) const override { m.alive[p] = false; }
   void run(const NlModel&, NlSut<Bugs>& s) const override {
     const int live_before = s.live_holder(n);
-    s.sim.kill_in = k;
-    bool killed = false;
     unsigned polls = 0;
     NamedLock r = NamedLock::error;
     bool rel = false;
-    try {
+    const bool killed = killed_during(s.sim, s.id[p], k, [&] {
       if (in_acquire)
         r = s.acquire(p, n, polls);
       else
         rel = s.release(p, n);
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     if (!killed) {
       if (in_acquire)
         s.acquired(p, n, r, polls);

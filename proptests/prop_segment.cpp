@@ -34,13 +34,14 @@
 #include "core/allocator.hpp"
 #include "core/reclaim.hpp"
 #include "core/registry.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 #include "sim_os.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
 constexpr unsigned LIST = 0, DATA = 1;
 constexpr unsigned kKeys = 2;  // few keys: stores, reads and removes meet often
@@ -53,11 +54,7 @@ struct SegTuning {
   static constexpr unsigned init_polls = 4;
   static constexpr unsigned spin = 0;
 };
-struct SegLockTuning {
-  static constexpr unsigned reader_slots = SegTuning::slots;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SegLockTuning = SimLockTuning<SegTuning::slots>;
 
 using DataHeap = Allocator<PrimSim>;
 using Lock = RwLock<PrimSim, SegLockTuning>;
@@ -115,10 +112,9 @@ struct SegModel {
 };
 
 template <class SB, class RB>
-struct SegSut {
+struct SegSut : SimHolder {
   using G = Group<PrimSim, SimOs, SegTuning, SB>;
   using Data = DataContent<RB>;
-  Sim sim;
   SimKernel kernel;
   struct Proc {
     std::uint64_t id = 0;
@@ -135,8 +131,6 @@ struct SegSut {
   std::map<std::uint64_t, Value> completed;
   std::uint64_t completed_data_gen = 0, completed_list_gen = 0;
   std::uint64_t stamps = 0;
-
-  SegSut() { Sim::instance() = &sim; }
 
   static void init_content(unsigned kind, char* content, std::uint64_t bytes, Scope) {
     if (kind == DATA) {
@@ -155,10 +149,7 @@ struct SegSut {
 
   template <class F>
   auto as(std::size_t p, F f) {
-    sim.current = procs[p].id;
-    auto r = f();
-    sim.current = 0;
-    return r;
+    return run_as(sim, procs[p].id, f);
   }
 
   ListContent* list_of(std::size_t p) {
@@ -505,19 +496,14 @@ struct KillDuring : ByProcess<SB, RB> {
   void apply(SegModel& m) const override { m.alive[p] = false; }
   void run(const SegModel&, Sut& s) const override {
     auto& g = s.g(p);
-    s.sim.current = s.procs[p].id;
-    s.sim.kill_in = k;
-    try {
+    killed_during(s.sim, s.procs[p].id, k, [&] {
       switch (op) {
         case 0: (void)g.join(); break;
         case 1: (void)g.attach(DATA); break;
         case 2: (void)g.detach(LIST); break;
         default: g.leave();
       }
-    } catch (const SimKilled&) {
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     s.sim.dead[s.procs[p].id] = true;
     s.procs[p].g.reset();
     s.check(false);
@@ -827,11 +813,9 @@ TEST(SegmentMachineTwin, FreeWithoutWaitingForReadersIsRefuted) {
 // SEG-8: a group whose processes all died leaves its objects behind (as Linux keeps them); a
 // process of another group sweeps them at startup, and never a group with a live member.
 namespace {
-struct SweepFixture : ::testing::Test {
-  Sim sim;
+struct SweepFixture : ::testing::Test, SimHolder {
   SimKernel kernel;
   using G = Group<PrimSim, SimOs, SegTuning>;
-  SweepFixture() { Sim::instance() = &sim; }
   std::unique_ptr<G> start(SimOs& os, const std::string& grp, std::uint64_t& id) {
     id = sim.spawn();
     sim.current = id;

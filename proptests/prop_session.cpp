@@ -28,32 +28,18 @@
 #include <vector>
 
 #include "core/session.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 8;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<8>;
 constexpr std::uint64_t kRegion = 64 * 1024;
 constexpr unsigned kSessions = 3, kProcs = 4;
 constexpr std::uint64_t kTtl = 2;  // s: the sessions' idle ttl (gc_maxlifetime)
-
-std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
-  std::string s(len, '\0');
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 3;
-  for (std::uint64_t i = 0; i < len; ++i) {
-    x ^= x >> 29;
-    x *= 0xBF58476D1CE4E5B9ull;
-    s[i] = char(x >> 56);
-  }
-  return s;
-}
 
 struct Stat {
   unsigned begins = 0, takeovers = 0, refused = 0, killed_writes = 0, gc_kept_held = 0,
@@ -64,27 +50,24 @@ Stat& stat() {
   return s;
 }
 
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
+struct SessionProc : SimProc {
+  int holds = -1;  // the session it holds, or -1
 };
 
+template <class SB>
+using SessionStoreRegion =
+    ProcsStore<KeyedStore<PrimSim, SessionPolicy, SB, SimTuning>, kRegion, SessionProc, kProcs>;
+
+// c is the session store (process 0 creates it); table holds the sessions in it and their locks.
 template <class SB, class LB, class GB>
-struct Sut : SimHolder {
-  using Store = KeyedStore<PrimSim, SessionPolicy, SB, SimTuning>;
+struct Sut : SessionStoreRegion<SB> {
+  using Store = typename SessionStoreRegion<SB>::Store;
   using Locks = LockTable<PrimSim, 8, LB, SimTuning>;
   using Table = SessionTable<PrimSim, Store, Locks, GB>;
-  std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kRegion / 8);
+  using SessionStoreRegion<SB>::procs;
+  using SessionStoreRegion<SB>::now;
   Locks locks;
-  Store* store = nullptr;
   std::optional<Table> table;
-  std::uint64_t now = 10000;
-  struct Proc {
-    std::uint64_t id = 0;
-    bool alive = false;
-    int holds = -1;  // the session it holds, or -1
-  };
-  Proc procs[kProcs];
   // The model: committed bytes per session (nullopt: none), when each was last used (ms), and
   // which bytes are acceptable after a killed write (old or new) until someone reads it.
   std::optional<std::string> committed[kSessions];
@@ -92,22 +75,8 @@ struct Sut : SimHolder {
   std::optional<std::string> alt[kSessions];  // the other acceptable value after a killed write
   int holder[kSessions] = {-1, -1, -1};        // model: which process holds it (live or dead)
 
-  Sut() {
-    procs[0].id = sim.spawn();
-    procs[0].alive = true;
-    sim.current = procs[0].id;
-    store = Store::create(mem.data(), kRegion, now);
-    sim.current = 0;
-    table.emplace(*store, locks);
-  }
+  Sut() : SessionStoreRegion<SB>(10000) { table.emplace(*this->c, locks); }
   static std::string key(unsigned s) { return Table::key(0xfeed, "sess", 4) + std::to_string(s); }
-  template <class F>
-  auto as(unsigned p, F f) {
-    sim.current = procs[p].id;
-    auto r = f();
-    sim.current = 0;
-    return r;
-  }
   bool live_holder(unsigned s) const {
     return holder[s] >= 0 && procs[holder[s]].alive && procs[holder[s]].holds == int(s);
   }
@@ -115,29 +84,15 @@ struct Sut : SimHolder {
   bool visible(unsigned s) const {
     return committed[s].has_value() && (now - used_at[s]) / 1000 <= kTtl;
   }
-  void check() {
-    if (const char* v = store->violation()) RC_FAIL(std::string("violation ") + v);
-  }
+  void check() { this->no_violation(); }
 };
 
 template <class SB, class LB, class GB>
-using Cmd = rc::state::Command<std::monostate, Sut<SB, LB, GB>>;
+using SessionCmd = ProcCmd<Sut<SB, LB, GB>>;
 
 template <class SB, class LB, class GB>
-struct ProcCmd : Cmd<SB, LB, GB> {
-  unsigned p = *rc::gen::inRange(0u, kProcs);
-  void apply(std::monostate&) const override {}
-  void run(const std::monostate&, Sut<SB, LB, GB>& s) const override {
-    if (!s.procs[p].alive) return;
-    body(s);
-    s.check();
-  }
-  virtual void body(Sut<SB, LB, GB>& s) const = 0;
-};
-
-template <class SB, class LB, class GB>
-struct Begin : ProcCmd<SB, LB, GB> {
-  using ProcCmd<SB, LB, GB>::p;
+struct Begin : SessionCmd<SB, LB, GB> {
+  using SessionCmd<SB, LB, GB>::p;
   unsigned sess = *rc::gen::inRange(0u, kSessions);
   void body(Sut<SB, LB, GB>& s) const override {
     if (s.procs[p].holds >= 0) return;
@@ -183,8 +138,8 @@ struct Begin : ProcCmd<SB, LB, GB> {
 };
 
 template <class SB, class LB, class GB>
-struct Write : ProcCmd<SB, LB, GB> {
-  using ProcCmd<SB, LB, GB>::p;
+struct Write : SessionCmd<SB, LB, GB> {
+  using SessionCmd<SB, LB, GB>::p;
   std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
   std::uint64_t len = *rc::gen::inRange<std::uint64_t>(1, 3000);
   void body(Sut<SB, LB, GB>& s) const override {
@@ -202,8 +157,8 @@ struct Write : ProcCmd<SB, LB, GB> {
 };
 
 template <class SB, class LB, class GB>
-struct End : ProcCmd<SB, LB, GB> {
-  using ProcCmd<SB, LB, GB>::p;
+struct End : SessionCmd<SB, LB, GB> {
+  using SessionCmd<SB, LB, GB>::p;
   void body(Sut<SB, LB, GB>& s) const override {
     const int sess = s.procs[p].holds;
     if (sess < 0) return;
@@ -215,40 +170,18 @@ struct End : ProcCmd<SB, LB, GB> {
 };
 
 template <class SB, class LB, class GB>
-struct Kill : ProcCmd<SB, LB, GB> {
-  using ProcCmd<SB, LB, GB>::p;
-  void body(Sut<SB, LB, GB>& s) const override {
-    unsigned others = 0;
-    for (unsigned q = 0; q < kProcs; ++q) others += q != p && s.procs[q].alive;
-    if (!others) return;
-    s.sim.dead[s.procs[p].id] = true;
-    s.procs[p].alive = false;  // its hold stays in the table, as SIGKILL leaves it
-  }
-  void show(std::ostream& os) const override { os << "Kill(p" << p << ")"; }
-};
-
-template <class SB, class LB, class GB>
-struct KillMidWrite : ProcCmd<SB, LB, GB> {
-  using ProcCmd<SB, LB, GB>::p;
+struct KillMidWrite : SessionCmd<SB, LB, GB> {
+  using SessionCmd<SB, LB, GB>::p;
   std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
   std::uint64_t len = *rc::gen::inRange<std::uint64_t>(1, 3000);
   long at = *rc::gen::inRange(0L, 300L);
   void body(Sut<SB, LB, GB>& s) const override {
     const int sess = s.procs[p].holds;
-    unsigned others = 0;
-    for (unsigned q = 0; q < kProcs; ++q) others += q != p && s.procs[q].alive;
-    if (sess < 0 || !others) return;
+    if (sess < 0 || !s.others_alive(p)) return;
     const std::string bytes = make_bytes(seed, len);
-    s.sim.current = s.procs[p].id;
-    s.sim.kill_in = at;
-    bool killed = false;
-    try {
+    const bool killed = killed_during(s.sim, s.procs[p].id, at, [&] {
       s.table->write(p, s.key(unsigned(sess)), bytes.data(), bytes.size(), kTtl, s.now);
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     if (!killed) {  // it finished first: committed
       s.committed[sess] = bytes;
       s.used_at[sess] = s.now;
@@ -258,11 +191,7 @@ struct KillMidWrite : ProcCmd<SB, LB, GB> {
     s.procs[p].alive = false;
     s.alt[sess] = bytes;  // the next read may return the old bytes or these
     s.used_at[sess] = s.now;
-    for (unsigned q = 0; q < kProcs; ++q)  // the next process to touch the store repairs it
-      if (s.procs[q].alive) {
-        s.as(q, [&] { return s.store->stats(q); });
-        break;
-      }
+    s.repair_by_next();  // the next process to touch the store repairs it
   }
   void show(std::ostream& os) const override {
     os << "KillMidWrite(p" << p << ", " << len << " B, at step " << at << ")";
@@ -270,21 +199,21 @@ struct KillMidWrite : ProcCmd<SB, LB, GB> {
 };
 
 template <class SB, class LB, class GB>
-struct Gc : ProcCmd<SB, LB, GB> {
-  using ProcCmd<SB, LB, GB>::p;
+struct Gc : SessionCmd<SB, LB, GB> {
+  using SessionCmd<SB, LB, GB>::p;
   void body(Sut<SB, LB, GB>& s) const override {
     std::set<unsigned> held_present;
     for (unsigned q = 0; q < kSessions; ++q) {
       const std::string k = s.key(q);
       if (s.live_holder(q) &&
-          s.as(p, [&] { return s.store->present(p, k.data(), std::uint32_t(k.size())); }))
+          s.as(p, [&] { return s.c->present(p, k.data(), std::uint32_t(k.size())); }))
         held_present.insert(q);
     }
     const std::uint64_t n = s.as(p, [&] { return s.table->gc(s.now); });
     stat().gc_removed += unsigned(n);
     for (unsigned q : held_present) {
       const std::string k = s.key(q);
-      if (!s.as(p, [&] { return s.store->present(p, k.data(), std::uint32_t(k.size())); }))
+      if (!s.as(p, [&] { return s.c->present(p, k.data(), std::uint32_t(k.size())); }))
         RC_FAIL("SESS-3: gc removed session " + std::to_string(q) + ", which live p" +
                 std::to_string(s.holder[q]) + " holds");
       ++stat().gc_kept_held;
@@ -292,7 +221,7 @@ struct Gc : ProcCmd<SB, LB, GB> {
     for (unsigned q = 0; q < kSessions; ++q) {  // what is idle-expired and unheld is gone
       const std::string k = s.key(q);
       if (!s.live_holder(q) && !s.visible(q) && !s.alt[q] &&
-          s.as(p, [&] { return s.store->present(p, k.data(), std::uint32_t(k.size())); }))
+          s.as(p, [&] { return s.c->present(p, k.data(), std::uint32_t(k.size())); }))
         RC_FAIL("gc left the idle-expired, unheld session " + std::to_string(q));
     }
   }
@@ -300,39 +229,19 @@ struct Gc : ProcCmd<SB, LB, GB> {
 };
 
 template <class SB, class LB, class GB>
-struct Advance : Cmd<SB, LB, GB> {
+struct Advance : rc::state::Command<NoModel, Sut<SB, LB, GB>> {
   std::uint64_t by = *rc::gen::element<std::uint64_t>(200, 900, 1500, 2500);
-  void apply(std::monostate&) const override {}
-  void run(const std::monostate&, Sut<SB, LB, GB>& s) const override { s.now += by; }
+  void apply(NoModel&) const override {}
+  void run(const NoModel&, Sut<SB, LB, GB>& s) const override { s.now += by; }
   void show(std::ostream& os) const override { os << "Advance(" << by << " ms)"; }
 };
 
 template <class SB, class LB, class GB>
-struct Spawn : Cmd<SB, LB, GB> {
-  unsigned p = *rc::gen::inRange(0u, kProcs);
-  void apply(std::monostate&) const override {}
-  void run(const std::monostate&, Sut<SB, LB, GB>& s) const override {
-    if (s.procs[p].alive) return;
-    s.procs[p] = typename Sut<SB, LB, GB>::Proc{};
-    s.procs[p].id = s.sim.spawn();
-    s.procs[p].alive = true;
-  }
-  void show(std::ostream& os) const override { os << "Spawn(p" << p << ")"; }
-};
-
-template <class SB, class LB, class GB>
 bool session_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
-    std::monostate initial;
-    Sut<SB, LB, GB> sut;
-    RC_ASSERT(sut.store != nullptr);
-    rc::state::check(
-        initial, sut,
-        rc::state::gen::execOneOfWithArgs<
-            Begin<SB, LB, GB>, Begin<SB, LB, GB>, Write<SB, LB, GB>, Write<SB, LB, GB>,
-            End<SB, LB, GB>, Kill<SB, LB, GB>, KillMidWrite<SB, LB, GB>, Gc<SB, LB, GB>,
-            Advance<SB, LB, GB>, Spawn<SB, LB, GB>, Spawn<SB, LB, GB>>());
-  });
+  using S = Sut<SB, LB, GB>;
+  return store_machine_holds<S, Begin<SB, LB, GB>, Begin<SB, LB, GB>, Write<SB, LB, GB>,
+                             Write<SB, LB, GB>, End<SB, LB, GB>, Kill<S>, KillMidWrite<SB, LB, GB>,
+                             Gc<SB, LB, GB>, Advance<SB, LB, GB>, Spawn<S>, Spawn<S>>(name);
 }
 
 struct IgnoreDeadHolder : NoLockTableBugs {

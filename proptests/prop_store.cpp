@@ -34,38 +34,17 @@
 #include <vector>
 
 #include "core/store.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 8;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<8>;
 
 std::string key_name(unsigned i) { return "key-" + std::to_string(i); }
-
-std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
-  std::string s(len, '\0');
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 7;
-  for (std::uint64_t i = 0; i < len; ++i) {
-    x ^= x >> 29;
-    x *= 0xBF58476D1CE4E5B9ull;
-    s[i] = char(x >> 56);
-  }
-  return s;
-}
-
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
-
-struct NoModel {};
 
 // ---- 1. since_use expiry and protected entries -----------------------------------------------
 
@@ -88,12 +67,8 @@ PStat& pstat() {
 }
 
 template <class Bugs>
-struct PolicySut : SimHolder {
-  using Store = KeyedStore<PrimSim, IdlePolicy, Bugs, SimTuning>;
-  std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kPolicyRegion / 8);
-  std::uint64_t now = 5000;
-  std::uint64_t proc = sim.spawn();
-  Store* c = nullptr;
+struct PolicySut
+    : OneProcStore<KeyedStore<PrimSim, IdlePolicy, Bugs, SimTuning>, kPolicyRegion, 5000, key_name> {
   struct M {
     std::string bytes;
     std::uint64_t created, used, ttl;
@@ -105,35 +80,16 @@ struct PolicySut : SimHolder {
   };
   std::map<unsigned, M> m;
 
-  PolicySut() {
-    sim.current = proc;
-    c = Store::create(mem.data(), kPolicyRegion, now);
-    sim.current = 0;
-  }
-  template <class F>
-  auto as(F f) {
-    sim.current = proc;
-    auto r = f();
-    sim.current = 0;
-    return r;
-  }
   bool live(unsigned k) const {
     auto it = m.find(k);
-    return it != m.end() && it->second.live(now);
+    return it != m.end() && it->second.live(this->now);
   }
-  bool exists(unsigned k) {
-    const std::string key = key_name(k);
-    return as([&] { return c->exists(0, key.data(), std::uint32_t(key.size()), now); });
-  }
-  std::uint64_t evictions() { return as([&] { return c->stats(0).evictions; }); }
+  std::uint64_t evictions() { return this->stats().evictions; }
   void check() {
-    if (const char* v = c->violation()) RC_FAIL(std::string("violation ") + v);
-    for (unsigned k = 0; k < kPolicyKeys; ++k) {
-      const bool e = exists(k), l = live(k);
-      if (e != l)
-        RC_FAIL("exists(" + key_name(k) + ") = " + std::to_string(e) + ", the model says " +
-                std::to_string(l) + (m.count(k) && m[k].prot ? " (protected)" : ""));
-    }
+    this->no_violation();
+    this->exists_agrees(
+        kPolicyKeys, [&](unsigned k) { return live(k); },
+        [&](unsigned k) { return std::string(m.count(k) && m[k].prot ? " (protected)" : ""); });
   }
 };
 
@@ -255,15 +211,8 @@ struct PAdvance : PCmd<Bugs> {
 
 template <class Bugs>
 bool policy_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
-    NoModel initial;
-    PolicySut<Bugs> sut;
-    RC_ASSERT(sut.c != nullptr);
-    rc::state::check(initial, sut,
-                     rc::state::gen::execOneOfWithArgs<PStore<Bugs>, PStore<Bugs>, PGet<Bugs>,
-                                                       PGet<Bugs>, PRemove<Bugs>,
-                                                       PAdvance<Bugs>>());
-  });
+  return store_machine_holds<PolicySut<Bugs>, PStore<Bugs>, PStore<Bugs>, PGet<Bugs>, PGet<Bugs>,
+                             PRemove<Bugs>, PAdvance<Bugs>>(name);
 }
 
 // ---- 2. pinned reads ----------------------------------------------------------------------------
@@ -286,35 +235,20 @@ PinStat& pinstat() {
   return s;
 }
 
-template <class Bugs>
-struct PinSut : SimHolder {
-  using Store = KeyedStore<PrimSim, PinPolicy, Bugs, SimTuning>;
-  std::vector<std::uint64_t> mem = std::vector<std::uint64_t>(kPinRegion / 8);
-  std::uint64_t now = 5000;
-  struct Proc {
-    std::uint64_t id = 0;
-    bool alive = false, pinned = false;
-    std::vector<std::pair<const char*, std::string>> held;  // pointer, bytes when read
-  };
-  Proc procs[kProcs];
-  Store* c = nullptr;
+struct PinProc : SimProc {
+  bool pinned = false;
+  std::vector<std::pair<const char*, std::string>> held;  // pointer, bytes when read
+};
 
-  PinSut() {
-    procs[0].id = sim.spawn();
-    procs[0].alive = true;
-    sim.current = procs[0].id;
-    c = Store::create(mem.data(), kPinRegion, now);
-    sim.current = 0;
-  }
-  template <class F>
-  auto as(unsigned p, F f) {
-    sim.current = procs[p].id;
-    auto r = f();
-    sim.current = 0;
-    return r;
-  }
+template <class Bugs>
+using PinStoreRegion =
+    ProcsStore<KeyedStore<PrimSim, PinPolicy, Bugs, SimTuning>, kPinRegion, PinProc, kProcs>;
+
+template <class Bugs>
+struct PinSut : PinStoreRegion<Bugs> {
+  PinSut() : PinStoreRegion<Bugs>(5000) {}
   void verify(unsigned p) {
-    for (auto& [ptr, bytes] : procs[p].held) {
+    for (auto& [ptr, bytes] : this->procs[p].held) {
       ++pinstat().verified;
       if (std::memcmp(ptr, bytes.data(), bytes.size()) != 0)
         RC_FAIL("bytes process " + std::to_string(p) +
@@ -322,50 +256,27 @@ struct PinSut : SimHolder {
     }
   }
   void check() {
-    if (const char* v = c->violation()) RC_FAIL(std::string("violation ") + v);
+    this->no_violation();
     for (unsigned p = 0; p < kProcs; ++p)
-      if (procs[p].alive) verify(p);
-    if (c->retired_pending()) ++pinstat().retired_seen;
+      if (this->procs[p].alive) verify(p);
+    if (this->c->retired_pending()) ++pinstat().retired_seen;
   }
-  unsigned live_any() const {
-    for (unsigned p = 0; p < kProcs; ++p)
-      if (procs[p].alive) return p;
-    return kProcs;
+  // p is dead (killed between commands or mid-write): a dead process reads nothing.
+  void forget(unsigned p) {
+    this->procs[p].alive = false;
+    this->procs[p].pinned = false;
+    this->procs[p].held.clear();
+  }
+  void kill(unsigned p) {
+    if (this->procs[p].pinned) ++pinstat().kills_pinned;
+    this->sim.dead[this->procs[p].id] = true;
+    forget(p);
   }
 };
 
 template <class Bugs>
-using PinCmd = rc::state::Command<NoModel, PinSut<Bugs>>;
-
-template <class Bugs>
-struct ProcCmd : PinCmd<Bugs> {
-  unsigned p = *rc::gen::inRange(0u, kProcs);
-  void apply(NoModel&) const override {}
-  void run(const NoModel&, PinSut<Bugs>& s) const override {
-    if (!s.procs[p].alive) return;  // a command of a process that is not running: nothing
-    body(s);
-    s.check();
-  }
-  virtual void body(PinSut<Bugs>& s) const = 0;
-};
-
-template <class Bugs>
-struct Spawn : PinCmd<Bugs> {
-  unsigned p = *rc::gen::inRange(0u, kProcs);
-  void apply(NoModel&) const override {}
-  void run(const NoModel&, PinSut<Bugs>& s) const override {
-    auto& pr = s.procs[p];
-    if (pr.alive) return;
-    pr = typename PinSut<Bugs>::Proc{};
-    pr.id = s.sim.spawn();
-    pr.alive = true;
-  }
-  void show(std::ostream& os) const override { os << "Spawn(p" << p << ")"; }
-};
-
-template <class Bugs>
-struct Pin : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
+struct Pin : ProcCmd<PinSut<Bugs>> {
+  using ProcCmd<PinSut<Bugs>>::p;
   void body(PinSut<Bugs>& s) const override {
     if (s.procs[p].pinned) return;
     RC_ASSERT(s.as(p, [&] { return s.c->pin(p); }));
@@ -375,8 +286,8 @@ struct Pin : ProcCmd<Bugs> {
 };
 
 template <class Bugs>
-struct Read : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
+struct Read : ProcCmd<PinSut<Bugs>> {
+  using ProcCmd<PinSut<Bugs>>::p;
   unsigned k = *rc::gen::inRange(0u, kPinKeys);
   void body(PinSut<Bugs>& s) const override {
     if (!s.procs[p].pinned) return;  // the protocol: pin, then get
@@ -392,8 +303,8 @@ struct Read : ProcCmd<Bugs> {
 };
 
 template <class Bugs>
-struct Unpin : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
+struct Unpin : ProcCmd<PinSut<Bugs>> {
+  using ProcCmd<PinSut<Bugs>>::p;
   void body(PinSut<Bugs>& s) const override {
     if (!s.procs[p].pinned) return;
     s.verify(p);
@@ -408,8 +319,8 @@ struct Unpin : ProcCmd<Bugs> {
 };
 
 template <class Bugs>
-struct PinStore : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
+struct PinStore : ProcCmd<PinSut<Bugs>> {
+  using ProcCmd<PinSut<Bugs>>::p;
   unsigned k = *rc::gen::inRange(0u, kPinKeys);
   std::uint64_t len = *rc::gen::inRange<std::uint64_t>(8, 3000);
   std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
@@ -434,8 +345,8 @@ struct PinStore : ProcCmd<Bugs> {
 };
 
 template <class Bugs>
-struct PinRemove : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
+struct PinRemove : ProcCmd<PinSut<Bugs>> {
+  using ProcCmd<PinSut<Bugs>>::p;
   unsigned k = *rc::gen::inRange(0u, kPinKeys);
   void body(PinSut<Bugs>& s) const override {
     const std::string key = key_name(k);
@@ -445,8 +356,8 @@ struct PinRemove : ProcCmd<Bugs> {
 };
 
 template <class Bugs>
-struct PinClear : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
+struct PinClear : ProcCmd<PinSut<Bugs>> {
+  using ProcCmd<PinSut<Bugs>>::p;
   void body(PinSut<Bugs>& s) const override {
     s.as(p, [&] {
       s.c->clear();
@@ -456,44 +367,21 @@ struct PinClear : ProcCmd<Bugs> {
   void show(std::ostream& os) const override { os << "Clear(p" << p << ")"; }
 };
 
-template <class Bugs>
-struct Kill : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
-  void body(PinSut<Bugs>& s) const override {
-    if (s.live_any() == p) {  // keep one process, so that somebody writes afterwards
-      bool other = false;
-      for (unsigned q = 0; q < kProcs; ++q) other = other || (q != p && s.procs[q].alive);
-      if (!other) return;
-    }
-    if (s.procs[p].pinned) ++pinstat().kills_pinned;
-    s.sim.dead[s.procs[p].id] = true;
-    s.procs[p].alive = false;
-    s.procs[p].pinned = false;
-    s.procs[p].held.clear();  // a dead process reads nothing
-  }
-  void show(std::ostream& os) const override { os << "Kill(p" << p << ")"; }
-};
-
 // A process killed at any atomic step of a store, remove or clear (which retire entries and
 // free retired ones, journaled): the next writer repairs, and the store needs no reset (the
 // journal rolled the retirement back with its unlink, or both stand).
 template <class Bugs>
-struct KillMidWrite : ProcCmd<Bugs> {
-  using ProcCmd<Bugs>::p;
+struct KillMidWrite : ProcCmd<PinSut<Bugs>> {
+  using ProcCmd<PinSut<Bugs>>::p;
   unsigned op = *rc::gen::inRange(0u, 3u);
   unsigned k = *rc::gen::inRange(0u, kPinKeys);
   long at = *rc::gen::inRange(0L, 600L);
   std::uint64_t len = *rc::gen::inRange<std::uint64_t>(8, 3000);
   void body(PinSut<Bugs>& s) const override {
-    bool other = false;
-    for (unsigned q = 0; q < kProcs; ++q) other = other || (q != p && s.procs[q].alive);
-    if (!other) return;  // somebody must be left to repair
+    if (!s.others_alive(p)) return;  // somebody must be left to repair
     const std::string key = key_name(k), bytes = make_bytes(unsigned(at), len);
     const std::uint64_t resets = s.c->h().resets.load(std::memory_order_relaxed);
-    s.sim.current = s.procs[p].id;
-    s.sim.kill_in = at;
-    bool killed = false;
-    try {
+    const bool killed = killed_during(s.sim, s.procs[p].id, at, [&] {
       if (op == 0)
         s.c->store(p, key.data(), std::uint32_t(key.size()), ValueType::string_v, bytes.data(),
                    bytes.size(), 0, s.now, PinSut<Bugs>::Store::Mode::set);
@@ -501,18 +389,11 @@ struct KillMidWrite : ProcCmd<Bugs> {
         s.c->remove(p, key.data(), std::uint32_t(key.size()), s.now);
       else
         s.c->clear();
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    });
     if (!killed) return;
     ++pinstat().killed_writers;
-    s.procs[p].alive = false;
-    s.procs[p].pinned = false;
-    s.procs[p].held.clear();
-    const unsigned q = s.live_any();
-    s.as(q, [&] { return s.c->stats(q); });  // the next holder repairs
+    s.forget(p);
+    s.repair_by_next();  // the next holder repairs
     if (s.c->h().resets.load(std::memory_order_relaxed) != resets)
       RC_FAIL("the repair after a killed writer had to reset the store");
   }
@@ -524,17 +405,10 @@ struct KillMidWrite : ProcCmd<Bugs> {
 
 template <class Bugs>
 bool pin_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
-    NoModel initial;
-    PinSut<Bugs> sut;
-    RC_ASSERT(sut.c != nullptr);
-    rc::state::check(
-        initial, sut,
-        rc::state::gen::execOneOfWithArgs<Pin<Bugs>, Read<Bugs>, Read<Bugs>, Unpin<Bugs>,
-                                          PinStore<Bugs>, PinStore<Bugs>, PinStore<Bugs>,
-                                          PinRemove<Bugs>, PinClear<Bugs>, Kill<Bugs>,
-                                          Spawn<Bugs>, KillMidWrite<Bugs>>());
-  });
+  return store_machine_holds<PinSut<Bugs>, Pin<Bugs>, Read<Bugs>, Read<Bugs>, Unpin<Bugs>,
+                             PinStore<Bugs>, PinStore<Bugs>, PinStore<Bugs>, PinRemove<Bugs>,
+                             PinClear<Bugs>, Kill<PinSut<Bugs>>, Spawn<PinSut<Bugs>>,
+                             KillMidWrite<Bugs>>(name);
 }
 
 // ---- the seeded bugs ------------------------------------------------------------------------

@@ -35,21 +35,18 @@
 #include <vector>
 
 #include "core/ucache.hpp"
-#include "prim_sim.hpp"
+#include "common.hpp"
 
 namespace {
 
 using namespace wc;
 using namespace wc::sim;
+using namespace wc::prop;
 
 constexpr std::uint64_t kRegion = 64 * 1024;
 constexpr unsigned kKeys = 10;
 
-struct SimTuning {
-  static constexpr unsigned reader_slots = 4;
-  static constexpr unsigned spin = 0;
-  static constexpr std::uint32_t poll_ms = 1;
-};
+using SimTuning = SimLockTuning<4>;
 
 template <class Bugs>
 using Cache = UserCache<PrimSim, Bugs, SimTuning>;
@@ -58,18 +55,6 @@ using Bytes = std::vector<std::uint64_t>;
 std::string key_name(unsigned i) {
   if (i < 8) return "k" + std::to_string(i);
   return "a-longer-key-of-the-user-cache-" + std::to_string(i);  // 33 bytes
-}
-
-// A value's bytes: a function of (seed, length) that differs between seeds at every length.
-std::string make_bytes(std::uint32_t seed, std::uint64_t len) {
-  std::string s(len, '\0');
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (std::uint64_t i = 0; i < len; ++i) {
-    x ^= x >> 29;
-    x *= 0xBF58476D1CE4E5B9ull;
-    s[i] = char(x >> 56);
-  }
-  return s;
 }
 
 struct Val {
@@ -89,31 +74,9 @@ std::string show_val(const std::optional<Val>& v) {
   return std::to_string(v->bytes.size()) + " B";
 }
 
-struct SimHolder {
-  Sim sim;
-  SimHolder() { Sim::instance() = &sim; }
-};
-
 // The cache, its clock and the process that uses it.
 template <class Bugs>
-struct CacheBase : SimHolder {
-  Bytes mem = Bytes(kRegion / 8);
-  std::uint64_t now = 1000;
-  std::uint64_t proc = sim.spawn();
-  Cache<Bugs>* c = nullptr;
-
-  CacheBase() {
-    sim.current = proc;
-    c = Cache<Bugs>::create(mem.data(), kRegion, now);
-    sim.current = 0;
-  }
-  template <class F>
-  auto as(F f) {
-    sim.current = proc;
-    auto r = f();
-    sim.current = 0;
-    return r;
-  }
+struct CacheBase : OneProcStore<Cache<Bugs>, kRegion, 1000, key_name> {
   static std::optional<Val> read_in(Cache<Bugs>* cc, unsigned k, std::uint64_t t) {
     const std::string key = key_name(k);
     std::optional<Val> out;
@@ -124,14 +87,8 @@ struct CacheBase : SimHolder {
     RC_ASSERT(st == (out ? CacheStatus::ok : CacheStatus::miss));
     return out;
   }
-  std::optional<Val> read(unsigned k) { return as([&] { return read_in(c, k, now); }); }
-  bool exists(unsigned k) {
-    const std::string key = key_name(k);
-    return as([&] { return c->exists(0, key.data(), std::uint32_t(key.size()), now); });
-  }
-  CacheStats stats() { return as([&] { return c->stats(0); }); }
-  void no_violation(const char* when) {
-    if (const char* v = c->violation()) RC_FAIL(std::string(when) + ": violation " + v);
+  std::optional<Val> read(unsigned k) {
+    return this->as([&] { return read_in(this->c, k, this->now); });
   }
 };
 
@@ -172,16 +129,10 @@ struct ModelSut : CacheBase<Bugs> {
   }
   void check() {
     this->no_violation("after the command");
-    for (unsigned k = 0; k < kKeys; ++k) {
-      const bool e = this->exists(k);
-      if (e != live(k))
-        RC_FAIL("exists(" + key_name(k) + ") = " + std::to_string(e) + ", the model says " +
-                std::to_string(live(k)));
-    }
+    this->exists_agrees(kKeys, [&](unsigned k) { return live(k); });
   }
 };
 
-struct NoModel {};
 template <class Bugs>
 using MCmd = rc::state::Command<NoModel, ModelSut<Bugs>>;
 
@@ -427,16 +378,9 @@ struct Advance : Timed<Bugs> {
 
 template <class Bugs>
 bool model_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
-    NoModel initial;
-    ModelSut<Bugs> sut;
-    RC_ASSERT(sut.c != nullptr);
-    rc::state::check(initial, sut,
-                     rc::state::gen::execOneOfWithArgs<
-                         Store<Bugs>, Store<Bugs>, Store<Bugs>, Store<Bugs>, Get<Bugs>, Get<Bugs>,
-                         Get<Bugs>, Remove<Bugs>, IntOp<Bugs>, IntOp<Bugs>, Clear<Bugs>,
-                         Advance<Bugs>>());
-  });
+  return store_machine_holds<ModelSut<Bugs>, Store<Bugs>, Store<Bugs>, Store<Bugs>, Store<Bugs>,
+                             Get<Bugs>, Get<Bugs>, Get<Bugs>, Remove<Bugs>, IntOp<Bugs>,
+                             IntOp<Bugs>, Clear<Bugs>, Advance<Bugs>>(name);
 }
 
 // ---- 2. the crash machine -------------------------------------------------------------------
@@ -559,16 +503,7 @@ struct KillDuring : CCmd<Bugs> {
     const Snapshot after = s.snap_of(cc);
     // The op again, on the region, killed at step k.
     const long k = long(at * steps / 1000);
-    s.sim.current = s.proc;
-    s.sim.kill_in = k;
-    bool killed = false;
-    try {
-      op.run(s.c, s.now);
-    } catch (const SimKilled&) {
-      killed = true;
-    }
-    s.sim.kill_in = -1;
-    s.sim.current = 0;
+    const bool killed = killed_during(s.sim, s.proc, k, [&] { op.run(s.c, s.now); });
     if (!killed) {
       ++cstat().completed;
       s.sim.dead[s.proc] = true;  // dies right after, holding nothing
@@ -605,14 +540,8 @@ struct KillDuring : CCmd<Bugs> {
 
 template <class Bugs>
 bool crash_machine_holds(const std::string& name) {
-  return rc::check(name, [] {
-    NoModel initial;
-    CrashSut<Bugs> sut;
-    RC_ASSERT(sut.c != nullptr);
-    rc::state::check(initial, sut,
-                     rc::state::gen::execOneOfWithArgs<Plain<Bugs>, Plain<Bugs>, KillDuring<Bugs>,
-                                                       KillDuring<Bugs>>());
-  });
+  return store_machine_holds<CrashSut<Bugs>, Plain<Bugs>, Plain<Bugs>, KillDuring<Bugs>,
+                             KillDuring<Bugs>>(name);
 }
 
 // ---- the seeded bugs ------------------------------------------------------------------------
