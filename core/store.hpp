@@ -398,11 +398,11 @@ class KeyedStore {
       put(items_off(), h().items + 1);
     }
     if constexpr (Bugs::publish_early) {  // the seeded bug: the value after the (raw) link,
-      // copied 64 bytes at a time with an atomic step before each piece, so that a death can
+      // copied 16 bytes at a time with an atomic step before each piece, so that a death can
       // land anywhere in the copy (as a real copy can be interrupted anywhere), not at one step
-      for (std::uint64_t at = 0; at < vlen; at += 64) {
+      for (std::uint64_t at = 0; at < vlen; at += 16) {
         (void)h().use_clock.now.load(std::memory_order_relaxed);
-        std::memcpy(value_ptr(e) + at, val + at, vlen - at < 64 ? vlen - at : 64);
+        std::memcpy(value_ptr(e) + at, val + at, vlen - at < 16 ? vlen - at : 16);
       }
     }
     alloc().commit();

@@ -19,6 +19,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -71,7 +72,13 @@ struct Sut : SessionStoreRegion<SB> {
   // The model: committed bytes per session (nullopt: none), when each was last used (ms), and
   // which bytes are acceptable after a killed write (old or new) until someone reads it.
   std::optional<std::string> committed[kSessions];
-  std::uint64_t used_at[kSessions] = {};
+  // The store's idle clock of each session, as far as the model can know it: a range. The store
+  // records a read as a use only when a second has passed since the use it recorded last
+  // (core/store.hpp: note_use, "to the second"), and a killed write may or may not have stored
+  // (and stamped) its entry. used_lo: the earliest the recorded stamp can be; used_hi: the latest.
+  std::uint64_t used_lo[kSessions] = {}, used_hi[kSessions] = {};
+  // The most atomic steps a completed write took (KillMidWrite aims inside a write with it).
+  std::uint64_t write_steps = 300;
   std::optional<std::string> alt[kSessions];  // the other acceptable value after a killed write
   int holder[kSessions] = {-1, -1, -1};        // model: which process holds it (live or dead)
 
@@ -80,9 +87,18 @@ struct Sut : SessionStoreRegion<SB> {
   bool live_holder(unsigned s) const {
     return holder[s] >= 0 && procs[holder[s]].alive && procs[holder[s]].holds == int(s);
   }
-  // The model's view of what a read of s must return now.
-  bool visible(unsigned s) const {
-    return committed[s].has_value() && (now - used_at[s]) / 1000 <= kTtl;
+  // A read of s must hit: alive even by the earliest possible stamp.
+  bool must_hit(unsigned s) const {
+    return committed[s].has_value() && (now - used_lo[s]) / 1000 <= kTtl;
+  }
+  // A read of s may hit: alive by the latest possible stamp (otherwise surely idle-expired).
+  bool may_hit(unsigned s) const {
+    return committed[s].has_value() && (now - used_hi[s]) / 1000 <= kTtl;
+  }
+  void stored(unsigned s) { used_lo[s] = used_hi[s] = now; }
+  void read_hit(unsigned s) {  // the store's rule, applied to both ends
+    if (now >= used_lo[s] + 1000) used_lo[s] = now;
+    if (now >= used_hi[s] + 1000) used_hi[s] = now;
   }
   void check() { this->no_violation(); }
 };
@@ -112,20 +128,22 @@ struct Begin : SessionCmd<SB, LB, GB> {
       s.as(p, [&] {
         return s.table->read(p, k, s.now, [&](const char* b, std::uint64_t n) { got = std::string(b, n); });
       });
-      const bool vis = s.visible(sess);
       if (s.alt[sess]) {  // after a killed write: old or new, never a mix
         if (got && !(got == s.committed[sess] || got == s.alt[sess]))
           RC_FAIL("SESS-2: after a killed write session " + std::to_string(sess) +
                   " reads neither the old nor the new bytes");
+        if (got && *got == *s.alt[sess] && got != s.committed[sess])
+          s.used_lo[sess] = s.used_hi[sess];  // the killed write did store: stamped at its time
         if (got) s.committed[sess] = got;
         s.alt[sess].reset();
-      } else if (vis) {
-        if (!got) RC_FAIL("SESS-2: session " + std::to_string(sess) + " lost its committed bytes");
-        if (*got != *s.committed[sess]) RC_FAIL("SESS-2: session " + std::to_string(sess) + " reads other bytes");
       } else if (got) {
-        RC_FAIL("session " + std::to_string(sess) + " reads bytes the model has not (idle expired)");
+        if (!s.may_hit(sess))
+          RC_FAIL("session " + std::to_string(sess) + " reads bytes the model has not (idle expired)");
+        if (*got != *s.committed[sess]) RC_FAIL("SESS-2: session " + std::to_string(sess) + " reads other bytes");
+      } else if (s.must_hit(sess)) {
+        RC_FAIL("SESS-2: session " + std::to_string(sess) + " lost its committed bytes");
       }
-      if (got) s.used_at[sess] = s.now;
+      if (got) s.read_hit(sess);
       if (!got) s.committed[sess].reset();
     } else {
       RC_ASSERT(r == NamedLock::interrupted);
@@ -146,12 +164,14 @@ struct Write : SessionCmd<SB, LB, GB> {
     const int sess = s.procs[p].holds;
     if (sess < 0) return;
     const std::string bytes = make_bytes(seed, len);
+    const std::uint64_t steps0 = s.sim.steps;
     const CacheStatus st = s.as(p, [&] {
       return s.table->write(p, s.key(unsigned(sess)), bytes.data(), bytes.size(), kTtl, s.now);
     });
     RC_ASSERT(st == CacheStatus::ok);
+    s.write_steps = std::max(s.write_steps, s.sim.steps - steps0);
     s.committed[sess] = bytes;
-    s.used_at[sess] = s.now;
+    s.stored(unsigned(sess));
   }
   void show(std::ostream& os) const override { os << "Write(p" << p << ", " << len << " B)"; }
 };
@@ -174,27 +194,31 @@ struct KillMidWrite : SessionCmd<SB, LB, GB> {
   using SessionCmd<SB, LB, GB>::p;
   std::uint32_t seed = *rc::gen::arbitrary<std::uint32_t>();
   std::uint64_t len = *rc::gen::inRange<std::uint64_t>(1, 3000);
-  long at = *rc::gen::inRange(0L, 300L);
+  // Where the kill lands, as a fraction (per mille) of the longest write seen so far: every
+  // kill lands inside a write, spread over all of it, whatever its length in steps.
+  long at_permille = *rc::gen::inRange(0L, 1000L);
   void body(Sut<SB, LB, GB>& s) const override {
     const int sess = s.procs[p].holds;
     if (sess < 0 || !s.others_alive(p)) return;
     const std::string bytes = make_bytes(seed, len);
+    const long at = long(std::uint64_t(at_permille) * s.write_steps / 1000);
     const bool killed = killed_during(s.sim, s.procs[p].id, at, [&] {
       s.table->write(p, s.key(unsigned(sess)), bytes.data(), bytes.size(), kTtl, s.now);
     });
     if (!killed) {  // it finished first: committed
       s.committed[sess] = bytes;
-      s.used_at[sess] = s.now;
+      s.stored(unsigned(sess));
       return;
     }
     ++stat().killed_writes;
     s.procs[p].alive = false;
     s.alt[sess] = bytes;  // the next read may return the old bytes or these
-    s.used_at[sess] = s.now;
+    s.used_hi[sess] = s.now;  // stamped now if it stored, else as before
     s.repair_by_next();  // the next process to touch the store repairs it
   }
   void show(std::ostream& os) const override {
-    os << "KillMidWrite(p" << p << ", " << len << " B, at step " << at << ")";
+    os << "KillMidWrite(p" << p << ", " << len << " B, at " << at_permille / 10.0
+       << "% of the longest write)";
   }
 };
 
@@ -220,7 +244,7 @@ struct Gc : SessionCmd<SB, LB, GB> {
     }
     for (unsigned q = 0; q < kSessions; ++q) {  // what is idle-expired and unheld is gone
       const std::string k = s.key(q);
-      if (!s.live_holder(q) && !s.visible(q) && !s.alt[q] &&
+      if (!s.live_holder(q) && !s.may_hit(q) && !s.alt[q] &&
           s.as(p, [&] { return s.c->present(p, k.data(), std::uint32_t(k.size())); }))
         RC_FAIL("gc left the idle-expired, unheld session " + std::to_string(q));
     }
