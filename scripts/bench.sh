@@ -2,9 +2,9 @@
 # scripts/bench.sh: THE benchmark command. Builds what it needs, measures wincache against its
 # peers in one run, prints a markdown table and writes results.{md,json,csv}.
 #
-#   scripts/bench.sh                      everything (~11-13 minutes on 2 cores); as root on a fresh
+#   scripts/bench.sh                      everything (~15-17 minutes on 2 cores); as root on a fresh
 #                                         Debian 12 it first installs the packages it needs
-#   scripts/bench.sh --quick              a smoke run (~75 s): every part, tiny counts; its
+#   scripts/bench.sh --quick              a smoke run (~2 min): every part, tiny counts; its
 #                                         numbers mean nothing
 #   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm, sessions, files
 #   scripts/bench.sh --out DIR            results in DIR (default build-bench/results)
