@@ -199,26 +199,32 @@ declare -A MODE_TEXT=(
 RUNS=("php vt1rf0" "ours vt1rf0" "php vt1rf2" "ours vt1rf2" "ours vt0")
 STRACE_SET='%file,read,pread64,readv,preadv,preadv2,write,pwrite64,writev,pwritev,pwritev2,fstat,fstatfs,lseek,close,getdents64,mmap,fchdir,flock,fcntl,fsync,fdatasync,ftruncate,fallocate,fadvise64,readahead,sendfile,copy_file_range,splice,ioctl,fgetxattr,flistxattr,fsetxattr,fremovexattr,fchmod,fchown,syncfs,sync_file_range'
 
+# pool_idle TAG: returns once every worker has waited in accept() at two looks 0.1 s apart:
+# the requests wrk left in flight (queued in the pool's listen backlog when it stopped) are done,
+# and so is the last request's shutdown. /proc/PID/syscall starts with the number of the call the
+# process waits in: 43 is accept on x86_64, where php-fpm's idle workers wait.
+pool_idle() {
+  local tag=$1 i p ok idle=0
+  for ((i = 0; i < 200; i++)); do
+    ok=1
+    for p in $(children "$fpm_pid"); do
+      [ "$(cut -d' ' -f1 "/proc/$p/syscall" 2>/dev/null)" = 43 ] || ok=0
+    done
+    if ((ok)); then ((++idle >= 2)) && return 0; else idle=0; fi
+    sleep 0.1
+  done
+  failed=1; say "$tag: the workers did not all wait in accept() within 20 s"; exit 1
+}
+
 # counted_requests TAG: count_n requests one after the other on one connection (curl), each
-# answered 200 with the right body; returns when every worker is back in accept() (its request's
-# shutdown done)
+# answered 200 with the right body; returns when the pool is idle again
 counted_requests() {
-  local tag=$1 i p ok codes urls=()
+  local tag=$1 i codes urls=()
   for ((i = 0; i < count_n; i++)); do urls+=("http://127.0.0.1:$port/$php_page"); done
   codes=$(curl -sS --max-time 120 -w '%{http_code}\n' "${urls[@]}" | sort | uniq -c)
   [ "$codes" = "$(printf '%7d 200\n%7d %s' "$count_n" "$count_n" "$expected")" ] ||
     { failed=1; say "$tag: the counted requests answered (count, line):"; echo "$codes"; exit 1; }
-  for ((i = 0; i < 100; i++)); do
-    ok=1
-    # /proc/PID/syscall starts with the number of the call the process waits in: 43 is accept
-    # on x86_64, where php-fpm's idle workers wait
-    for p in $(children "$fpm_pid"); do
-      [ "$(cut -d' ' -f1 "/proc/$p/syscall" 2>/dev/null)" = 43 ] || ok=0
-    done
-    ((ok)) && return 0
-    sleep 0.05
-  done
-  failed=1; say "$tag: the workers did not return to accept() within 5 s"; exit 1
+  pool_idle "$tag"
 }
 
 # count_syscalls TAG: strace on every worker of the running pool over count_n warm requests;
@@ -227,6 +233,7 @@ count_syscalls() {
   local tag=$1 p pids=() args=() i ok log=$work/strace_$tag.txt
   for p in $(children "$fpm_pid"); do pids+=("$p"); args+=(-p "$p"); done
   ((${#pids[@]} == workers)) || { failed=1; say "$tag: ${#pids[@]} workers, not $workers"; exit 1; }
+  pool_idle "$tag"
   strace -f -qq -y -e trace="$STRACE_SET" -o "$log" "${args[@]}" 2>"$work/logs/strace_$tag.err" &
   strace_pid=$!
   for ((i = 0; i < 100; i++)); do
@@ -243,6 +250,8 @@ count_syscalls() {
   sc_out=$(php8.2 -n "$here/php/syscalls.php" --root "$app" --requests "$count_n" "$log") ||
     { failed=1; say "$tag: syscalls.php failed"; exit 1; }
   sc_line=$(grep '^SYSCALLS ' <<<"$sc_out")
+  [ "$(field seen "$sc_line")" = "$count_n" ] ||
+    { failed=1; say "$tag: the strace log shows $(field seen "$sc_line") requests, not $count_n"; exit 1; }
   { echo "== $tag: $count_n warm requests, per request"; echo "$sc_out"; } >>"$details"
   rm -f "$log"
 }
@@ -269,12 +278,14 @@ one_run() {
   b=$(http_get "") || { failed=1; say "$tag: index.php failed: $b"; exit 1; }
   [ "$b" = "$expected" ] || { failed=1; say "$tag: index.php answered '$b', not '$expected'"; exit 1; }
   run_wrk "$WARMUP" ""
+  pool_idle "$tag"    # what the warm-up left in flight is done before the measured run
   [ "$fs" = slow ] && c0=$(fuse_calls)
   run_wrk "$duration" ""
   rps=$(field rps "$rep_line"); p99=$(field p99_ms "$rep_line")
   if [ "$fs" = slow ]; then
-    # the slow file system's calls over the measured run per request it completed (the few
-    # requests in flight when wrk stops, at most one per connection, add theirs too)
+    # the slow file system's calls over the measured run per request it completed; the requests
+    # in flight when wrk stops (at most one per connection) finish and add theirs too
+    pool_idle "$tag"
     c1=$(fuse_calls)
     [ -n "$c0" ] && [ -n "$c1" ] || { failed=1; say "$tag: no call counts from slowfs"; exit 1; }
     fc=$(awk -v a="$c0" -v b="$c1" -v n="$(field requests "$rep_line")" 'BEGIN {printf "%.2f", (n > 0 ? (b - a) / n : 0)}')

@@ -20,7 +20,9 @@
 //             (php-fpm's checks of the script, its chdir, OPcache's check of the front page)
 //   other     anything else (/dev/shm, /proc, /etc, /usr ...)
 // Prints, per request (the counts / N, 2 decimals):
-//   SYSCALLS all=A includes=I reads=R front=F other=O
+//   SYSCALLS all=A includes=I reads=R front=F other=O seen=K
+// K is the number of requests the log shows: php-fpm chdirs into the script's directory (APPDIR)
+// once at the start of each request; a K other than N means the log is not N whole requests.
 //   BY <category>: name=count ...          (by system call, most first)
 //   PATHS other: path=count ...            (the 8 most frequent paths of "other")
 declare(strict_types=1);
@@ -80,6 +82,7 @@ function unquote(string $s): string
 $count = ['includes' => [], 'reads' => [], 'front' => [], 'other' => []];
 $other_paths = [];
 $cwd = [];
+$seen = 0;
 $categorize = function (string $p) use ($root): string {
     if ($p === $root || str_starts_with($p, "$root/")) {
         $rel = substr($p, strlen($root) + 1);
@@ -134,7 +137,10 @@ while (($l = fgets($fh)) !== false) {
                 if (str_starts_with($path, '/dev/') && !str_starts_with($path, '/dev/shm/')) $path = null;
             }
         }
-        if ($name === 'chdir' && $path !== null && !str_contains($l, '= -1')) $cwd[$pid] = $path;
+        if ($name === 'chdir' && $path !== null && !str_contains($l, '= -1')) {
+            $cwd[$pid] = $path;
+            if ($path === $root) $seen++;
+        }
     }
     if ($path === null) continue;
     $cat = $categorize($path);
@@ -145,8 +151,8 @@ fclose($fh);
 
 $per = fn(int $c) => sprintf('%.2f', $c / $n);
 $tot = array_map('array_sum', $count);
-printf("SYSCALLS all=%s includes=%s reads=%s front=%s other=%s\n", $per(array_sum($tot)),
-       $per($tot['includes']), $per($tot['reads']), $per($tot['front']), $per($tot['other']));
+printf("SYSCALLS all=%s includes=%s reads=%s front=%s other=%s seen=%d\n", $per(array_sum($tot)),
+       $per($tot['includes']), $per($tot['reads']), $per($tot['front']), $per($tot['other']), $seen);
 foreach ($count as $cat => $by) {
     arsort($by);
     $s = [];
