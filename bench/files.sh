@@ -230,7 +230,8 @@ counted_requests() {
 # count_syscalls TAG: strace on every worker of the running pool over count_n warm requests;
 # sets sc_line (syscalls.php's SYSCALLS line) and appends its whole answer to the details file
 count_syscalls() {
-  local tag=$1 p pids=() args=() i ok log=$work/strace_$tag.txt
+  local tag=$1 p pids=() args=() i ok log
+  log=$work/strace_$tag.txt
   for p in $(children "$fpm_pid"); do pids+=("$p"); args+=(-p "$p"); done
   ((${#pids[@]} == workers)) || { failed=1; say "$tag: ${#pids[@]} workers, not $workers"; exit 1; }
   pool_idle "$tag"
