@@ -9,14 +9,20 @@
 #   wrk_lua    the wrk -s script in bench/php/ that run_wrk uses (default wrk_report.lua)
 #   wrk_args   what run_wrk passes after the URL (default none; sessions.sh: -- N)
 #   stop_also  a function stop_servers calls after stopping nginx + php-fpm (default none)
+#   exit_also  a function the exit trap calls after the last stop_servers, before it removes
+#              anything (default none; files.sh: unmount its FUSE file system)
 #   exit_rm    paths removed at exit whatever the outcome (default none)
+#   docroot    nginx's root (default $work/www, where fpm_workdir copies the page); set before
+#              fpm_workdir, nothing is copied and PAGE is served from it (files.sh: its generated
+#              application, on disk or on its FUSE mount; it may change between runs)
 #   COMMON_D   every variant's php-fpm flags (-n, opcache, errors to the log); may be added to
 # WRK_THREADS WRK_CONNS WARMUP are the wrk load (why: below).
 #
 #   say / die / skip MSG       "$me: MSG"; die: on stderr, exit 1; skip: "SKIP: MSG", exit 77
 #   need_commands CMD...       skip unless every CMD is on PATH
 #   check_common_args          --workers, --so (made absolute) and --out's directory, or die
-#   fpm_workdir PAGE [DIR...]  $work/www/PAGE (bench/php/PAGE), logs/, tmp/ and DIRs under $work;
+#   fpm_workdir PAGE [DIR...]  $work/www/PAGE (bench/php/PAGE; none if docroot is set), logs/,
+#                              tmp/ and DIRs under $work;
 #                              as root the pool's users; sets php_page sock user_lines nginx_user
 #                              pool_user
 #   arm_traps                  EXIT: finish (stop, show the logs of a failure, clean up); INT and
@@ -89,15 +95,21 @@ free_port() {
 # fpm_workdir PAGE [DIR...]: DIRs (names under $work) are scratch for the caller's own servers,
 # owned by the pool's user like tmp/; a failed run removes them with www/, tmp/ and the sockets
 work_scratch=()
+docroot=""
 fpm_workdir() {
-  local d
+  local d owned
   php_page=$1; shift
   chmod 755 "$work"
-  work_scratch=("$work/www" "$work/tmp")
-  for d; do work_scratch+=("$work/$d"); done
-  mkdir -p "$work/www" "$work/logs" "${work_scratch[@]:1}"
-  cp "$here/php/$php_page" "$work/www/$php_page" || die "cannot copy bench/php/$php_page"
-  chmod -R a+rX "$work/www"
+  owned=("$work/tmp")
+  for d; do owned+=("$work/$d"); done
+  work_scratch=("${owned[@]}")
+  mkdir -p "$work/logs" "${owned[@]}"
+  if [ -z "$docroot" ]; then
+    work_scratch+=("$work/www")
+    mkdir -p "$work/www"
+    cp "$here/php/$php_page" "$work/www/$php_page" || die "cannot copy bench/php/$php_page"
+    chmod -R a+rX "$work/www"
+  fi
   chmod 777 "$work/logs"
   user_lines="" nginx_user="" pool_user=""
   if [ "$(id -u)" = 0 ]; then
@@ -106,13 +118,13 @@ fpm_workdir() {
     user_lines=$'user = nobody\ngroup = nogroup\nlisten.owner = nobody\nlisten.group = nogroup'
     nginx_user="user nobody nogroup;"
     pool_user=nobody
-    chown nobody:nogroup "${work_scratch[@]:1}"
+    chown nobody:nogroup "${owned[@]}"
   fi
   sock=$work/fpm.sock
 }
 
 # --- start / stop -----------------------------------------------------------------------------
-fpm_pid="" nginx_pid="" failed=0 stop_also="" exit_rm=()
+fpm_pid="" nginx_pid="" failed=0 stop_also="" exit_also="" exit_rm=()
 stop_servers() {  # graceful (process_control_timeout); removes the fpm-pinned group
   stop_nginx_fpm "$nginx_pid" "$fpm_pid"
   fpm_pid="" nginx_pid=""
@@ -130,6 +142,7 @@ finish() {
   local rc=$?
   trap - EXIT INT TERM
   stop_servers
+  [ -z "$exit_also" ] || "$exit_also"
   rm -rf "${exit_rm[@]}"
   if ((rc != 0 || failed)); then
     show_logs
@@ -199,7 +212,7 @@ http {
   keepalive_requests 100000000;
   server {
     listen 127.0.0.1:$port backlog=511;
-    root $work/www;
+    root ${docroot:-$work/www};
     location = /$php_page {
       # fpm over a unix socket, one connection per request (php-fpm's usual setup; no
       # fastcgi_keep_conn: fpm workers would stay tied to nginx's idle connections)

@@ -106,7 +106,8 @@ $versus = static function (array $r): string {
 };
 
 $parts = ['core' => 'Core (C++)', 'php' => 'PHP, one process', 'fpm' => 'PHP, php-fpm + nginx + wrk',
-          'pressure' => 'PHP, memory pressure', 'sessions' => 'PHP sessions, php-fpm + nginx'];
+          'pressure' => 'PHP, memory pressure', 'sessions' => 'PHP sessions, php-fpm + nginx',
+          'files' => 'PHP files (includes, reroutes), php-fpm + nginx'];
 $md = [];
 if ($meta) {
     $md[] = '| run | |';

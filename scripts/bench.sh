@@ -2,11 +2,11 @@
 # scripts/bench.sh: THE benchmark command. Builds what it needs, measures wincache against its
 # peers in one run, prints a markdown table and writes results.{md,json,csv}.
 #
-#   scripts/bench.sh                      everything (~11-13 minutes on 2 cores); as root on a fresh
+#   scripts/bench.sh                      everything (~15-17 minutes on 2 cores); as root on a fresh
 #                                         Debian 12 it first installs the packages it needs
-#   scripts/bench.sh --quick              a smoke run (~75 s): every part, tiny counts; its
+#   scripts/bench.sh --quick              a smoke run (~2 min): every part, tiny counts; its
 #                                         numbers mean nothing
-#   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm, sessions
+#   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm, sessions, files
 #   scripts/bench.sh --out DIR            results in DIR (default build-bench/results)
 #   scripts/bench.sh --prebuilt BUILD     no configure/build: BUILD/bench/bench_core and
 #                                         BUILD/extension/wincache.so (the test suite's smoke test)
@@ -21,20 +21,24 @@
 #   sessions  session.save_handler = wincache vs files (disk, tmpfs), redis and memcached under
 #             php-fpm + nginx: wrk on 1,000 sessions, and 8 clients on one session counting
 #             lost updates (bench/sessions.sh; starts its own redis-server and memcached)
+#   files     an include-heavy page + 50 rerouted file reads per request under php-fpm + nginx,
+#             OPcache on: PHP alone vs ours (file cache, reroutes) on the disk and on a slow FUSE
+#             file system (bench/slowfs.c, built here); req/s, p99, file-system system calls per
+#             warm request counted with strace (bench/files.sh, bench/php/app/gen.php)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-bench
 out=""
 quick=0
 prebuilt=""
-parts=core,php,pressure,fpm,sessions
+parts=core,php,pressure,fpm,sessions,files
 while (($#)); do
   case $1 in
     --quick) quick=1 ;;
     --parts) parts=$2; shift ;;
     --out) out=$2; shift ;;
     --prebuilt) prebuilt=$2; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -49,6 +53,8 @@ has_part fpm && packages+=(php8.2-fpm nginx wrk curl)
 # the session peers (Debian pulls php8.2-igbinary and php8.2-msgpack with them)
 has_part sessions && packages+=(php8.2-fpm nginx wrk curl redis-server memcached php8.2-redis
                                 php8.2-memcached)
+# the files part builds bench/slowfs.c against libfuse3 and mounts it (fusermount3), counts with strace
+has_part files && packages+=(php8.2-fpm nginx wrk curl strace fuse3 libfuse3-dev pkg-config gcc libc6-dev)
 [ -n "$prebuilt" ] || packages+=(build-essential cmake ninja-build pkg-config libbenchmark-dev
                                  libboost-dev php8.2-dev)
 # shellcheck source=packages.sh
@@ -92,7 +98,7 @@ session_peers() {
 meta=(--meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
       --meta "machine=$(nproc) cores ($cpu), $mem, $os, Linux $(uname -r)"
       --meta "load average at start=$(cut -d' ' -f1-3 /proc/loadavg)"
-      --meta "peers=PHP $(php8.2 -n -r 'echo PHP_VERSION;'), APCu ${apcu:-?}, Boost ${boost:-?}, glibc $(ldd --version | head -1 | awk '{print $NF}')$(has_part sessions && session_peers)"
+      --meta "peers=PHP $(php8.2 -n -r 'echo PHP_VERSION;'), APCu ${apcu:-?}, Boost ${boost:-?}, glibc $(ldd --version | head -1 | awk '{print $NF}')$(has_part sessions && session_peers)$(has_part files && echo ", libfuse $(pkg-config --modversion fuse3 2>/dev/null || echo '?') (files part's slow FS)")"
       --meta "mode=$([ $quick = 1 ] && echo 'quick (smoke run: the numbers mean nothing)' || echo full)")
 qflag=()
 ((quick)) && qflag=(--quick)
@@ -125,7 +131,14 @@ if has_part sessions; then
     die "bench/sessions.sh failed"
   files+=("$out/sessions.jsonl")
 fi
-((${#files[@]})) || die "no part selected (--parts core,php,pressure,fpm,sessions)"
+if has_part files; then
+  say "part files: bench/files.sh"
+  # the application is generated in the build tree (the machine's disk, not tmpfs)
+  "$root/bench/files.sh" --so "$so" --out "$out/files.jsonl" --disk-dir "$build" "${qflag[@]}" ||
+    die "bench/files.sh failed"
+  files+=("$out/files.jsonl")
+fi
+((${#files[@]})) || die "no part selected (--parts core,php,pressure,fpm,sessions,files)"
 
 echo
 say "all parts done in $((SECONDS - t0)) s; results in $out/results.{md,json,csv}"
