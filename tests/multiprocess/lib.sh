@@ -67,8 +67,11 @@ mp_init() {
   info "$MP_NAME: dir $TMP, namesalt $SALT"
   trap mp_finish EXIT
   trap 'echo "FAIL: watchdog: $MP_NAME took too long"; MP_FAILS=$((MP_FAILS + 1)); exit 1' TERM
-  # (9>&-: fd 9 is a test's flock (test_squat.sh); the watchdog's sleep outlives the test)
-  ( sleep "${MP_WATCHDOG:-200}"; kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 9>&- &
+  # (9>&-: fd 9 is a test's flock (test_squat.sh), which the watchdog must not hold; mp_finish's
+  # TERM stops the watchdog and its sleep, which would otherwise stay until it ran out)
+  ( trap 'kill "$w" 2>/dev/null; exit 0' TERM
+    sleep "${MP_WATCHDOG:-200}" & w=$!
+    wait "$w" && kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 9>&- &
   MP_WATCHDOG_PID=$!
 }
 
