@@ -14,7 +14,7 @@
 #   fcgi PORT QUERY    one FastCGI request of api.php, body on stdout (fails on timeout/no end=1)
 #   http PORT QUERY    the same over HTTP (built-in server)
 #   field NAME <<<"$body"
-#   until_true SECONDS CMD...   poll CMD (every 0.1 s) until it succeeds; false after SECONDS
+#   until_true SECONDS CMD...   poll CMD (every $UNTIL_STEP s, 0.1) until it succeeds; false after SECONDS
 #   spread REQ PORT N QUERY     N requests at once, served by N different processes
 #
 # Time: no check depends on how fast something happens. Every wait is for a condition, bounded
@@ -67,8 +67,11 @@ mp_init() {
   info "$MP_NAME: dir $TMP, namesalt $SALT"
   trap mp_finish EXIT
   trap 'echo "FAIL: watchdog: $MP_NAME took too long"; MP_FAILS=$((MP_FAILS + 1)); exit 1' TERM
-  # (9>&-: fd 9 is a test's flock (test_squat.sh); the watchdog's sleep outlives the test)
-  ( sleep "${MP_WATCHDOG:-200}"; kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 9>&- &
+  # (9>&-: fd 9 is a test's flock (test_squat.sh), which the watchdog must not hold; mp_finish's
+  # TERM stops the watchdog and its sleep, which would otherwise stay until it ran out)
+  ( trap 'kill "$w" 2>/dev/null; exit 0' TERM
+    sleep "${MP_WATCHDOG:-200}" & w=$!
+    wait "$w" && kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 9>&- &
   MP_WATCHDOG_PID=$!
 }
 
@@ -124,14 +127,14 @@ free_port() {
   return 1
 }
 
-# until_true SECONDS CMD...: until CMD succeeds (polled every 0.1 s); false if it did not within
-# SECONDS (a hang bound: callers fail the test then, they never measure with it)
+# until_true SECONDS CMD...: until CMD succeeds (polled every $UNTIL_STEP s, 0.1); false if it did
+# not within SECONDS (a hang bound: callers fail the test then, they never measure with it)
 until_true() {
   local end=$((SECONDS + $1))
   shift
   until "$@"; do
     ((SECONDS < end)) || { "$@"; return; }
-    sleep 0.1
+    sleep "${UNTIL_STEP:-0.1}"
   done
 }
 
@@ -255,6 +258,8 @@ start_builtin() {
 }
 
 # start_nginx PORT FPM_PORT -> $NGINX_PID: nginx in front of a FastCGI server, serving $TMP/www
+# (or $NGINX_ROOT; SCRIPT_FILENAME is $document_root$fastcgi_script_name, or with
+# NGINX_SCRIPT_ROOT='$realpath_root' the root with its symlinks resolved, per request)
 start_nginx() {
   local port=$1 fpm_port=$2 conf=$TMP/nginx_$1.conf
   command -v nginx >/dev/null || { echo "SKIP: nginx is not installed"; exit 77; }
@@ -278,11 +283,11 @@ http {
   scgi_temp_path $TMP/nginx_$port/scgi;
   server {
     listen 127.0.0.1:$port;
-    root $TMP/www;
+    root ${NGINX_ROOT:-$TMP/www};
     location ~ \.php\$ {
       fastcgi_pass 127.0.0.1:$fpm_port;
       include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+      fastcgi_param SCRIPT_FILENAME ${NGINX_SCRIPT_ROOT:-\$document_root}\$fastcgi_script_name;
       fastcgi_read_timeout 120s;
     }
   }

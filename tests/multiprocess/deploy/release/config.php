@@ -1,0 +1,2 @@
+<?php
+return ['version' => '@V@', 'name' => 'deploy test'];

@@ -1,0 +1,2 @@
+<?php
+function lib_version(): string { return '@V@'; }
