@@ -196,6 +196,8 @@ if ($expectExt) {
     }
     if (($mb['wincache'] ?? null) !== true) {
         $setup[] = 'ext run: wincache is not loaded (extension= failed?)';
+    } elseif (($mb['sapi'] ?? '') === 'cli' && ($mb['ini']['wincache.enablecli'] ?? '') !== '1') {
+        $setup[] = 'ext run: CLI without wincache.enablecli=1 (the extension would stay inactive)';
     } elseif (($mb['ini']['wincache.reroute_enabled'] ?? '') === '(none)') {
         // Before the reroutes exist the extension does not register the setting: nothing is
         // rerouted, and the comparison is (rightly) trivial. Said, not failed.

@@ -3,6 +3,8 @@
 #
 #   run.sh PHP_BINARY EXT_SO        the corpus, PHP alone against PHP + wincache.so with its reroutes
 #   run.sh --self-test PHP_BINARY   proves compare.php reports known differences and exits non-zero
+#                                   (planted in a real recording), and that a real second run
+#                                   which differs from PHP (realpath cache off) fails end to end
 #
 # For each SAPI (php CLI, then php-cgi -q) and each setting (plain, obd_rt, obd_ini) it builds a
 # fresh fixture tree, runs corpus.php in a fresh process with
@@ -131,6 +133,10 @@ run_corpus() {
     if [ "$rc_mode" = ext ]; then
         set -- -d "extension=$so" -d wincache.enablecli=1 -d wincache.reroute_enabled=1 \
                -d wincache.fcenabled=1 -d wincache.namesalt=rrcorpus
+    elif [ "$rc_mode" = fake ]; then
+        # The self-test's stand-in for a wrong reroute: PHP with its realpath cache off answers
+        # a few calls differently (it is fresher than PHP after an external change).
+        set -- -d realpath_cache_size=0
     fi
     if [ "$rc_setting" = obd_ini ]; then
         set -- "$@" -d "open_basedir=$work/s/t/base:$scripts"
@@ -151,7 +157,25 @@ if [ $selftest -eq 1 ]; then
         exit 2
     fi
     "$php" -n "$here/selftest.php" "$php" "$here/compare.php" "$work/out/base.jsonl" "$work/out"
-    exit $?
+    st=$?
+    # End to end: the whole pipeline (fresh tree, run, compare) against a second run that differs
+    # from PHP the way a cache that forgot PHP's realpath cache would. It must fail, on the
+    # sequences where PHP's own answer is stale.
+    fresh_tree
+    run_corpus cli plain fake "$work/out/fake.jsonl"
+    "$php" -n "$here/compare.php" --label fake --max-diffs 0 "$work/out/base.jsonl" "$work/out/fake.jsonl" \
+        >"$work/out/fake.txt"
+    frc=$?
+    if [ $frc -eq 1 ] && grep -q '^FAIL fake seq' "$work/out/fake.txt" \
+        && grep -q '^  DIFF seq/realpath/symlink_swap_external:' "$work/out/fake.txt" \
+        && grep -q '^  DIFF seq/file_get_contents/symlink_swap_external:' "$work/out/fake.txt"; then
+        echo "ok - end to end: a run with realpath_cache_size=0 fails ($(grep -c '^  DIFF' "$work/out/fake.txt") cases, the stale-realpath sequences among them)"
+    else
+        echo "not ok - end to end: a run with realpath_cache_size=0 must fail on symlink_swap_external (compare.php exit $frc):"
+        head -60 "$work/out/fake.txt"
+        st=1
+    fi
+    exit $st
 fi
 
 rc=0

@@ -199,6 +199,7 @@ $ext = $lines;
 foreach ($recs as $k => $r) {
     if (is_array($r) && ($r['i'] ?? '') === '#meta') {
         $r['wincache'] = true;
+        $r['ini']['wincache.enablecli'] = '1';
         $r['ini']['wincache.reroute_enabled'] = '0';
         $ext[$k] = json_encode($r, JSON_UNESCAPED_SLASHES);
     }
@@ -208,12 +209,23 @@ ok($rc === 1 && str_contains($out, 'wincache.reroute_enabled is "0"'), '--expect
 foreach ($recs as $k => $r) {
     if (is_array($r) && ($r['i'] ?? '') === '#meta') {
         $r['wincache'] = true;
+        $r['ini']['wincache.enablecli'] = '0';
         $r['ini']['wincache.reroute_enabled'] = '1';
         $ext[$k] = json_encode($r, JSON_UNESCAPED_SLASHES);
     }
 }
 [$rc, $out] = compare(['--expect-ext'], $base, write('ext-on.jsonl', $ext));
-ok($rc === 0, '--expect-ext: wincache loaded with reroute_enabled=1 and identical calls passes', $out);
+ok($rc === 1 && str_contains($out, 'without wincache.enablecli=1'), '--expect-ext: a CLI run without enablecli=1 fails', $out);
+foreach ($recs as $k => $r) {
+    if (is_array($r) && ($r['i'] ?? '') === '#meta') {
+        $r['wincache'] = true;
+        $r['ini']['wincache.reroute_enabled'] = '1';
+        $r['ini']['wincache.enablecli'] = '1';
+        $ext[$k] = json_encode($r, JSON_UNESCAPED_SLASHES);
+    }
+}
+[$rc, $out] = compare(['--expect-ext'], $base, write('ext-on.jsonl', $ext));
+ok($rc === 0, '--expect-ext: wincache loaded with enablecli=1, reroute_enabled=1 and identical calls passes', $out);
 
 // 5. A run that stopped early (no #end record) fails even if every case it made matched.
 $cut = array_slice($lines, 0, intdiv(count($lines), 2));
