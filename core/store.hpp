@@ -251,6 +251,31 @@ class KeyedStore {
     return st;
   }
 
+  // The aux word of a live entry, and a compare-and-swap of it, under the read lock, without
+  // statistics (no hit, no miss, no use stamp): the file cache's control word and its
+  // "checked at" moves (core/fcache.hpp). False if the key is absent or expired (aux), or if the
+  // word was not `expect` (cas_aux).
+  bool aux(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+           std::uint64_t* out) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return false;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    const bool yes = e && !expired(e, now_ms);
+    if (yes) *out = entry(e).aux.load(std::memory_order_acquire);
+    unlock(slot, held);
+    return yes;
+  }
+  bool cas_aux(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+               std::uint64_t expect, std::uint64_t want) {
+    const Held held = read_lock(slot);
+    if (held == Held::none) return false;
+    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    const bool yes = e && !expired(e, now_ms) &&
+                     entry(e).aux.compare_exchange_strong(expect, want, std::memory_order_acq_rel);
+    unlock(slot, held);
+    return yes;
+  }
+
   // A process that leaves the group gives its reader slot back, so that writers stop looking
   // at it (core/rwlock.hpp: writers scan only claimed slots).
   void release_reader(unsigned slot) { h().lock.release_slot(slot); }
