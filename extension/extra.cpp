@@ -63,6 +63,8 @@ void extra_info(INTERNAL_FUNCTION_PARAMETERS) {
   locks_section(return_value, "locks", d);
   locks_section(return_value, "global_locks", joined_global());
   session_extra_info(return_value);
+  fcache_extra_info(return_value);
+  rplist_extra_info(return_value);
 
   zval pr;
   array_init(&pr);

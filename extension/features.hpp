@@ -11,8 +11,9 @@
 //   session.cpp   session.save_handler = wincache, wincache_scache_*
 //   extra.cpp     wincache_extra_info(): our figures beside WinCache's info arrays
 //   info.cpp      WinCache's *_info / *_meminfo array shapes, shared by every cache
-//   (to come: fcache.cpp and rplist.cpp for the file and resolve-path caches, each a policy and
-//   an instance of the core's keyed store)
+//   fcache.cpp    the file cache: wincache.fc* directives, the zend_stream_open_function hook,
+//                 wincache_fcache_*, wincache_refresh_if_changed
+//   rplist.cpp    the resolve-path cache: the zend_resolve_path hook, wincache_rplist_*
 //
 // Values cross into shared memory in codec.cpp (through call-owned buffers.cpp); segments and
 // primitives are reached through runtime.cpp only.
@@ -83,6 +84,34 @@ std::uint64_t session_segment_bytes();  // the scachesize in force, in bytes
 void session_extra_info(zval* out);     // wincache_extra_info()['sessions']
 ZEND_INI_MH(ini_scachesize);
 ZEND_INI_MH(ini_sessionlockwait);
+
+// ---- fcache.cpp -------------------------------------------------------------------------------
+void fcache_minit();            // clamps the directives, installs both hooks (rplist_install)
+void fcache_mshutdown();        // puts the previous hooks back
+void fcache_post_deactivate();  // gives back a pin a leaked stream held
+std::uint64_t fcache_segment_bytes();  // fcachesize in force, bytes
+std::uint64_t rplist_segment_bytes();  // from filecount, as WinCache sized its rplist
+// Is `name` for the caches at all (fcenabled, not a stream wrapper, not in ignorelist)?
+bool fcache_wanted(zend_string* name);
+std::string fcache_key(const std::string& canonical);  // the file store's key of a path
+std::uint64_t fcache_chk_ms();  // the re-check interval in force (fcndetect=1: 1 s for now)
+std::uint64_t fcache_ttl_s();   // ttlmax
+void fcache_extra_info(zval* out);  // wincache_extra_info()['fcache']
+ZEND_INI_MH(ini_fcenabled);
+ZEND_INI_MH(ini_fcachesize);
+ZEND_INI_MH(ini_maxfilesize);
+ZEND_INI_MH(ini_filecount);
+ZEND_INI_MH(ini_chkinterval);
+ZEND_INI_MH(ini_ttlmax);
+ZEND_INI_MH(ini_fcndetect);
+ZEND_INI_MH(ini_ignorelist);
+
+// ---- rplist.cpp -------------------------------------------------------------------------------
+void rplist_install();
+void rplist_uninstall();
+// The canonical path of an include's name, through the resolve-path cache (fresh: past it).
+bool rplist_canonical(zend_string* name, std::string& out, bool fresh = false);
+void rplist_extra_info(zval* out);  // wincache_extra_info()['rplist']
 
 // ---- wincache.cpp -----------------------------------------------------------------------------
 // Startup clamping is written back into the directive, so ini_get() shows the value in force.

@@ -92,7 +92,8 @@ Domain* local_domain() {
     const bool forked_worker = ppid == ps.minit_pid && pid != ps.minit_pid;
     const std::uint64_t scope = ps.serving_master && pid == ps.minit_pid ? pid : ppid;
     ps.local = std::make_unique<Domain>(group_key(scope, app_pool_id(), ps.namesalt),
-                                        ucache_segment_bytes(), session_segment_bytes());
+                                        ucache_segment_bytes(), session_segment_bytes(),
+                                        fcache_segment_bytes(), rplist_segment_bytes());
     if (forked_worker) workers_board_record();
     ps.local->start(forked_worker ? Prim::parent_id() : 0);
   }

@@ -7,6 +7,7 @@
 #if defined(__linux__)
 #include <sys/time.h>
 #endif
+#include <functional>
 #include <new>
 
 #ifndef _WIN32
@@ -85,9 +86,11 @@ const char* status_text(Group::Status s) {
 }
 }  // namespace
 
-Domain::Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes, std::uint64_t scache_bytes)
+Domain::Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes, std::uint64_t scache_bytes,
+               std::uint64_t fcache_bytes, std::uint64_t rcache_bytes)
     : key_(key), name_(wc::group_name(key)), ucache_bytes_(ucache_bytes),
-      scache_bytes_(scache_bytes), with_cache_(ucache_bytes != 0) {}
+      scache_bytes_(scache_bytes), fcache_bytes_(fcache_bytes), rcache_bytes_(rcache_bytes),
+      with_cache_(ucache_bytes != 0) {}
 
 Domain::~Domain() = default;
 
@@ -113,12 +116,18 @@ void Domain::start(std::uint64_t anchor) {
   kinds[kLocks].size = kLocksBytes;
   kinds[kSessions].size = scache_bytes_;
   kinds[kSessionLocks].size = kLocksBytes;
+  kinds[kFiles].size = fcache_bytes_;
+  kinds[kResolve].size = rcache_bytes_;
+  kinds[kMissing].size = fcache_bytes_ ? kMissingBytes : 0;
   group_ = std::make_unique<Group>(
       os_, name_, kinds, [](unsigned kind, char* content, std::uint64_t bytes, wc::Scope) {
         // A new segment is zero-filled by the OS: the stores need not clear their bucket arrays.
         if (kind == kUserCache) Cache::create(content, bytes, now_ms(), /*zeroed=*/true);
         if (kind == kSessions) SessionStore::create(content, bytes, now_ms(), /*zeroed=*/true);
         if (kind == kLocks || kind == kSessionLocks) new (content) Locks();
+        if (kind == kFiles) FileStore::create(content, bytes, now_ms(), /*zeroed=*/true);
+        if (kind == kResolve) ResolveStore::create(content, bytes, now_ms(), /*zeroed=*/true);
+        if (kind == kMissing) MissingStore::create(content, bytes, now_ms(), /*zeroed=*/true);
       });
   // SEG-8: groups of this user and pid namespace whose processes all died (Linux keeps them).
   group_->sweep_dead_groups(wc::group_prefix(key_.user, key_.pid_ns));
@@ -173,6 +182,47 @@ Sessions* Domain::sessions() {
   if (anchor_ != 0)
     group_->pin(anchor_, (std::uint64_t{1} << kSessions) | (std::uint64_t{1} << kSessionLocks));
   return sessions_.get();
+}
+
+namespace {
+// One store of the file caches: attached (global scope only), or recreated once when it has
+// another layout or size. Null and `why` set when it cannot be.
+template <class S>
+S* attach_store(Group& g, unsigned kind, std::uint64_t bytes, std::string& why,
+                const std::function<std::string(const char*)>& reason) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto st = g.attach(kind);
+    if (st != Group::Status::ok || !g.content(kind) || g.scope(kind) != wc::Scope::global) {
+      why = reason(st != Group::Status::ok ? status_text(st) : "a file cache segment could not be mapped");
+      return nullptr;
+    }
+    if (S* s = S::attach(g.content(kind), bytes - wc::SegmentHeader::kContentOffset)) return s;
+    g.recreate(kind);  // another size or layout: a new generation
+  }
+  why = "a file cache segment has another layout";
+  return nullptr;
+}
+}  // namespace
+
+const FileStores* Domain::file_stores() {
+  if (fstores_.files) return &fstores_;
+  if (!group_ || fcache_bytes_ == 0 || rcache_bytes_ == 0) {
+    if (why_no_files_.empty())
+      why_no_files_ = group_ ? "no file cache configured" : why_no_locks_;
+    return nullptr;
+  }
+  if (!why_no_files_.empty()) return nullptr;  // tried and failed: say so, do not retry
+  const auto why = [this](const char* w) { return reason(w); };
+  FileStores f{};
+  f.files = attach_store<FileStore>(*group_, kFiles, fcache_bytes_, why_no_files_, why);
+  if (f.files) f.resolve = attach_store<ResolveStore>(*group_, kResolve, rcache_bytes_, why_no_files_, why);
+  if (f.resolve) f.missing = attach_store<MissingStore>(*group_, kMissing, kMissingBytes, why_no_files_, why);
+  if (!f.missing) return nullptr;
+  fstores_ = f;
+  if (anchor_ != 0)
+    group_->pin(anchor_, (std::uint64_t{1} << kFiles) | (std::uint64_t{1} << kResolve) |
+                             (std::uint64_t{1} << kMissing));
+  return &fstores_;
 }
 
 void Domain::map_locks() {
@@ -244,6 +294,16 @@ void Domain::refresh() {
       if (!sessions_) why_no_sessions_ = "the session store moved and could not be re-attached";
     }
   }
+  if (fstores_.files) {
+    bool moved = group_->refresh(kFiles);
+    moved = group_->refresh(kResolve) || moved;
+    moved = group_->refresh(kMissing) || moved;
+    if (moved) {  // re-attach all three from their current generations
+      fstores_ = FileStores{};
+      why_no_files_.clear();
+      file_stores();
+    }
+  }
 }
 
 void Domain::release_anchor(const wc::GroupKey& key) {
@@ -260,11 +320,17 @@ void Domain::stop() {
   if (group_) {
     if (cache_ && !local_) cache_->release_reader(slot_);
     if (sstore_) sstore_->release_reader(slot_);
+    if (fstores_.files) {
+      fstores_.files->release_reader(slot_);
+      fstores_.resolve->release_reader(slot_);
+      fstores_.missing->release_reader(slot_);
+    }
     group_->leave();
   }
   sessions_.reset();
   sstore_ = nullptr;
   slocks_ = nullptr;
+  fstores_ = FileStores{};
   group_.reset();
   if (local_map_.base) os_.close(local_map_);
   cache_ = nullptr;

@@ -24,13 +24,16 @@
 #include "../prims/prim_posix.hpp"
 #include "../prims/posix_os.hpp"
 #endif
+#include "../core/fcache.hpp"
 #include "../core/named_lock.hpp"
 #include "../core/registry.hpp"
 #include "../core/session.hpp"
 #include "../core/ucache.hpp"
 #ifdef _WIN32
+#include "../prims/win32_files.hpp"
 #include "../prims/win32_session_files.hpp"
 #else
+#include "../prims/posix_files.hpp"
 #include "../prims/posix_session_files.hpp"
 #endif
 
@@ -55,10 +58,33 @@ using Locks = wc::LockTable<Prim>;
 using SessionStore = wc::KeyedStore<Prim, wc::SessionPolicy, wc::NoCacheBugs, CacheLockTuning>;
 using Sessions = wc::SessionTable<Prim, SessionStore, Locks>;
 using wc::SessionFiles;
+// The file cache (kFiles), the resolve-path cache (kResolve) and its misses (kMissing).
+using FileStore = wc::KeyedStore<Prim, wc::FilePolicy, wc::NoCacheBugs, CacheLockTuning>;
+using ResolveStore = wc::KeyedStore<Prim, wc::ResolvePolicy, wc::NoCacheBugs, CacheLockTuning>;
+using MissingStore = wc::KeyedStore<Prim, wc::MissingPolicy, wc::NoCacheBugs, CacheLockTuning>;
+using FileCache = wc::FileCache<FileStore>;
+#ifdef _WIN32
+using Files = wc::Win32Files;
+#else
+using Files = wc::PosixFiles;
+#endif
+// The three stores of the file caches, attached together.
+struct FileStores {
+  FileStore* files;
+  ResolveStore* resolve;
+  MissingStore* missing;
+};
 
-// Segment kinds of a group. The session kinds are attached on first use (a process that never
-// starts a session maps nothing for it).
-enum Kind : unsigned { kUserCache = 0, kLocks = 1, kSessions = 2, kSessionLocks = 3, kKinds = 4 };
+// Segment kinds of a group. The session kinds and the file-cache kinds are attached on first use
+// (a process that never starts a session, or never includes a file through us, maps nothing for
+// them).
+enum Kind : unsigned {
+  kUserCache = 0, kLocks = 1, kSessions = 2, kSessionLocks = 3,
+  kFiles = 4, kResolve = 5, kMissing = 6,
+  kKinds = 7
+};
+// The missing-path store's fixed size (docs/design/files.md §1).
+inline constexpr std::uint64_t kMissingBytes = 256 * 1024;
 
 std::uint64_t now_ms();
 
@@ -75,9 +101,10 @@ wc::GroupKey group_key(std::uint64_t parent_pid, const std::string& app_pool_id,
 // One joined group (the local one, or the machine-wide one for global locks).
 class Domain {
  public:
-  // ucache_bytes / scache_bytes: the user-cache and session segments' sizes, or 0 for a domain
-  // without them (the machine-wide lock table).
-  Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes, std::uint64_t scache_bytes = 0);
+  // ucache_bytes / scache_bytes / fcache_bytes / rcache_bytes: the user-cache, session, file and
+  // resolve-path segments' sizes, or 0 for a domain without them (the machine-wide lock table).
+  Domain(const wc::GroupKey& key, std::uint64_t ucache_bytes, std::uint64_t scache_bytes = 0,
+         std::uint64_t fcache_bytes = 0, std::uint64_t rcache_bytes = 0);
   ~Domain();
   Domain(const Domain&) = delete;
   Domain& operator=(const Domain&) = delete;
@@ -98,6 +125,12 @@ class Domain {
   Sessions* sessions();
   SessionStore* session_store() const { return sstore_; }
   const std::string& why_no_sessions() const { return why_no_sessions_; }
+  // The file, resolve and missing stores, attached together on first use; null (why_no_files()
+  // says why) when they cannot be shared: the file caches are never process-local (a process
+  // that cannot share simply passes every file through to PHP).
+  const FileStores* file_stores();
+  const FileStores* file_stores_attached() const { return fstores_.files ? &fstores_ : nullptr; }
+  const std::string& why_no_files() const { return why_no_files_; }
   bool local() const { return local_; }
   unsigned slot() const { return slot_; }
   const std::string& name() const { return name_; }
@@ -117,6 +150,10 @@ class Domain {
   std::string name_;
   std::uint64_t ucache_bytes_;
   std::uint64_t scache_bytes_;
+  std::uint64_t fcache_bytes_;
+  std::uint64_t rcache_bytes_;
+  FileStores fstores_{};
+  std::string why_no_files_;
   std::uint64_t anchor_ = 0;
   bool with_cache_;
   SessionStore* sstore_ = nullptr;

@@ -53,6 +53,15 @@ PHP_INI_BEGIN()
   PHP_INI_ENTRY("wincache.locktimeout", "60", PHP_INI_ALL, wcx::ini_locktimeout)
   PHP_INI_ENTRY("wincache.scachesize", "8", PHP_INI_SYSTEM, wcx::ini_scachesize)
   PHP_INI_ENTRY("wincache.sessionlockwait", "0", PHP_INI_ALL, wcx::ini_sessionlockwait)
+  PHP_INI_ENTRY("wincache.fcenabled", "1", PHP_INI_ALL, wcx::ini_fcenabled)
+  PHP_INI_ENTRY("wincache.fcachesize", "24", PHP_INI_SYSTEM, wcx::ini_fcachesize)
+  PHP_INI_ENTRY("wincache.maxfilesize", "256", PHP_INI_SYSTEM, wcx::ini_maxfilesize)
+  PHP_INI_ENTRY("wincache.filecount", "4096", PHP_INI_SYSTEM, wcx::ini_filecount)
+  PHP_INI_ENTRY("wincache.chkinterval", "30", PHP_INI_SYSTEM, wcx::ini_chkinterval)
+  PHP_INI_ENTRY("wincache.ttlmax", "1200", PHP_INI_SYSTEM, wcx::ini_ttlmax)
+  PHP_INI_ENTRY("wincache.ignorelist", nullptr, PHP_INI_ALL, wcx::ini_ignorelist)
+  PHP_INI_ENTRY("wincache.fcndetect", "1", PHP_INI_SYSTEM, wcx::ini_fcndetect)
+  PHP_INI_ENTRY("wincache.reroute_enabled", "0", PHP_INI_SYSTEM | PHP_INI_PERDIR, nullptr)
 PHP_INI_END()
 
 static PHP_MINIT_FUNCTION(wincache) {
@@ -66,6 +75,7 @@ static PHP_MINIT_FUNCTION(wincache) {
       wcx::ini_write_back("wincache.namesalt", wcx::process_namesalt());
     }
     wcx::process_minit();
+    wcx::fcache_minit();  // after process_minit: hooks only where the extension is on
   } catch (...) {
     return FAILURE;  // out of memory at start-up: PHP reports the module failed to start
   }
@@ -74,6 +84,7 @@ static PHP_MINIT_FUNCTION(wincache) {
 
 static PHP_MSHUTDOWN_FUNCTION(wincache) {
   try {
+    wcx::fcache_mshutdown();
     wcx::locks_process_end();
     wcx::process_mshutdown();
   } catch (...) {
@@ -101,6 +112,7 @@ static PHP_RSHUTDOWN_FUNCTION(wincache) {
 
 static ZEND_MODULE_POST_ZEND_DEACTIVATE_D(wincache) {
   wcx::locks_post_deactivate();
+  wcx::fcache_post_deactivate();
   wcx::buffers_reset();
   return SUCCESS;
 }
@@ -110,6 +122,7 @@ static PHP_MINFO_FUNCTION(wincache) {
   php_info_print_table_row(2, "wincache support", "enabled");
   php_info_print_table_row(2, "Version", PHP_WINCACHE_VERSION);
   php_info_print_table_row(2, "User cache", wcx::process_enabled() ? "enabled" : "disabled");
+  php_info_print_table_row(2, "File cache", wcx::process_enabled() ? "enabled" : "disabled");
   const char* scope = "not started in this process";
   wcx::Domain* d = wcx::joined_local();
   if (d) scope = d->local() ? "local" : "global";

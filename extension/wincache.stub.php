@@ -40,3 +40,13 @@ function wincache_unlock(string $key): bool {}
 
 /** Our figures beside WinCache's info arrays (docs/extension.md): scope, recoveries, locks. */
 function wincache_extra_info(): array|false {}
+
+function wincache_fcache_fileinfo(bool $summaryonly = false): array|false {}
+
+function wincache_fcache_meminfo(): array|false {}
+
+function wincache_rplist_fileinfo(bool $summaryonly = false): array|false {}
+
+function wincache_rplist_meminfo(): array|false {}
+
+function wincache_refresh_if_changed(array|string|null $files = null): bool {}

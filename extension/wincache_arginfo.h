@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 8692fe67372a621758f110bba05038c16a4fa642 */
+ * Stub hash: 3cae31e6e9f84de7d3947cd3e7914dcde180073b */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_ucache_get, 0, 1, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_MIXED, 0)
@@ -63,6 +63,18 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_wincache_extra_info arginfo_wincache_scache_meminfo
 
+#define arginfo_wincache_fcache_fileinfo arginfo_wincache_scache_info
+
+#define arginfo_wincache_fcache_meminfo arginfo_wincache_scache_meminfo
+
+#define arginfo_wincache_rplist_fileinfo arginfo_wincache_scache_info
+
+#define arginfo_wincache_rplist_meminfo arginfo_wincache_scache_meminfo
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_refresh_if_changed, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_MASK(0, files, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(wincache_ucache_get);
 ZEND_FUNCTION(wincache_ucache_set);
@@ -80,6 +92,11 @@ ZEND_FUNCTION(wincache_scache_meminfo);
 ZEND_FUNCTION(wincache_lock);
 ZEND_FUNCTION(wincache_unlock);
 ZEND_FUNCTION(wincache_extra_info);
+ZEND_FUNCTION(wincache_fcache_fileinfo);
+ZEND_FUNCTION(wincache_fcache_meminfo);
+ZEND_FUNCTION(wincache_rplist_fileinfo);
+ZEND_FUNCTION(wincache_rplist_meminfo);
+ZEND_FUNCTION(wincache_refresh_if_changed);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -99,5 +116,10 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(wincache_lock, arginfo_wincache_lock)
 	ZEND_FE(wincache_unlock, arginfo_wincache_unlock)
 	ZEND_FE(wincache_extra_info, arginfo_wincache_extra_info)
+	ZEND_FE(wincache_fcache_fileinfo, arginfo_wincache_fcache_fileinfo)
+	ZEND_FE(wincache_fcache_meminfo, arginfo_wincache_fcache_meminfo)
+	ZEND_FE(wincache_rplist_fileinfo, arginfo_wincache_rplist_fileinfo)
+	ZEND_FE(wincache_rplist_meminfo, arginfo_wincache_rplist_meminfo)
+	ZEND_FE(wincache_refresh_if_changed, arginfo_wincache_refresh_if_changed)
 	ZEND_FE_END
 };
