@@ -25,7 +25,7 @@
 // the aux word is moved forward by a CAS; anything else (or no file) -> the entry is removed and
 // the file loaded again. A load reads the file between two stats of the open handle and stores it
 // only if they agree and the file's last change is older than the timestamp granularity
-// (kRacyNs, FC-3): a file written in the very tick of its load could change again without any
+// (settled, FC-3): a file written in the very tick of its load could change again without any
 // timestamp moving, and would then pass every later check.
 //
 // The file system is a template parameter (Fs, below): the shipped one is prims/*_files.hpp, the

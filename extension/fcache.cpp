@@ -226,7 +226,7 @@ zend_result stream_open(zend_file_handle* h) {
     if (r.changed) ++fs.changed;
     if (r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) {
       const auto v = fs.verified.find(verify_key(path));
-      if (v != fs.verified.end() && v->second == r.meta.stamp) {
+      if (v != fs.verified.end() && v->second == r.meta.stamp) {  // FC-5: opened it itself
         ++(r.outcome == wc::FileOutcome::hit ? fs.served : fs.served_checked);
         serve(h, path, r.meta, r.bytes, r.len);  // the stream owns the pin
         return SUCCESS;

@@ -78,7 +78,7 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
     bool fresh = false;
     st->resolve->get_entry(d->slot(), k.data(), klen, now, [&](auto& v) {
       if (wc::resolve_fresh(v.aux.load(std::memory_order_acquire), epoch, rel(*st->resolve, now),
-                            chk)) {
+                            chk)) {  // FC-4
         out.assign(v.bytes, std::size_t(v.len));
         fresh = true;
       }
@@ -89,7 +89,7 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
     }
     std::uint64_t aux = 0;
     if (st->missing->aux(d->slot(), k.data(), klen, now, &aux) &&
-        wc::resolve_fresh(aux, epoch, rel(*st->missing, now), wc::miss_bound_ms(chk))) {
+        wc::resolve_fresh(aux, epoch, rel(*st->missing, now), wc::miss_bound_ms(chk))) {  // FC-4
       ++rs.miss_hits;
       return 0;
     }
