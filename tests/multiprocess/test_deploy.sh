@@ -19,8 +19,8 @@
 #
 # Checks: the warm-up (old version in all 4 workers; OPcache holds the app where it is on);
 # every poll reached all 4 workers with a complete page. In the "PHP + wincache" rows, if the
-# extension has the file cache (function_exists('wincache_fcache_fileinfo') in php-fpm, asked
-# through a probe request): every request started (REQUEST_TIME_FLOAT) 1 s or more after T got
+# extension has the file cache with change notifications (deploy/prepend.php's fcache=: in
+# php-fpm, asked through a probe request; the polling first slice reports 0): every request started (REQUEST_TIME_FLOAT) 1 s or more after T got
 # the new version, in all 4 workers (the issues' "fresh in every worker within 1 s"; polling goes
 # on until a poll started after T + 1 s, so a slow poll cannot fail it). Without the file cache
 # those checks are skipped (a SKIP line) and the wincache rows are not measured (DEPLOY_FULL=1
@@ -380,7 +380,7 @@ for r in "${RUN_ROWS[@]}"; do
     if [ -z "$FCACHE" ]; then
       probe_fcache "$r"
       [ -n "$FCACHE" ] || FCACHE=error
-      info "the file cache in php-fpm: function_exists('wincache_fcache_fileinfo') = $FCACHE"
+      info "the file cache with change notifications in php-fpm (prepend.php fcache=) = $FCACHE"
     fi
     if [ "$FCACHE" = error ]; then ROW_SKIP[$r]="error: wincache did not load"; continue; fi
     if [ "$FCACHE" = 1 ]; then checked=1
@@ -390,8 +390,8 @@ for r in "${RUN_ROWS[@]}"; do
   for s in "${RUN_SCNS[@]}"; do run_cell "$r" "$s" "$checked"; done
 done
 if [ "$FCACHE" = 0 ]; then
-  echo "SKIP: the wincache freshness checks (every scenario fresh in every worker within ${WITHIN} s, in the PHP + wincache rows): this wincache.so has no file cache (function_exists('wincache_fcache_fileinfo') is false in php-fpm)$( ((FULL)) && echo "; its rows were measured, unchecked" || echo "; its rows are not measured")"
-  SKIPS+=("wincache freshness checks: no file cache")
+  echo "SKIP: the wincache freshness checks (every scenario fresh in every worker within ${WITHIN} s, in the PHP + wincache rows): this wincache.so has no file cache with change notifications (prepend.php's fcache=0 in php-fpm)$( ((FULL)) && echo "; its rows were measured, unchecked" || echo "; its rows are not measured")"
+  SKIPS+=("wincache freshness checks: no file cache with notifications")
 fi
 check "warm-up: in every cell all $WORKERS workers served the old version (and OPcache held every file of the app where it is on)" test "$WARM_BAD" = 0
 
