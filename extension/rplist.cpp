@@ -74,6 +74,7 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
   const std::uint64_t now = now_ms();
   const std::uint32_t epoch = FileCache(*st->files).epoch(d->slot(), now);
   const std::uint64_t chk = fcache_chk_ms();
+  std::string stale;  // a path this name resolved to before, no longer trusted
   if (use_cache) {
     bool fresh = false;
     st->resolve->get_entry(d->slot(), k.data(), klen, now, [&](auto& v) {
@@ -81,6 +82,8 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
                             chk)) {  // FC-4
         out.assign(v.bytes, std::size_t(v.len));
         fresh = true;
+      } else {
+        stale.assign(v.bytes, std::size_t(v.len));
       }
     });
     if (fresh) {
@@ -97,6 +100,12 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
   zend_string* r = rs.orig(name);
   if (!r) {
     ++rs.unresolved;
+    // The file it named is gone (or out of reach): its stored bytes go with it, and the old
+    // answer too (the miss below answers for the name now).
+    if (!stale.empty()) {
+      FileCache(*st->files).forget(d->slot(), fcache_key(stale), now);
+      st->resolve->remove(d->slot(), k.data(), klen, now);
+    }
     st->missing->store(d->slot(), k.data(), klen, wc::ValueType::null_v, nullptr, 0,
                        wc::miss_bound_ms(chk) / 1000, now, MissingStore::Mode::set, 0,
                        wc::aux_word(epoch, rel(*st->missing, now)));

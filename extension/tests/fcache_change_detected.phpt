@@ -45,8 +45,13 @@ echo "after the interval: ", implode(' ', array_map('var_export', $now, [true, t
 // The two changed files were found changed by their re-check (a stat); the deleted one no longer
 // resolves (its resolved path was stored at the load and is re-asked past the same interval).
 echo "changes seen: ", wc_fc()['changes_seen_here'] >= 2 ? "yes" : "no", "\n";
+// The deleted file's stored bytes left with its name (no entry lingers until ttlmax).
+$names = array_column(wincache_fcache_fileinfo()['file_entries'], 'file_name');
+echo "deleted file stored: ", in_array(realpath($d) . "/deleted$attempt.php", $names) ? "yes" : "no",
+     ", changed files stored: ", count(array_intersect([realpath($d) . "/inplace$attempt.php", realpath($d) . "/renamed$attempt.php"], $names)), "\n";
 ?>
 --EXPECT--
 within the interval: 'v1-0' 'v1-1' 'v1-2'
 after the interval: 'v2-0' 'v2-1' false
 changes seen: yes
+deleted file stored: no, changed files stored: 2
