@@ -222,7 +222,13 @@ zend_result stream_open(zend_file_handle* h) {
     if (!pin_one(d, st)) return fs.orig_open(h);
     std::string buf;
     Files files;
-    const wc::FileServed r = fc.open(d->slot(), key, now, prm, files, buf);
+    wc::FileServed r;
+    try {
+      r = fc.open(d->slot(), key, now, prm, files, buf);
+    } catch (...) {  // out of process memory for the read: PHP's own open
+      unpin_one();
+      throw;
+    }
     if (r.changed) ++fs.changed;
     if (r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) {
       const auto v = fs.verified.find(verify_key(path));
