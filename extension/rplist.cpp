@@ -47,12 +47,18 @@ std::string exec_dir() {
   return slash == std::string::npos ? std::string() : s.substr(0, slash);
 }
 
+// An absolute name resolves the same whatever the cwd, the executing script and include_path
+// (php_resolve_path only realpath()s it): its key leaves them out, and asking for the cwd (a
+// getcwd() system call in an NTS build) is spared on every include of an absolute path.
 std::string key_of(zend_string* name) {
+  const std::string input(ZSTR_VAL(name), ZSTR_LEN(name));
+  const std::string basedir = PG(open_basedir) ? PG(open_basedir) : "";
+  if (IS_ABSOLUTE_PATH(ZSTR_VAL(name), ZSTR_LEN(name)))
+    return wc::resolve_key(input, "", "", "", basedir);
   char cwd[MAXPATHLEN];
   const char* c = VCWD_GETCWD(cwd, MAXPATHLEN);
-  return wc::resolve_key(std::string(ZSTR_VAL(name), ZSTR_LEN(name)), c ? c : "", exec_dir(),
-                         PG(include_path) ? PG(include_path) : "",
-                         PG(open_basedir) ? PG(open_basedir) : "");
+  return wc::resolve_key(input, c ? c : "", exec_dir(), PG(include_path) ? PG(include_path) : "",
+                         basedir);
 }
 
 template <class S>
