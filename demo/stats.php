@@ -1,5 +1,5 @@
 <?php
-// demo/stats.php: the user cache's statistics, all from this one request (WinCache's own page
+// demo/stats.php: the user cache's and the file cache's statistics, all from this one request (WinCache's own page
 // drew its chart from a second request, which another worker with another cache could answer).
 header('Content-Type: text/html; charset=utf-8');
 $pid = getmypid();
@@ -8,6 +8,9 @@ $loaded = extension_loaded('wincache');
 $info = $loaded ? wincache_ucache_info() : false;
 $mem = $loaded ? wincache_ucache_meminfo() : false;
 $extra = $loaded ? wincache_extra_info() : false;   // our figures beside WinCache's arrays
+$fc = $loaded && function_exists('wincache_fcache_fileinfo') ? wincache_fcache_fileinfo() : false;
+$fcmem = $fc ? wincache_fcache_meminfo() : false;
+$rp = $fc ? wincache_rplist_fileinfo(true) : false;
 $now = date('Y-m-d H:i:s');
 function dur(int $s): string {
     $d = intdiv($s, 86400); $s %= 86400;
@@ -83,9 +86,44 @@ disabled: wincache.ucenabled = <?= $h(ini_get('wincache.ucenabled')) ?>).</p>
 <?php if (count($entries) > 1000): ?><p class="muted">First 1000 entries shown.</p><?php endif; ?>
 <?php endif; ?>
 
+<h2>File cache</h2>
+<?php if (!$fc || !$fcmem): ?>
+<p class="muted">No file cache in this process<?= $extra ? ': ' . $h($extra['fcache']['why_unavailable'] ?? '') : '' ?>.</p>
+<?php else:
+    $fx = $extra['fcache'] ?? [];
+    $fhits = (int) $fc['total_hit_count'];
+    $fmiss = (int) $fc['total_miss_count'];
+    $files = $fc['file_entries'];
+    usort($files, fn($a, $b) => $b['hit_count'] <=> $a['hit_count']);
+?>
+<table>
+  <tr><th>files</th><td class="n"><?= (int) $fc['total_file_count'] ?></td></tr>
+  <tr><th>hits / misses</th><td class="n"><?= $fhits ?> / <?= $fmiss ?></td></tr>
+  <tr><th>memory used</th><td class="n"><?= $h(bytes((int) $fcmem['memory_total'] - (int) $fcmem['memory_free'])) ?> of <?= $h(bytes($fcmem['memory_total'])) ?></td></tr>
+  <tr><th>evictions</th><td class="n"><?= $h($fx['evictions'] ?? 'n/a') ?></td></tr>
+  <tr><th>change detection</th><td><?= $h($fx['change_detection'] ?? '') ?></td></tr>
+  <tr><th>resolved paths</th><td class="n"><?= (int) ($rp['total_file_count'] ?? 0) ?></td></tr>
+  <tr><th>this worker</th><td class="n">served <?= (int) ($fx['served_trusted_here'] ?? 0) + (int) ($fx['served_after_stat_here'] ?? 0) ?>,
+      loaded <?= (int) ($fx['loaded_here'] ?? 0) ?>, changes seen <?= (int) ($fx['changes_seen_here'] ?? 0) ?></td></tr>
+</table>
+<?php if ($files): ?>
+<table>
+  <tr><th>file</th><th class="n">size</th><th class="n">hits</th><th class="n">age (s)</th><th class="n">idle (s)</th><th class="n">checked (s ago)</th></tr>
+<?php foreach (array_slice($files, 0, 200) as $e): ?>
+  <tr><td><code><?= $h($e['file_name']) ?></code></td><td class="n"><?= $h(bytes($e['file_size'])) ?></td>
+      <td class="n"><?= (int) $e['hit_count'] ?></td><td class="n"><?= (int) $e['add_time'] ?></td>
+      <td class="n"><?= (int) $e['use_time'] ?></td><td class="n"><?= (int) $e['last_check'] ?></td></tr>
+<?php endforeach; ?>
+</table>
+<?php if (count($files) > 200): ?><p class="muted">The 200 most used files shown.</p><?php endif; ?>
+<?php endif; ?>
+<?php endif; ?>
+
 <h2>Settings</h2>
 <table>
-<?php foreach (['wincache.ucachesize', 'wincache.namesalt', 'wincache.ucenabled', 'wincache.enablecli'] as $k): ?>
+<?php foreach (['wincache.ucachesize', 'wincache.namesalt', 'wincache.ucenabled', 'wincache.enablecli',
+                'wincache.fcenabled', 'wincache.fcachesize', 'wincache.maxfilesize', 'wincache.chkinterval',
+                'wincache.fcndetect', 'wincache.ttlmax'] as $k): ?>
   <tr><th><?= $h($k) ?></th><td><?= $h(var_export(ini_get($k), true)) ?></td></tr>
 <?php endforeach; ?>
   <tr><th>SAPI</th><td><?= $h(PHP_SAPI) ?></td></tr>
