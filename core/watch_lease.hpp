@@ -51,6 +51,16 @@
 // release(). proc_ids are the Prim's (never reused for another process: pid + start time), so a
 // reused pid never passes for a dead owner alive again.
 //
+// Invariants (docs/invariants/watch_lease.md):
+//   WL-1 at most one live owner; only Prim::alive, never a stale beat alone, displaces one;
+//   WL-2 every takeover (and release) bumps epoch and resolve_gen: nothing validated before it
+//        is current after it;
+//   WL-3 a plain (published) owner word implies its owner's bump; a dead claimer's kTaking word
+//        is taken over and the bump redone;
+//   WL-4 no system call while the beat is fresh; at most one Prim::alive per check() otherwise,
+//        and a dead or absent owner is replaced by that check;
+//   WL-5 epoch 0 is never current; epoch and resolve_gen only grow.
+//
 // Lives inside the kWatch segment: fixed-width atomics, no pointers; zero-filled memory is a
 // valid lease with no owner.
 #pragma once
@@ -172,7 +182,7 @@ class WatchLease {
   std::uint64_t epoch() const { return epoch_.load(std::memory_order_seq_cst); }
   std::uint64_t resolve_gen() const { return resolve_gen_.load(std::memory_order_seq_cst); }
   // Is an entry validated in epoch `e` still trusted? Never for 0 (WL-5: "not validated").
-  bool current(std::uint64_t e) const { return e != 0 && e == epoch(); }
+  bool current(std::uint64_t e) const { return e != 0 && e == epoch(); }  // WL-5
   // The owner word: proc_id, | kTaking while its takeover is in progress, 0 = nobody.
   std::uint64_t owner_word() const { return owner_.load(std::memory_order_seq_cst); }
   // The owner (or the taker whose takeover is in progress); 0 = nobody.
