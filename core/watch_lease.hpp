@@ -62,7 +62,7 @@
 //   WL-5 epoch 0 is never current; epoch and resolve_gen only grow.
 //
 // Lives inside the kWatch segment: fixed-width atomics, no pointers; zero-filled memory is a
-// valid lease with no owner.
+// valid lease with no owner (and a constructed one is zero-filled: every word starts at 0).
 #pragma once
 
 #include <cstdint>
@@ -222,15 +222,15 @@ class WatchLease {
     return now > beat && now - beat > Tuning::stale_ms;
   }
 
-  A<std::uint64_t> owner_;        // proc_id [| kTaking], 0 = none. CAS seq_cst (WL-1, WL-3)
-  A<std::uint64_t> beat_ms_;      // owner's heartbeat, host-wide monotonic ms; relaxed hint
-  A<std::uint64_t> epoch_;        // trust epoch; only grows; seq_cst (WL-2, WL-5)
-  A<std::uint64_t> resolve_gen_;  // resolved-path generation; only grows; seq_cst (WL-2)
-  A<std::uint32_t> requests_;     // futex word: watch requests (seq_cst, woken)
-  A<std::uint32_t> reserved_;     // 0; keeps the 64-bit words aligned
-  A<std::uint64_t> overflows_;    // statistics, relaxed
-  A<std::uint64_t> takeovers_;    // statistics, relaxed: completed takeovers
-  A<std::uint64_t> reserved2_;    // 0; the header is one cache line
+  A<std::uint64_t> owner_{0};        // proc_id [| kTaking], 0 = none. CAS seq_cst (WL-1, WL-3)
+  A<std::uint64_t> beat_ms_{0};      // owner's heartbeat, host-wide monotonic ms; relaxed hint
+  A<std::uint64_t> epoch_{0};        // trust epoch; only grows; seq_cst (WL-2, WL-5)
+  A<std::uint64_t> resolve_gen_{0};  // resolved-path generation; only grows; seq_cst (WL-2)
+  A<std::uint32_t> requests_{0};     // futex word: watch requests (seq_cst, woken)
+  A<std::uint32_t> reserved_{0};     // 0; keeps the 64-bit words aligned
+  A<std::uint64_t> overflows_{0};    // statistics, relaxed
+  A<std::uint64_t> takeovers_{0};    // statistics, relaxed: completed takeovers
+  A<std::uint64_t> reserved2_{0};    // 0; the header is one cache line
 };
 
 static_assert(kProcIdBits < 63, "kTaking sits above the proc_id bits");
