@@ -15,7 +15,22 @@
 //        name it does not hold.
 // Every slot write is a single word and a slot is free whenever owner == 0, so a process killed
 // while holding the table lock leaves a table that is consistent as it stands: the next holder
-// (owner_died) only marks it consistent. Names are identified by two independent 64-bit hashes;
+// (owner_died) only marks it consistent.
+//
+// Finding a name's slot is open addressing with linear probing from slot h1 % N, so an acquire
+// or release reads a few slots instead of all N (a scan of 1,024 slots was ~1 us of every
+// session request and every wincache_lock). A slot is empty (h2 == 0: never used, or cleaned),
+// a tombstone (h2 != 0, owner == 0: its name was released) or held (owner != 0). h2 is never 0
+// for a name (| 1), so h2 is the "used" word. A probe stops at the first empty slot:
+//   NL-4 from a held slot's home (h1 % N) to the slot itself there is no empty slot.
+// A claim takes the first free slot (tombstone or empty) on the probe, after the probe has
+// reached an empty slot (or gone round the table) without meeting the name held. A release
+// leaves a tombstone and then cleans backwards: a tombstone whose next slot is empty becomes
+// empty (h2 = 0), which no probe can notice (it would have stopped at the next slot anyway).
+// Each of these is one word, so NL-4 holds whatever the step a killed process stopped at (a claim
+// killed before its owner word leaves a tombstone). Only when no slot is free at all does a claim
+// reclaim a dead holder's slot anywhere (reclaim_dead); with no empty slot in the table every
+// slot is on every probe, so NL-4 holds then too. Names are identified by two independent 64-bit hashes;
 // two names colliding in both is treated as one lock (a false sharing of ~2^-128 odds, never a
 // false exclusion failure).
 #pragma once
@@ -31,6 +46,7 @@ namespace wc {
 struct NoLockTableBugs {
   static constexpr bool ignore_dead_holder = false;  // a dead holder is waited for forever
   static constexpr bool skip_owner_check = false;    // a second claim of a held name succeeds
+  static constexpr bool stop_at_tombstone = false;   // a probe ends at a released slot (NL-4)
 };
 
 enum class NamedLock : std::uint8_t {
@@ -92,10 +108,14 @@ class LockTable {
       Slot* free_slot = nullptr;
       NamedLock r = NamedLock::acquired;
       bool busy = false;
-      for (auto& s : slots_) {
+      for (unsigned i = 0, at = home(a); i < N; ++i, at = next(at)) {  // NL-4
+        Slot& s = slots_[at];
         const std::uint64_t o = s.owner.load(std::memory_order_seq_cst);
         if (o == 0) {
           if (!free_slot) free_slot = &s;
+          // empty: the name is not held. The twin also stops at a tombstone, before the name's
+          // slot further on: NL-4 broken, the name is claimed twice.
+          if (Bugs::stop_at_tombstone || s.h2.load(std::memory_order_relaxed) == 0) break;
           continue;
         }
         if (s.h1.load(std::memory_order_relaxed) != a || s.h2.load(std::memory_order_relaxed) != b)
@@ -145,10 +165,13 @@ class LockTable {
     const proc_id me = Prim::self();
     if (!guard()) return false;
     bool done = false;
-    for (auto& s : slots_) {
+    for (unsigned i = 0, at = home(a); i < N; ++i, at = next(at)) {  // NL-4
+      Slot& s = slots_[at];
+      if (s.h2.load(std::memory_order_relaxed) == 0) break;
       if (s.owner.load(std::memory_order_seq_cst) == me &&
           s.h1.load(std::memory_order_relaxed) == a && s.h2.load(std::memory_order_relaxed) == b) {
-        s.owner.store(0, std::memory_order_seq_cst);
+        s.owner.store(0, std::memory_order_seq_cst);  // the release is this one word
+        clean_from(at);
         done = true;
         break;
       }
@@ -168,8 +191,10 @@ class LockTable {
     const std::uint64_t a = hash(key, n, 0), b = hash(key, n, 0x5bd1e995u) | 1;
     if (!guard()) return true;  // cannot tell: assume held (never remove on a guess)
     bool live = false;
-    for (auto& s : slots_) {
+    for (unsigned i = 0, at = home(a); i < N; ++i, at = next(at)) {  // NL-4
+      Slot& s = slots_[at];
       const std::uint64_t o = s.owner.load(std::memory_order_seq_cst);
+      if (o == 0 && s.h2.load(std::memory_order_relaxed) == 0) break;
       if (o != 0 && s.h1.load(std::memory_order_relaxed) == a &&
           s.h2.load(std::memory_order_relaxed) == b) {
         live = Prim::alive(o);
@@ -189,6 +214,23 @@ class LockTable {
   }
 
  private:
+  static unsigned home(std::uint64_t h1) { return unsigned(h1 % N); }
+  static unsigned next(unsigned at) { return at + 1 == N ? 0 : at + 1; }
+
+  // After a release at `at`: while the slot is a tombstone and the next one is empty, make it
+  // empty, going backwards (NL-4 is kept: a probe reaching it would stop at the next slot).
+  void clean_from(unsigned at) {
+    for (unsigned i = 0; i + 1 < N; ++i) {
+      Slot& s = slots_[at];
+      if (s.owner.load(std::memory_order_seq_cst) != 0 ||
+          s.h2.load(std::memory_order_relaxed) == 0 ||  // held, or already empty
+          slots_[next(at)].h2.load(std::memory_order_relaxed) != 0)
+        return;
+      s.h2.store(0, std::memory_order_relaxed);
+      at = at == 0 ? N - 1 : at - 1;
+    }
+  }
+
   // The table is full: free the slot of a holder that died (its name is then simply not held:
   // the next acquire of it gets `acquired`), so that dead holders never make the table `full`
   // (NL-2). Asks Prim::alive once per slot, only on this slow path. Under the table lock; the

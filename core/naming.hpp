@@ -30,7 +30,8 @@
 
 namespace wc {
 
-inline constexpr unsigned kFormatVersion = 2;
+// 3: the stores' aux word (WCUCACH3, WCSESSN2) and the lock tables' probing (NL-4).
+inline constexpr unsigned kFormatVersion = 3;
 // The namesalt is at most 8 bytes (WinCache cut the directive to 8 characters).
 inline constexpr std::size_t kMaxSalt = 8;
 

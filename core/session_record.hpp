@@ -5,10 +5,11 @@
 //
 // A record file holds two slots of S bytes each (S a multiple of 512, the file exactly 2*S long).
 // A slot: a 32-byte header then the data.
-//   magic  u64  "WCSESS02"
+//   magic  u64  "WCSESS03" (written), or "WCSESS02" (read: an older build's records)
 //   len    u64  the data's length (len + 32 <= S)
 //   gen    u64  the write's generation: one more than the record's newest intact slot had
-//   crc    u32  CRC-32 of (len, gen, units) then the data
+//   crc    u32  of (len, gen, units) then the data: CRC-32C for format 3 (one instruction per
+//               8 bytes where the CPU has it, core/crc32.hpp), CRC-32 (IEEE) for format 2
 //   units  u32  S / 512 (the slot size the header was written for)
 // A slot is intact when its header is plausible (magic, units matching the file, len fitting) and
 // its CRC matches. The record's value is the data of its intact slot with the highest gen.
@@ -33,6 +34,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 
 #include "crc32.hpp"
@@ -45,7 +48,8 @@ struct NoRecordBugs {
 
 namespace srec {
 
-constexpr std::uint64_t kMagic = 0x3230535345534357ull;  // "WCSESS02"
+constexpr std::uint64_t kMagic = 0x3330535345534357ull;    // "WCSESS03": CRC-32C
+constexpr std::uint64_t kMagicV2 = 0x3230535345534357ull;  // "WCSESS02": CRC-32 (IEEE), read only
 constexpr std::uint64_t kHeader = 32;
 constexpr std::uint64_t kUnit = 512;
 constexpr std::uint64_t kWholeRead = 64 * 1024;  // read whole up to this file size
@@ -54,6 +58,7 @@ constexpr std::uint64_t kMaxData = (std::uint64_t(1) << 31) - kHeader * 2;  // 2
 struct Head {
   std::uint64_t len = 0, gen = 0;
   std::uint32_t crc = 0, units = 0;
+  bool v2 = false;  // a format-2 record's header (its CRC is CRC-32, IEEE)
 };
 
 // The slot size for `len` bytes of data: room to grow by half before the file must be replaced.
@@ -75,7 +80,7 @@ inline std::uint32_t head_crc(const Head& h, const char* data) {
   std::memcpy(f, &h.len, 8);
   std::memcpy(f + 8, &h.gen, 8);
   std::memcpy(f + 16, &h.units, 4);
-  return crc32(data, h.len, crc32(f, sizeof f));
+  return h.v2 ? crc32(data, h.len, crc32(f, sizeof f)) : crc32c(data, h.len, crc32c(f, sizeof f));
 }
 
 // The header of a write of `len` bytes of `data` at generation `gen` into slots of `slot` bytes.
@@ -102,8 +107,9 @@ inline bool decode(const char in[kHeader], std::uint64_t slot, Head& h) {
   std::memcpy(&h.gen, in + 16, 8);
   std::memcpy(&h.crc, in + 24, 4);
   std::memcpy(&h.units, in + 28, 4);
-  return magic == kMagic && std::uint64_t(h.units) * kUnit == slot && h.len <= slot - kHeader &&
-         h.gen != 0;
+  h.v2 = magic == kMagicV2;
+  return (magic == kMagic || h.v2) && std::uint64_t(h.units) * kUnit == slot &&
+         h.len <= slot - kHeader && h.gen != 0;
 }
 
 // The newest intact slot of a record with slots of `slot` bytes, read through
@@ -115,18 +121,20 @@ template <class Bugs = NoRecordBugs, class ReadAt>
 int newest(std::uint64_t slot, ReadAt&& read_at, std::string& data, Head& head) {
   // A small record (the usual ~1 KB session: 2 x 2 KB) is read whole, in one call; a big one
   // header by header, then only the data of the slot taken.
-  std::string whole;
+  // (An uninitialised buffer: a std::string would zero its 2 x slot bytes first, 4,000
+  // instructions of every session write.)
+  std::unique_ptr<char[]> whole;
   const bool small = 2 * slot <= kWholeRead;
   if (small) {
-    whole.resize(std::size_t(2 * slot));
-    if (!read_at(0, &whole[0], 2 * slot)) return -2;
+    whole.reset(new (std::nothrow) char[std::size_t(2 * slot)]);
+    if (!whole || !read_at(0, whole.get(), 2 * slot)) return -2;
   }
   char raw[2][kHeader];
   Head h[2];
   bool ok[2];
   for (int i = 0; i < 2; ++i) {
     if (small)
-      std::memcpy(raw[i], whole.data() + std::uint64_t(i) * slot, kHeader);
+      std::memcpy(raw[i], whole.get() + std::uint64_t(i) * slot, kHeader);
     else if (!read_at(std::uint64_t(i) * slot, raw[i], kHeader))
       return -2;
     ok[i] = decode(raw[i], slot, h[i]);
@@ -140,7 +148,7 @@ int newest(std::uint64_t slot, ReadAt&& read_at, std::string& data, Head& head) 
     if (!ok[i]) continue;
     const std::uint64_t at = std::uint64_t(i) * slot + kHeader;
     if (small) {
-      data.assign(whole.data() + at, std::size_t(h[i].len));
+      data.assign(whole.get() + at, std::size_t(h[i].len));
     } else {
       data.resize(std::size_t(h[i].len));
       if (h[i].len != 0 && !read_at(at, &data[0], h[i].len)) return -2;

@@ -10,8 +10,9 @@
 // session: s_<id>, mode 0600. PHP's files handler keeps sess_<id> in the save path itself; the
 // two never meet.
 //
-// A record: two slots of one size, each a 32-byte header (magic "WCSESS02", length, generation,
-// CRC-32, slot size) and the data; the record's value is its newest intact slot
+// A record: two slots of one size, each a 32-byte header (magic "WCSESS03", length, generation,
+// CRC-32C, slot size; an older build's "WCSESS02" records, with CRC-32, are still read) and the
+// data; the record's value is its newest intact slot
 // (core/session_record.hpp). A rewrite goes in place into the other slot, one pwrite into a file
 // the page cache holds (SREC-1); the first write of a session, a write that outgrows the slots
 // and a record with no intact slot are written to a temporary file (O_CREAT | O_EXCL |

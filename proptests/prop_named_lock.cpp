@@ -14,8 +14,9 @@
 //         holders' slots are reused);
 //   NL-3  a holder's acquire says already_held; release succeeds exactly for the holder.
 //   held() lies between the names certainly held by live processes and those possibly held.
-// Twins: ignore_dead_holder (a dead holder is waited for) and skip_owner_check (a second claim
-// of a held name succeeds) must be refuted.
+// Twins: ignore_dead_holder (a dead holder is waited for), skip_owner_check (a second claim
+// of a held name succeeds) and stop_at_tombstone (a probe ends at a released slot: NL-4) must be
+// refuted. With 3 slots and 5 names every probe wraps and meets tombstones.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
@@ -285,6 +286,9 @@ struct IgnoreDeadHolder : NoLockTableBugs {
 struct SkipOwnerCheck : NoLockTableBugs {
   static constexpr bool skip_owner_check = true;
 };
+struct StopAtTombstone : NoLockTableBugs {
+  static constexpr bool stop_at_tombstone = true;
+};
 
 TEST(NamedLockMachine, OneLiveHolderDeadHoldersReplacedAtOnce) {
   seen() = Seen{};
@@ -307,6 +311,12 @@ TEST(NamedLockMachineTwin, WaitingForADeadHolderIsRefuted) {
 TEST(NamedLockMachineTwin, ASecondClaimOfAHeldNameIsRefuted) {
   std::printf("[twin] expecting RapidCheck to refute the next property:\n");
   EXPECT_FALSE(table_machine_holds<SkipOwnerCheck>("twin: a held name is claimed again"));
+}
+
+// NL-4: a probe that ends at a released slot misses the name held further along its probe.
+TEST(NamedLockMachineTwin, AProbeEndingAtAReleasedSlotIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(table_machine_holds<StopAtTombstone>("twin: a probe stops at a tombstone"));
 }
 
 }  // namespace
