@@ -98,7 +98,9 @@ void put(void* ctx, const char* bytes, std::size_t len) {
   auto* s = static_cast<Sink*>(ctx);
   s->len = len;
   if (s->readfile) {
-    if (len) PHPWRITE(bytes, len);  // PHP's passthru maps the file and writes it in one piece
+    // PHP's passthru maps the file and writes it in one piece (an empty file: nothing), and
+    // returns what the output layer took (0 once output is disabled).
+    s->len = len ? PHPWRITE(bytes, len) : 0;
   } else if (len == 0) {
     ZVAL_EMPTY_STRING(s->rv);
   } else {
