@@ -538,8 +538,8 @@ void fcache_reroute_verified(const std::string& path, std::uint64_t stamp) {
   unpin_one();
 }
 
-// unlink / rename succeeded on `path` (absolute, lexically normalised): its file entry, if it
-// has one under that name, goes (the next include loads it again). True if there was one.
+// unlink / rename succeeded on `path` (canonical): its file entry, if there is one, goes (the
+// next include loads it again). True if there was one.
 bool fcache_reroute_forget(const std::string& path) {
   Domain* d = joined_local();
   const FileStores* st = d ? d->file_stores_attached() : nullptr;
@@ -547,8 +547,9 @@ bool fcache_reroute_forget(const std::string& path) {
   return FileCache(*st->files).forget(d->slot(), fcache_key(path), now_ms());
 }
 
-// What a change could have made stale without a name to forget (a directory, a symlink): every
-// entry re-checked once and every resolved path asked again (as wincache_refresh_if_changed()).
+// What a change could have made stale without a name to forget (a directory, a symlink, a new
+// name): every entry re-checked once and every resolved path and miss asked again (as
+// wincache_refresh_if_changed()).
 void fcache_reroute_bump() {
   Domain* d = joined_local();
   const FileStores* st = d ? d->file_stores_attached() : nullptr;
@@ -556,12 +557,6 @@ void fcache_reroute_bump() {
   FileCache(*st->files).bump_epoch(d->slot(), now_ms());
 }
 
-// Is `path` a regular file now (a stat, following symlinks)?
-bool fcache_reroute_is_regular(const std::string& path) {
-  Files files;
-  const wc::FileStat s = files.stat(path);
-  return s.exists && s.regular;
-}
 // ---- end of the block for reroute.cpp -------------------------------------------------------------
 
 // ---- INI handlers ---------------------------------------------------------------------------------

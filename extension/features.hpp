@@ -119,9 +119,8 @@ using RerouteUse = void (*)(void* ctx, const char* bytes, std::size_t len);
 RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* ctx,
                                 std::uint64_t* stamp);
 void fcache_reroute_verified(const std::string& path, std::uint64_t stamp);
-bool fcache_reroute_forget(const std::string& path);  // after a successful unlink/rename
+bool fcache_reroute_forget(const std::string& canonical);  // after a successful unlink/rename
 void fcache_reroute_bump();  // every entry re-checked once, every resolved path asked again
-bool fcache_reroute_is_regular(const std::string& path);
 // ---- reroute.cpp --------------------------------------------------------------------------------
 void reroute_minit(int module_number);  // replaces the handlers (this process's function table)
 void reroute_mshutdown();                // puts the originals back

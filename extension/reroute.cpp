@@ -224,39 +224,92 @@ std::string lexical(zval* z) {
   return buf;
 }
 
-// After a successful unlink / rename / rmdir.
-void invalidate(Fn fn, zend_execute_data* execute_data) {
-  bool targeted = fn != kRmdir;
-  std::string names[2];
-  const uint32_t argc = ZEND_CALL_NUM_ARGS(execute_data);
-  for (uint32_t i = 0; i < (fn == kRename ? 2u : 1u) && i < argc; ++i) {
-    names[i] = lexical(ZEND_CALL_ARG(execute_data, i + 1));
-    if (names[i].empty()) return;  // a stream wrapper's: not ours
+bool is_sep(char c) {
+#ifdef _WIN32
+  return c == '/' || c == '\\';
+#else
+  return c == '/';
+#endif
+}
+
+// What a name denotes, looked at before the call (without PHP's realpath cache: Files::real):
+// `canonical` is its directory's canonical path + its last component (empty if that does not
+// resolve); `plain` if it exists and is a regular file named directly (not a symlink: its own
+// canonical path is `canonical`).
+struct Named {
+  std::string canonical;
+  bool exists = false;
+  bool plain = false;
+};
+
+Named inspect(const std::string& lex) {
+  Named n;
+  if (lex.empty()) return n;
+  std::size_t cut = lex.size();
+  while (cut > 0 && !is_sep(lex[cut - 1])) --cut;
+  if (cut == 0 || cut == lex.size()) return n;
+  const std::string base = lex.substr(cut);
+  if (base == "." || base == "..") return n;
+  Files files;
+  std::string dir;
+  if (!files.real(lex.substr(0, cut > 1 ? cut - 1 : cut), dir)) return n;
+  n.canonical = dir;
+  if (n.canonical.empty() || !is_sep(n.canonical.back())) n.canonical += DEFAULT_SLASH;
+  n.canonical += base;
+  std::string full;
+  if (files.real(lex, full)) {
+    n.exists = true;
+    const wc::FileStat st = files.stat(full);
+    n.plain = full == n.canonical && st.exists && st.regular;
   }
+  return n;
+}
+
+// Is there anything of ours to invalidate in this process's view (the file stores attached)?
+bool stores_here() {
+  Domain* d = joined_local();
+  return d && d->file_stores_attached();
+}
+
+// After a successful unlink or rename of names looked at before the call: a regular file named
+// directly loses its entry (names that resolved to it find no entry and ask PHP); anything else
+// (a symlink: names resolved through it; a directory: everything under it; a name that did not
+// exist: misses of it; a name that did not resolve) moves the epoch.
+void invalidate(Fn fn, const Named* names, int count) {
+  bool targeted = names[0].plain;
+  if (fn == kRename) targeted = targeted && names[1].exists && names[1].plain;
   if (targeted) {
-    // A stored regular file named directly: removing its entry is enough (names resolving to it
-    // find no entry and ask PHP). Anything else: the epoch moves.
-    if (fcache_reroute_forget(names[0])) ++rr.n[fn].forgotten;
-    else targeted = false;
-    if (fn == kRename) {
-      if (fcache_reroute_forget(names[1])) ++rr.n[fn].forgotten;
-      if (!fcache_reroute_is_regular(names[1])) targeted = false;
-    }
+    for (int i = 0; i < count; ++i)
+      if (fcache_reroute_forget(names[i].canonical)) ++rr.n[fn].forgotten;
+    return;
   }
-  if (!targeted) {
-    fcache_reroute_bump();
-    ++rr.n[fn].refreshes;
-  }
+  fcache_reroute_bump();
+  ++rr.n[fn].refreshes;
 }
 
 void reroute_change(zend_execute_data* execute_data, zval* return_value, Fn fn) {
+  // Looked at before PHP's call (afterwards the names are gone or moved); only where there is
+  // something to invalidate. rmdir removes an empty directory: the epoch moves (misses and
+  // resolved names through it), nothing to look at.
+  Named names[2];
+  int count = 0;
+  const bool ours = rr.enabled && stores_here();
+  if (ours && fn != kRmdir) {
+    count = fn == kRename ? 2 : 1;
+    const uint32_t argc = ZEND_CALL_NUM_ARGS(execute_data);
+    try {
+      for (int i = 0; i < count && uint32_t(i) < argc; ++i)
+        names[i] = inspect(lexical(ZEND_CALL_ARG(execute_data, i + 1)));
+    } catch (...) {
+    }
+  }
   rr.orig[fn](execute_data, return_value);
-  if (!rr.enabled || Z_TYPE_P(return_value) != IS_TRUE || EG(exception)) {
+  if (!ours || Z_TYPE_P(return_value) != IS_TRUE || EG(exception)) {
     ++rr.n[fn].passed;
     return;
   }
   try {
-    invalidate(fn, execute_data);
+    invalidate(fn, names, count);
   } catch (...) {
   }
 }

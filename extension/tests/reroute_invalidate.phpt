@@ -1,5 +1,5 @@
 --TEST--
-reroute: unlink, rename and rmdir invalidate what they touched: with chkinterval=0 (a stored file is trusted until something says otherwise) a file renamed over is seen at once by the rerouted file_get_contents and by include (the name forgotten; the source, not a stored file, moves the epoch), an unlinked one is gone for both, an rmdir moves the epoch, a failed call changes nothing; a rename made outside PHP (mv) is kept by include but seen at once by the rerouted file_get_contents, which stats and replaces the stored copy
+reroute: unlink, rename and rmdir invalidate what they touched: with chkinterval=0 (a stored file is trusted until something says otherwise) a file renamed over is seen at once by the rerouted file_get_contents and by include (a regular file renamed over a regular file: the entry forgotten, no epoch move), an unlinked one is gone for both, an rmdir moves the epoch, a failed call changes nothing; a rename made outside PHP (mv) is kept by include but seen at once by the rerouted file_get_contents, which stats and replaces the stored copy
 --SKIPIF--
 <?php include __DIR__ . '/skipif.inc'; ?>
 --INI--
@@ -54,7 +54,7 @@ $delta = rr_delta('unlink', fn() => @unlink("$d/nothing"));
 echo "failed unlink: ", implode(' ', $delta), "\n";
 --EXPECT--
 v1: include v1, fgc <?php return 'v1';, served from the cache: yes
-rename: forgotten+1 refreshes+1
+rename: forgotten+1
 v2: include v2, fgc <?php return 'v2';
 v2 served again: yes
 external mv: include v2, fgc <?php return 'v3';, include v3
