@@ -19,11 +19,13 @@
 //       always fresh, so the check interval never applies here (FileParams::always_check). A file
 //       is served to this process only after its own open of that load succeeded (FC-5): a load
 //       made here, or PHP's own read through the original handler.
-//   unlink, rename, rmdir   PHP's own function, then what it touched leaves the caches: the file
-//       entry under the name (both names for rename); when the name was not a stored file (a
-//       symlink, a directory, a name through a symlinked directory, a file not stored) every entry
-//       is re-checked once and every resolved path asked again (the epoch moves, as
-//       wincache_refresh_if_changed()). Includes then see the change at once.
+//   unlink, rename, rmdir   PHP's own function, then what it touched leaves the caches. The
+//       names are looked at before the call, without PHP's realpath cache (Files::real): a
+//       regular file named directly (rename: onto an existing regular file) loses its entry under
+//       its canonical path; anything else (a symlink, a directory, a new name, a name that does
+//       not resolve; every rmdir) moves the epoch: every entry is re-checked once and every
+//       resolved path and miss asked again (as wincache_refresh_if_changed()). Includes then see
+//       the change at once.
 //   file_exists, filesize, is_dir, is_file, is_readable, is_writable, is_writeable, realpath   NOT
 //       replaced. Each makes one system call (access, stat) or answers from PHP's per-request stat
 //       cache or per-process realpath cache; an answer from shared memory without that call is
