@@ -489,7 +489,13 @@ RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* c
   if (!pin_one(d, st)) return RerouteRead::pass;
   std::string buf;
   Files files;
-  const wc::FileServed r = fc.open(d->slot(), key, now, prm, files, buf);
+  wc::FileServed r;
+  try {
+    r = fc.open(d->slot(), key, now, prm, files, buf);
+  } catch (...) {  // out of process memory for the read: the caller passes through
+    unpin_one();
+    throw;
+  }
   if (r.changed) ++fs.changed;
   RerouteRead out = RerouteRead::pass;
   if (r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) {
@@ -528,7 +534,13 @@ void fcache_reroute_verified(const std::string& path, std::uint64_t stamp) {
   if (!pin_one(d, st)) return;
   std::string buf;
   Files files;
-  const wc::FileServed r = fc.open(d->slot(), fcache_key(path), now, prm, files, buf);
+  wc::FileServed r;
+  try {
+    r = fc.open(d->slot(), fcache_key(path), now, prm, files, buf);
+  } catch (...) {
+    unpin_one();
+    throw;
+  }
   if ((r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) &&
       r.meta.stamp == stamp) {
     if (fs.verified.size() >= 65536) fs.verified.clear();
