@@ -214,6 +214,9 @@ struct FileParams {
   std::uint64_t chk_ms;    // re-check interval; 0 = never (except after an epoch bump)
   std::uint64_t max_size;  // wincache.maxfilesize in bytes
   std::uint64_t ttl_s;     // idle ttl (wincache.ttlmax); 0 = none
+  // Re-check (stat, FC-2) a stored entry whatever its epoch and check interval say: for a
+  // caller that must answer as fresh as the file system (the rerouted file functions).
+  bool always_check = false;
 };
 
 struct FileServed {
@@ -280,7 +283,7 @@ class FileCache {
     });
     if (st != CacheStatus::ok || !r.bytes) return load(slot, path, now_ms, p, fs, buf, false);
     const std::uint64_t now = rel_ms(now_ms);
-    if (!recheck_due(aux, p.epoch, now, p.chk_ms)) {  // FC-1
+    if (!p.always_check && !recheck_due(aux, p.epoch, now, p.chk_ms)) {  // FC-1
       r.outcome = FileOutcome::hit;
       return r;
     }

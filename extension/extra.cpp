@@ -65,6 +65,7 @@ void extra_info(INTERNAL_FUNCTION_PARAMETERS) {
   session_extra_info(return_value);
   fcache_extra_info(return_value);
   rplist_extra_info(return_value);
+  reroute_extra_info(return_value);
 
   zval pr;
   array_init(&pr);

@@ -472,6 +472,111 @@ void fcache_extra_info(zval* out) {
   add_assoc_zval(out, "fcache", &z);
 }
 
+// ---- for reroute.cpp: the rerouted file functions (h/reroute) ---------------------------------------
+// A rerouted read (file_get_contents, readfile) of `path`, the name PHP itself would open (its
+// expand_filepath or php_resolve_path result). The stored file is used only after a stat now
+// found it unchanged (FC-2), whatever the check interval says: PHP's own read is always fresh.
+RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* ctx,
+                                std::uint64_t* stamp) {
+  *stamp = 0;
+  Domain* d = local_domain();
+  const FileStores* st = d ? d->file_stores() : nullptr;
+  if (!st) {
+    ++fs.no_store;
+    return RerouteRead::pass;
+  }
+  fs.used = true;
+  const std::string key = fcache_key(path);
+  FileCache fc(*st->files);
+  const std::uint64_t now = now_ms();
+  wc::FileParams prm{fc.epoch(d->slot(), now), fcache_chk_ms(),
+                     std::uint64_t(fs.maxfilesize) * 1024, std::uint64_t(fs.ttlmax)};
+  prm.always_check = true;
+  if (!pin_one(d, st)) return RerouteRead::pass;
+  std::string buf;
+  Files files;
+  wc::FileServed r;
+  try {
+    r = fc.open(d->slot(), key, now, prm, files, buf);
+  } catch (...) {  // out of process memory for the read: the caller passes through
+    unpin_one();
+    throw;
+  }
+  if (r.changed) ++fs.changed;
+  RerouteRead out = RerouteRead::pass;
+  if (r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) {
+    const auto v = fs.verified.find(verify_key(path));
+    if (v != fs.verified.end() && v->second == r.meta.stamp) {  // FC-5: opened it itself
+      use(ctx, r.bytes, std::size_t(r.len));
+      out = RerouteRead::hit;
+    } else {
+      *stamp = r.meta.stamp;
+      out = RerouteRead::unverified;
+    }
+  } else if (r.outcome == wc::FileOutcome::loaded) {
+    // Read (and stored) just now by this process's own open: verified (FC-5); the caller
+    // checked open_basedir as PHP does before it opens.
+    if (fs.verified.size() >= 65536) fs.verified.clear();
+    fs.verified[verify_key(path)] = r.meta.stamp;
+    ++fs.loaded;
+    use(ctx, r.bytes, std::size_t(r.len));
+    out = RerouteRead::loaded;
+  }
+  unpin_one();
+  return out;
+}
+
+// After PHP's own read of `path` succeeded: if the store still holds the load `stamp` and a
+// stat finds it unchanged, this process may be served it from now on (FC-5).
+void fcache_reroute_verified(const std::string& path, std::uint64_t stamp) {
+  Domain* d = joined_local();
+  const FileStores* st = d ? d->file_stores_attached() : nullptr;
+  if (!st || !stamp) return;
+  FileCache fc(*st->files);
+  const std::uint64_t now = now_ms();
+  wc::FileParams prm{fc.epoch(d->slot(), now), fcache_chk_ms(),
+                     std::uint64_t(fs.maxfilesize) * 1024, std::uint64_t(fs.ttlmax)};
+  prm.always_check = true;
+  if (!pin_one(d, st)) return;
+  std::string buf;
+  Files files;
+  wc::FileServed r;
+  try {
+    r = fc.open(d->slot(), fcache_key(path), now, prm, files, buf);
+  } catch (...) {
+    unpin_one();
+    throw;
+  }
+  if ((r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) &&
+      r.meta.stamp == stamp) {
+    if (fs.verified.size() >= 65536) fs.verified.clear();
+    fs.verified[verify_key(path)] = stamp;
+    ++fs.verified_opens;
+  }
+  unpin_one();
+}
+
+// unlink / rename succeeded on `path` (canonical): its file entry, if there is one, goes (the
+// next include loads it again). True if there was one.
+bool fcache_reroute_forget(const std::string& path) {
+  Domain* d = joined_local();
+  const FileStores* st = d ? d->file_stores_attached() : nullptr;
+  if (!st) return false;
+  return FileCache(*st->files).forget(d->slot(), fcache_key(path), now_ms());
+}
+
+// What a change could have made stale without a name to forget (a directory, a symlink, a new
+// name): every entry re-checked once and every resolved path and miss asked again (as
+// wincache_refresh_if_changed()).
+void fcache_reroute_bump() {
+  Domain* d = joined_local();
+  const FileStores* st = d ? d->file_stores_attached() : nullptr;
+  if (!st) return;
+  FileCache(*st->files).bump_epoch(d->slot(), now_ms());
+}
+
+// ---- end of the block for reroute.cpp -------------------------------------------------------------
+
 // ---- INI handlers ---------------------------------------------------------------------------------
 ZEND_INI_MH(ini_fcenabled) {
   fs.fcenabled = zend_ini_parse_bool(new_value);

@@ -14,6 +14,8 @@
 //   fcache.cpp    the file cache: wincache.fc* directives, the zend_stream_open_function hook,
 //                 wincache_fcache_*, wincache_refresh_if_changed
 //   rplist.cpp    the resolve-path cache: the zend_resolve_path hook, wincache_rplist_*
+//   reroute.cpp   wincache.reroute_enabled: file_get_contents / readfile served from the file
+//                 cache, unlink / rename / rmdir invalidating it
 //
 // Values cross into shared memory in codec.cpp (through call-owned buffers.cpp); segments and
 // primitives are reached through runtime.cpp only.
@@ -105,6 +107,25 @@ ZEND_INI_MH(ini_chkinterval);
 ZEND_INI_MH(ini_ttlmax);
 ZEND_INI_MH(ini_fcndetect);
 ZEND_INI_MH(ini_ignorelist);
+
+// ---- fcache.cpp, for reroute.cpp (h/reroute) -------------------------------------------------------
+enum class RerouteRead { hit, loaded, unverified, pass };
+using RerouteUse = void (*)(void* ctx, const char* bytes, std::size_t len);
+// The stored bytes of `path` (the name PHP would open), validated by a stat now (FC-2) and only
+// if this process verified its own open of that load (FC-5): `use` is called with them (pinned)
+// and hit is returned; loaded: read now by this process and stored, `use` called; unverified:
+// stored but not yet opened by this process (*stamp: the load; after PHP's own read succeeds,
+// fcache_reroute_verified); pass: not answerable from the store.
+RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* ctx,
+                                std::uint64_t* stamp);
+void fcache_reroute_verified(const std::string& path, std::uint64_t stamp);
+bool fcache_reroute_forget(const std::string& canonical);  // after a successful unlink/rename
+void fcache_reroute_bump();  // every entry re-checked once, every resolved path asked again
+// ---- reroute.cpp --------------------------------------------------------------------------------
+void reroute_minit(int module_number);  // replaces the handlers (this process's function table)
+void reroute_mshutdown();                // puts the originals back
+void reroute_extra_info(zval* out);  // wincache_extra_info()['reroute']
+ZEND_INI_MH(ini_reroute_enabled);
 
 // ---- rplist.cpp -------------------------------------------------------------------------------
 void rplist_install();

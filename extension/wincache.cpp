@@ -61,7 +61,8 @@ PHP_INI_BEGIN()
   PHP_INI_ENTRY("wincache.ttlmax", "1200", PHP_INI_SYSTEM, wcx::ini_ttlmax)
   PHP_INI_ENTRY("wincache.ignorelist", nullptr, PHP_INI_ALL, wcx::ini_ignorelist)
   PHP_INI_ENTRY("wincache.fcndetect", "1", PHP_INI_SYSTEM, wcx::ini_fcndetect)
-  PHP_INI_ENTRY("wincache.reroute_enabled", "0", PHP_INI_SYSTEM | PHP_INI_PERDIR, nullptr)
+  PHP_INI_ENTRY("wincache.reroute_enabled", "0", PHP_INI_SYSTEM | PHP_INI_PERDIR,
+                wcx::ini_reroute_enabled)
 PHP_INI_END()
 
 static PHP_MINIT_FUNCTION(wincache) {
@@ -76,6 +77,7 @@ static PHP_MINIT_FUNCTION(wincache) {
     }
     wcx::process_minit();
     wcx::fcache_minit();  // after process_minit: hooks only where the extension is on
+    wcx::reroute_minit(module_number);
   } catch (...) {
     return FAILURE;  // out of memory at start-up: PHP reports the module failed to start
   }
@@ -84,6 +86,7 @@ static PHP_MINIT_FUNCTION(wincache) {
 
 static PHP_MSHUTDOWN_FUNCTION(wincache) {
   try {
+    wcx::reroute_mshutdown();
     wcx::fcache_mshutdown();
     wcx::locks_process_end();
     wcx::process_mshutdown();

@@ -4,6 +4,8 @@
 //
 //   stat(path)   stat(2) (following symlinks, as an include does): size, st_mtim and st_ctim to
 //                the nanosecond, st_ino, st_dev, st_mode.
+//   real(path)   realpath(3): the canonical path (not part of the Fs contract; the rerouted
+//                unlink/rename name the entries they invalidate with it)
 //   load(...)    open(O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC): a FIFO never blocks the
 //                open, and is not read (not a regular file); fstat; a regular file of at most
 //                `max` bytes is read whole (pread from 0, EINTR retried); fstat again: `changing`
@@ -19,6 +21,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -45,6 +48,17 @@ class PosixFiles {
     struct stat sb;
     if (::stat(path.c_str(), &sb) != 0) return FileStat{};
     return of(sb);
+  }
+
+  // The canonical absolute path of `path` (every symlink resolved, as PHP's realpath() gives
+  // it), without PHP's realpath cache; false if it does not resolve. (Not part of the Fs
+  // contract: the rerouted unlink/rename name the entries they invalidate with it.)
+  bool real(const std::string& path, std::string& out) {
+    char* r = ::realpath(path.c_str(), nullptr);
+    if (!r) return false;
+    out = r;
+    std::free(r);
+    return true;
   }
 
   LoadStatus load(const std::string& path, std::uint64_t max, std::uint64_t head, FileStat& st,

@@ -10,6 +10,8 @@
 //   load(...)    the same open with GENERIC_READ; GetFileType must be FILE_TYPE_DISK and the
 //                handle not a directory; ReadFile to the end; the information taken again after
 //                the read: `changing` unless size, both times and the file index agree.
+//   real(path)   GetFinalPathNameByHandleW: the canonical path (not part of the Fs contract; the
+//                rerouted unlink/rename name the entries they invalidate with it)
 //   now_ns()     GetSystemTimePreciseAsFileTime (the clock NTFS stamps files with).
 // Paths are UTF-8 (PHP's internal encoding on Windows since 7.1), converted with CP_UTF8.
 #pragma once
@@ -32,6 +34,33 @@ class Win32Files {
     info(h, s);
     ::CloseHandle(h);
     return s;
+  }
+
+  // The canonical absolute path of `path` (GetFinalPathNameByHandleW: links and junctions
+  // resolved, the \\?\ prefix dropped), false if it does not resolve. (Not part of the Fs
+  // contract: the rerouted unlink/rename name the entries they invalidate with it.)
+  bool real(const std::string& path, std::string& out) {
+    const HANDLE h = open(path, FILE_READ_ATTRIBUTES);
+    if (h == INVALID_HANDLE_VALUE) return false;
+    std::wstring w(MAX_PATH, L'\0');
+    DWORD n = ::GetFinalPathNameByHandleW(h, &w[0], DWORD(w.size()),
+                                          FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+    if (n >= w.size()) {
+      w.assign(std::size_t(n) + 1, L'\0');
+      n = ::GetFinalPathNameByHandleW(h, &w[0], DWORD(w.size()),
+                                      FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+    }
+    ::CloseHandle(h);
+    if (n == 0 || n >= w.size()) return false;
+    w.resize(n);
+    if (w.compare(0, 8, L"\\\\?\\UNC\\") == 0) w = L"\\\\" + w.substr(8);
+    else if (w.compare(0, 4, L"\\\\?\\") == 0) w = w.substr(4);
+    const int m = ::WideCharToMultiByte(CP_UTF8, 0, w.data(), int(w.size()), nullptr, 0, nullptr,
+                                        nullptr);
+    if (m <= 0) return false;
+    out.assign(std::size_t(m), '\0');
+    return ::WideCharToMultiByte(CP_UTF8, 0, w.data(), int(w.size()), &out[0], m, nullptr,
+                                 nullptr) == m;
   }
 
   LoadStatus load(const std::string& path, std::uint64_t max, std::uint64_t head, FileStat& st,

@@ -205,6 +205,20 @@ if ($expectExt) {
     } elseif (($mb['ini']['wincache.reroute_enabled'] ?? '') !== '1') {
         $setup[] = 'ext run: wincache.reroute_enabled is ' . json_encode($mb['ini']['wincache.reroute_enabled'] ?? null)
             . ', not "1"';
+    } else {
+        // The ext run must have answered calls from the cache itself (its own counters,
+        // wincache_extra_info()['reroute'], in #end): a run that rerouted nothing would make the
+        // comparison trivial.
+        $rr = $B['meta']['#end']['reroute'] ?? null;
+        if (!is_array($rr)) {
+            $setup[] = "ext run: no reroute counters in #end (wincache_extra_info()['reroute'] missing)";
+        } elseif (($rr['hits_here'] ?? 0) <= 0) {
+            $setup[] = 'ext run: no call was answered from the cache (reroute hits_here=0): the comparison is trivial';
+        } else {
+            $notes[] = 'ext run: answered from the cache ' . $rr['hits_here'] . ' calls (loads ' . ($rr['loads_here'] ?? '?')
+                . ', passed to PHP ' . ($rr['passed_here'] ?? '?') . ', invalidations '
+                . (($rr['forgotten_here'] ?? 0) + ($rr['refreshes_here'] ?? 0)) . ')';
+        }
     }
 }
 foreach (['sapi', 'setting', 'euid', 'php'] as $k) {

@@ -224,8 +224,24 @@ foreach ($recs as $k => $r) {
         $ext[$k] = json_encode($r, JSON_UNESCAPED_SLASHES);
     }
 }
+// An ext run must show that it answered calls from the cache (its #end counters).
 [$rc, $out] = compare(['--expect-ext'], $base, write('ext-on.jsonl', $ext));
-ok($rc === 0, '--expect-ext: wincache loaded with enablecli=1, reroute_enabled=1 and identical calls passes', $out);
+ok($rc === 1 && str_contains($out, 'no reroute counters'), '--expect-ext: an ext run without reroute counters fails', $out);
+$withHits = static function (int $hits) use ($ext, $recs): array {
+    foreach ($recs as $k => $r) {
+        if (is_array($r) && ($r['i'] ?? '') === '#end') {
+            $r['reroute'] = ['enabled' => true, 'installed' => true, 'hits_here' => $hits, 'loads_here' => 1,
+                             'verified_here' => 0, 'passed_here' => 10, 'forgotten_here' => 0, 'refreshes_here' => 0];
+            $ext[$k] = json_encode($r, JSON_UNESCAPED_SLASHES);
+        }
+    }
+    return $ext;
+};
+[$rc, $out] = compare(['--expect-ext'], $base, write('ext-on.jsonl', $withHits(0)));
+ok($rc === 1 && str_contains($out, 'the comparison is trivial'), '--expect-ext: an ext run that answered nothing from the cache fails', $out);
+[$rc, $out] = compare(['--expect-ext'], $base, write('ext-on.jsonl', $withHits(7)));
+ok($rc === 0 && str_contains($out, 'answered from the cache 7 calls'),
+   '--expect-ext: wincache loaded with enablecli=1, reroute_enabled=1, calls answered from the cache and identical calls passes', $out);
 
 // 5. A run that stopped early (no #end record) fails even if every case it made matched.
 $cut = array_slice($lines, 0, intdiv(count($lines), 2));
