@@ -14,12 +14,14 @@
 //   fcache.cpp    the file cache: wincache.fc* directives, the zend_stream_open_function hook,
 //                 wincache_fcache_*, wincache_refresh_if_changed
 //   rplist.cpp    the resolve-path cache: the zend_resolve_path hook, wincache_rplist_*
+//   watcher.cpp   fcndetect=1: the watcher lease's check and the owner's watcher thread
 //
 // Values cross into shared memory in codec.cpp (through call-owned buffers.cpp); segments and
 // primitives are reached through runtime.cpp only.
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -97,6 +99,26 @@ std::string fcache_key(const std::string& canonical);  // the file store's key o
 std::uint64_t fcache_chk_ms();  // the re-check interval in force (fcndetect=1: 1 s for now)
 std::uint64_t fcache_ttl_s();   // ttlmax
 void fcache_extra_info(zval* out);  // wincache_extra_info()['fcache']
+void fcache_rinit();                // the watcher lease's check, if the file stores are attached
+bool fcache_notify_wanted();        // fcndetect=1 and the hooks are in
+bool fcache_notify_in_force(const FileStores* st);  // a watcher owns the group and beats
+void fcache_request_start(Domain* d, const FileStores* st);  // once per request: the lease
+
+// ---- watcher.cpp ------------------------------------------------------------------------------
+#ifdef _WIN32
+inline constexpr bool kWindowsPaths = true;
+#else
+inline constexpr bool kWindowsPaths = false;
+#endif
+// Held around every use of the file store and the watch table by this process (its watcher
+// thread and its request thread share one reader slot: never both at once).
+std::unique_lock<std::mutex> fcache_guard();
+void watcher_request_start(Domain* d, const FileStores* st);  // lease.check(); the winner's thread
+void watcher_stop();          // process end: stop, join, release the lease
+bool watcher_owned_here();    // this process's thread is watching
+std::uint64_t watcher_events_here();
+std::uint64_t watcher_watches_here();
+std::string watcher_why_not();
 ZEND_INI_MH(ini_fcenabled);
 ZEND_INI_MH(ini_fcachesize);
 ZEND_INI_MH(ini_maxfilesize);
