@@ -47,12 +47,13 @@ namespace {
 struct WatcherState {
   std::mutex mu;  // the file store and the watch table, between this process's two threads
   std::thread* thread = nullptr;  // the watcher thread (owned by the process in `pid`)
-  std::uint64_t pid = 0;          // the process that started it
+  std::uint64_t pid = 0;          // the process that started it (its proc_id: Prim::self() is
+                                  // cached, no system call; a fork()ed child's differs)
   std::uint64_t me = 0;           // its proc_id (the lease's owner word)
   std::atomic<bool> stop{false};
   std::atomic<bool> running{false};  // the thread is watching
   std::string why_not;               // why this process could not watch (open failed)
-  bool gave_up = false;              // open() failed here: do not take the lease again
+  std::atomic<bool> gave_up{false};  // the OS watcher failed here: do not take the lease again
   // the thread's figures (relaxed; read by wincache_extra_info in this process)
   std::atomic<std::uint64_t> events{0}, watches{0}, add_failed{0};
 };
@@ -61,7 +62,7 @@ WatcherState* ws = new WatcherState();  // never destroyed: a detached thread ma
 // A fork()ed child: the parent's thread is not ours (it does not exist here). Forget it without
 // touching it, and start from a fresh state (the mutex may have been held by that thread).
 void forget_parent_thread() {
-  if (ws->pid == 0 || ws->pid == Prim::pid()) return;
+  if (ws->pid == 0 || ws->pid == Prim::self()) return;
   ws = new WatcherState();  // the old one leaks with its thread object: never joined here
 }
 
@@ -137,40 +138,74 @@ void run(Domain* d) {
     }
     const wc::WatchWait r = dw.wait(50);
     if (r == wc::WatchWait::failed) {
-      std::lock_guard<std::mutex> g(w.mu);
-      FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths).on_overflow();
+      // The OS queue itself failed: what it held is lost (an overflow, FC-7). Start over with a
+      // new instance (every directory added again at the next scan); if that fails too, give
+      // the lease back (WL-2) so that another process may watch.
+      {
+        std::lock_guard<std::mutex> g(w.mu);
+        FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths).on_overflow();
+      }
+      dw.close();
+      ids.clear();
+      by_id.clear();
+      first = true;
+      if (!dw.open()) {
+        std::lock_guard<std::mutex> g(w.mu);
+        w.why_not = std::string("the OS watcher failed: ") + dw.last_reason();
+        w.gave_up = true;
+        break;
+      }
       continue;
     }
     if (r != wc::WatchWait::ready) continue;
+    // Drained without the lock; applied under it, and only what can matter: in an ancestor's
+    // directory only names appearing or vanishing (a write to a log file there is nothing of
+    // ours, and takes no lock the request thread may want).
+    struct Ev {
+      wc::WatchKind kind;
+      bool is_dir;
+      int id;
+      std::string dir, name;
+    };
+    std::vector<Ev> evs;
+    dw.drain([&](const wc::WatchEvent& ev) {
+      if (ev.kind == wc::WatchKind::changed) {
+        const auto k = kinds.find(std::string(ev.dir));
+        if (k != kinds.end() && k->second == wc::kDirAncestor) return;
+      }
+      evs.push_back(Ev{ev.kind, ev.is_dir, ev.id, std::string(ev.dir), std::string(ev.name)});
+    });
+    if (evs.empty()) continue;
     std::lock_guard<std::mutex> g(w.mu);
     FileWatch fw(*st->lease, *st->table, *st->files, kWindowsPaths);
     const std::uint64_t now = now_ms();
-    dw.drain([&](const wc::WatchEvent& ev) {
-      const std::string dir(ev.dir), name(ev.name);
+    for (const Ev& ev : evs) {
       switch (ev.kind) {
         case wc::WatchKind::overflow:
           fw.on_overflow();
           break;
         case wc::WatchKind::dir_gone:
-          ids.erase(dir);
+          ids.erase(ev.dir);
           by_id.erase(ev.id);
-          fw.on_dir_gone(d->slot(), dir, now);
+          fw.on_dir_gone(d->slot(), ev.dir, now);
           break;
         default: {
-          const auto k = kinds.find(dir);
+          const auto k = kinds.find(ev.dir);
           const wc::DirEvent de = ev.kind == wc::WatchKind::changed    ? wc::DirEvent::changed
                                   : ev.kind == wc::WatchKind::appeared ? wc::DirEvent::appeared
                                                                        : wc::DirEvent::vanished;
-          if (!fw.on_event(d->slot(), now, de, dir, k == kinds.end() ? wc::kDirFiles : k->second,
-                           name, ev.is_dir))
-            return;
+          if (!fw.on_event(d->slot(), now, de, ev.dir,
+                           k == kinds.end() ? wc::kDirFiles : k->second, ev.name, ev.is_dir))
+            continue;
         }
       }
       w.events.fetch_add(1, std::memory_order_relaxed);
-    });
+    }
   }
   w.running.store(false);
   dw.close();
+  if (w.gave_up)
+    if (const FileStores* st = d->file_stores_attached()) st->lease->release(w.me);
 }
 
 }  // namespace
@@ -185,7 +220,7 @@ void watcher_request_start(Domain* d, const FileStores* st) {
   if (!fcache_notify_wanted() || !st || ws->thread || ws->gave_up) return;
   const std::uint64_t me = Prim::self();
   if (!st->lease->check(mono_ms(), me)) return;  // WL-4: no system call while an owner beats
-  ws->pid = Prim::pid();
+  ws->pid = me;
   ws->me = me;
   ws->stop.store(false);
   try {
