@@ -64,7 +64,8 @@ struct NoFileCacheBugs {
 // ---- the stores' policies --------------------------------------------------------------------
 
 struct FilePolicy {
-  static constexpr std::uint64_t magic = 0x5743464943484531ull;  // "WCFICHE1"
+  static constexpr std::uint64_t magic = 0x5743464943484532ull;  // "WCFICHE2": the watched bit,
+                                                                 // no control entry
   static constexpr Expiry expiry = Expiry::since_use;            // ttlmax: idle time
   static constexpr bool pin_reads = true;                        // streamed from the segment
   static constexpr bool evictable(std::uint16_t) { return true; }
