@@ -7,17 +7,26 @@
 //                   from the last use (wincache.ttlmax); reads are pinned (the bytes are streamed
 //                   to the compiler straight from the segment, so a removal retires the entry
 //                   until the stream is closed); a full store evicts the least recently used
-//                   files (WinCache stopped caching instead). One entry is protected: the
-//                   store's control word (kControlKey), whose aux word holds the epoch.
+//                   files (WinCache stopped caching instead). The epoch is the watcher lease's
+//                   (core/watch_lease.hpp, in kWatch), passed in FileParams.
 //   ResolvePolicy   kResolve: (input path, cwd, executing script's directory, include_path,
-//                   open_basedir) -> {epoch, canonical path}. A ttl counts from the store.
+//                   open_basedir) -> canonical path; aux: resolve_gen and the time. A ttl counts
+//                   from the store.
+//   WatchPolicy     kWatch's table of watched directories (core/fwatch.hpp).
 //   MissingPolicy   kMissing: the same key -> {} for an input that did not resolve; a brief ttl
 //                   (kMissMs) in a small segment: bounded in time and in number.
 //
-// The trust rule (stat-based validation, fcndetect=0; the watcher of design §3 comes later and
-// will only add a way to trust an entry without a stat). Every entry has an aux word (core/
-// store.hpp): aux = epoch << 40 | checked, `checked` the ms since the store's creation at which
-// the file was last found unchanged (or loaded). An entry is served without a system call while
+// The trust rule, per mode (docs/invariants/fcache.md):
+//   notifications (fcndetect=1 and a watcher owns the group and beats; FileParams::notify): an
+//     entry is served without a system call iff it was validated under an active watch of its
+//     directory in the current epoch (watch_trusted, FC-6); otherwise one stat, and the CAS
+//     after it sets the `watched` bit only if the directory was active before the stat and no
+//     event was applied across it. A load is stored untrusted, then trusted by the same rule
+//     (active before the open, no event applied until after the store).
+//   polling (fcndetect=0, or fcndetect=1 while no watcher beats; chk_ms 1 s then): below.
+// Every entry has an aux word (core/store.hpp): aux = epoch << 40 | watched << 39 | checked,
+// `checked` the ms since the store's creation at which the file was last found unchanged (or
+// loaded). When polling, an entry is served without a system call while
 // its epoch is the store's current epoch and less than chk_ms have passed since `checked`
 // (recheck_due, FC-1); chk_ms 0 (wincache.chkinterval=0) never re-checks, as in WinCache, except
 // after an epoch bump (wincache_refresh_if_changed()). A re-check stats the file and compares
@@ -48,18 +57,18 @@ struct NoFileCacheBugs {
                                                      // second, as WinCache did): a change that
                                                      // keeps the mtime is served on
   static constexpr bool trust_racy_load = false;     // a file changed in its load's tick is stored
+  static constexpr bool trust_unwatched = false;     // notify mode: every validation is trusted,
+                                                     // watch active or not, events applied or not
 };
 
 // ---- the stores' policies --------------------------------------------------------------------
 
-// Flags of a file-store entry (KeyedStore::store's `flags`).
-inline constexpr std::uint16_t kFileFlagControl = 1;  // the control entry: never evicted
-
 struct FilePolicy {
-  static constexpr std::uint64_t magic = 0x5743464943484531ull;  // "WCFICHE1"
+  static constexpr std::uint64_t magic = 0x5743464943484532ull;  // "WCFICHE2": the watched bit,
+                                                                 // no control entry
   static constexpr Expiry expiry = Expiry::since_use;            // ttlmax: idle time
   static constexpr bool pin_reads = true;                        // streamed from the segment
-  static constexpr bool evictable(std::uint16_t flags) { return (flags & kFileFlagControl) == 0; }
+  static constexpr bool evictable(std::uint16_t) { return true; }
 };
 
 struct ResolvePolicy {
@@ -76,9 +85,31 @@ struct MissingPolicy {
   static constexpr bool evictable(std::uint16_t) { return true; }
 };
 
-// The control entry's key in the file store: not an absolute path of any OS.
-inline constexpr char kControlKey[] = "\x01wincache:control";
-inline constexpr std::uint32_t kControlKeyLen = sizeof(kControlKey) - 1;
+// kWatch's table of directories (docs/design/files.md §3): canonical directory path -> one byte,
+// kDirFiles (its files and names matter: a file of it is cached, or a resolution depends on its
+// names) or kDirAncestor (only its subdirectories' names matter: it is on the way to a watched
+// directory, whose rename or removal no OS reports to the directory itself). The entry's aux
+// word is the directory's state: 0 = requested (no OS watch yet), E = the owner's thread holds an
+// OS watch for it that was active before epoch E began to be current (set by that thread only,
+// after the OS accepted the watch). Never expires, never evicted: when the table is full, a
+// directory that does not fit is not watched, and its files are stat'ed at every use.
+struct WatchPolicy {
+  static constexpr std::uint64_t magic = 0x5743574154434831ull;  // "WCWATCH1"
+  static constexpr Expiry expiry = Expiry::since_store;          // stored with ttl 0: none
+  static constexpr bool pin_reads = false;
+  static constexpr bool evictable(std::uint16_t) { return false; }
+};
+inline constexpr char kDirFiles = 'f';
+inline constexpr char kDirAncestor = 'a';
+
+// The directory part of a canonical path ("" if none): what the watch table is keyed by.
+// `backslash`: Windows paths (either separator).
+inline std::string dir_of(const std::string& path, bool backslash = false) {
+  const std::size_t s = backslash ? path.find_last_of("/\\") : path.rfind('/');
+  if (s == std::string::npos) return std::string();
+  if (s == 0) return path.substr(0, 1);  // "/x" -> "/"
+  return path.substr(0, s);
+}
 
 // ---- tuning ------------------------------------------------------------------------------------
 struct FileCacheTuning {
@@ -138,16 +169,29 @@ inline FileMeta meta_of(const FileStat& s, std::uint64_t load_ms, std::uint64_t 
   return m;
 }
 
-// ---- the aux word: epoch << 40 | checked ms ------------------------------------------------------
-inline constexpr int kCheckedBits = 40;  // ms since the store's creation: 34 years
-inline constexpr std::uint64_t kCheckedMask = (std::uint64_t{1} << kCheckedBits) - 1;
+// ---- the aux word: epoch << 40 | watched << 39 | checked ms ------------------------------------
+inline constexpr int kCheckedBits = 40;  // the epoch's shift
+inline constexpr std::uint64_t kWatchedBit = std::uint64_t{1} << 39;  // validated under a watch
+inline constexpr std::uint64_t kCheckedMask = kWatchedBit - 1;  // ms since the store's creation
 inline constexpr std::uint32_t kEpochMask = (std::uint32_t{1} << 24) - 1;
 
-inline std::uint64_t aux_word(std::uint32_t epoch, std::uint64_t checked_ms) {
-  return (std::uint64_t(epoch & kEpochMask) << kCheckedBits) | (checked_ms & kCheckedMask);
+// `watched`: validated (found unchanged, or loaded) while its directory's OS watch was active in
+// `epoch` and no event was applied meanwhile (FC-6).
+inline std::uint64_t aux_word(std::uint32_t epoch, std::uint64_t checked_ms, bool watched = false) {
+  return (std::uint64_t(epoch & kEpochMask) << kCheckedBits) | (watched ? kWatchedBit : 0) |
+         (checked_ms & kCheckedMask);
 }
 inline std::uint32_t aux_epoch(std::uint64_t aux) { return std::uint32_t(aux >> kCheckedBits); }
 inline std::uint64_t aux_checked(std::uint64_t aux) { return aux & kCheckedMask; }
+inline bool aux_watched(std::uint64_t aux) { return (aux & kWatchedBit) != 0; }
+
+// FC-6: with notifications in force, is an entry whose aux word is `aux` trusted (served with no
+// system call) in epoch `epoch`? Iff it was validated under its directory's watch in this very
+// epoch. Epoch 0 (and any epoch whose low 24 bits are 0) is never current (WL-5).
+inline bool watch_trusted(std::uint64_t aux, std::uint64_t epoch) {
+  const std::uint32_t e = std::uint32_t(epoch) & kEpochMask;
+  return e != 0 && aux_watched(aux) && aux_epoch(aux) == e;
+}
 
 // FC-1: must an entry whose aux word is `aux` be re-checked (stat'ed) before it is served, at
 // `now_rel` (ms since the store's creation), in epoch `epoch`, with a check interval of chk_ms?
@@ -210,13 +254,15 @@ enum class FileOutcome : std::uint8_t {
 };
 
 struct FileParams {
-  std::uint32_t epoch;     // the current epoch (the control entry's, see epoch())
-  std::uint64_t chk_ms;    // re-check interval; 0 = never (except after an epoch bump)
+  std::uint64_t epoch;     // the current epoch (the lease's, core/watch_lease.hpp)
+  std::uint64_t chk_ms;    // re-check interval when polling; 0 = never (except after an epoch bump)
   std::uint64_t max_size;  // wincache.maxfilesize in bytes
   std::uint64_t ttl_s;     // idle ttl (wincache.ttlmax); 0 = none
   // Re-check (stat, FC-2) a stored entry whatever its epoch and check interval say: for a
   // caller that must answer as fresh as the file system (the rerouted file functions).
   bool always_check = false;
+  bool notify = false;     // notifications in force (a watcher owns the group): FC-6, not FC-1
+  bool backslash = false;  // Windows paths (either separator)
 };
 
 struct FileServed {
@@ -234,31 +280,6 @@ class FileCache {
   explicit FileCache(Store& s) : s_(s) {}
   Store& store() { return s_; }
 
-  // The store's current epoch (the control entry's aux word), creating the control entry (with
-  // an epoch from the clock, so that a store reset after damage never repeats an old epoch) if
-  // it is missing.
-  std::uint32_t epoch(unsigned slot, std::uint64_t now_ms) {
-    std::uint64_t a = 0;
-    if (s_.aux(slot, kControlKey, kControlKeyLen, now_ms, &a)) return std::uint32_t(a) & kEpochMask;
-    const std::uint32_t e = std::uint32_t(now_ms / 1000) & kEpochMask;
-    s_.store(slot, kControlKey, kControlKeyLen, ValueType::null_v, nullptr, 0, 0, now_ms,
-             Store::Mode::add, kFileFlagControl, e);
-    if (s_.aux(slot, kControlKey, kControlKeyLen, now_ms, &a)) return std::uint32_t(a) & kEpochMask;
-    return e;
-  }
-  // Every entry is re-checked once before it is served again (wincache_refresh_if_changed()).
-  void bump_epoch(unsigned slot, std::uint64_t now_ms) {
-    for (int i = 0; i < 64; ++i) {
-      std::uint64_t a = 0;
-      if (!s_.aux(slot, kControlKey, kControlKeyLen, now_ms, &a)) {
-        epoch(slot, now_ms);
-        continue;
-      }
-      const std::uint64_t want = (a + 1) & kEpochMask;
-      if (s_.cas_aux(slot, kControlKey, kControlKeyLen, now_ms, a, want)) return;
-    }
-  }
-
   // Milliseconds since the store's creation (the aux word's clock).
   std::uint64_t rel_ms(std::uint64_t now_ms) const {
     const std::uint64_t born = s_.h().created_ms;
@@ -270,9 +291,21 @@ class FileCache {
   template <class Fs>
   FileServed open(unsigned slot, const std::string& path, std::uint64_t now_ms,
                   const FileParams& p, Fs& fs, std::string& buf) {
+    NoWatch w;
+    return open(slot, path, now_ms, p, fs, buf, w);
+  }
+  // The same with notifications (p.notify): `w` tells the state of the file's directory.
+  //   std::uint64_t dir_epoch(const std::string& dir)  the epoch in which dir's OS watch is
+  //                                 active (its watch-table aux word; 0: none, and then it is
+  //                                 requested), core/fwatch.hpp
+  //   std::uint64_t applied()       the lease's count of applied events (FC-6)
+  template <class Fs, class W>
+  FileServed open(unsigned slot, const std::string& path, std::uint64_t now_ms,
+                  const FileParams& p, Fs& fs, std::string& buf, W& w) {
     FileServed r;
     const auto klen = std::uint32_t(path.size());
-    if (path.empty() || path.size() > Store::kMaxKey) return load(slot, path, now_ms, p, fs, buf, false);
+    if (path.empty() || path.size() > Store::kMaxKey)
+      return load(slot, path, now_ms, p, fs, buf, false, w);
     std::uint64_t aux = 0;
     const CacheStatus st = s_.get_entry(slot, path.data(), klen, now_ms, [&](auto& v) {
       if (v.len < sizeof(FileMeta)) return;
@@ -281,24 +314,32 @@ class FileCache {
       r.len = v.len - sizeof(FileMeta);
       aux = v.aux.load(std::memory_order_acquire);
     });
-    if (st != CacheStatus::ok || !r.bytes) return load(slot, path, now_ms, p, fs, buf, false);
+    if (st != CacheStatus::ok || !r.bytes) return load(slot, path, now_ms, p, fs, buf, false, w);
     const std::uint64_t now = rel_ms(now_ms);
-    if (!p.always_check && !recheck_due(aux, p.epoch, now, p.chk_ms)) {  // FC-1
+    if (!p.always_check && (p.notify ? watch_trusted(aux, p.epoch)                      // FC-6
+                                     : !recheck_due(aux, p.epoch, now, p.chk_ms))) {  // FC-1
       r.outcome = FileOutcome::hit;
       return r;
     }
+    // FC-6: the directory's state and the applied-event count BEFORE the stat.
+    const bool active = p.notify && active_in(w, path, p);
+    const std::uint64_t seen = p.notify ? w.applied() : 0;
     const FileStat fst = fs.stat(path);
     if (same_file<Bugs>(r.meta, fst)) {  // FC-2
       // Checked now: one CAS; a lost race means another process checked it too (or replaced
       // the entry: then the bytes we hold pinned were what the file held when we stat'ed).
-      s_.cas_aux(slot, path.data(), klen, now_ms, aux, aux_word(p.epoch, now));
+      // Trusted from now on (FC-6) only if the watch was active before the stat and no event
+      // was applied since: a change after the stat is then an event that removes the entry.
+      const bool watched = active && w.applied() == seen && !Bugs::trust_unwatched;
+      s_.cas_aux(slot, path.data(), klen, now_ms, aux,
+                 aux_word(std::uint32_t(p.epoch), now, watched || Bugs::trust_unwatched));
       r.outcome = FileOutcome::hit_checked;
       return r;
     }
     // Changed, gone, or no longer a regular file: drop it (a pinned reader elsewhere finishes
     // on the old bytes: the entry is retired) and load afresh.
     s_.remove(slot, path.data(), klen, now_ms);
-    return load(slot, path, now_ms, p, fs, buf, true);
+    return load(slot, path, now_ms, p, fs, buf, true, w);
   }
 
   // Removes the entry of `path` (the next open loads it again).
@@ -307,11 +348,23 @@ class FileCache {
   }
 
  private:
-  template <class Fs>
+  struct NoWatch {
+    std::uint64_t dir_epoch(const std::string&) { return 0; }
+    std::uint64_t applied() { return 0; }
+  };
+  template <class W>
+  static bool active_in(W& w, const std::string& path, const FileParams& p) {
+    return p.epoch != 0 && w.dir_epoch(dir_of(path, p.backslash)) == p.epoch;
+  }
+
+  template <class Fs, class W>
   FileServed load(unsigned slot, const std::string& path, std::uint64_t now_ms,
-                  const FileParams& p, Fs& fs, std::string& buf, bool changed) {
+                  const FileParams& p, Fs& fs, std::string& buf, bool changed, W& w) {
     FileServed r;
     r.changed = changed;
+    // FC-6: the directory's state and the applied-event count BEFORE the open.
+    const bool active = p.notify && !path.empty() && active_in(w, path, p);
+    const std::uint64_t seen = p.notify ? w.applied() : 0;
     FileStat st{};
     const std::int64_t start_ns = fs.now_ns();
     const LoadStatus ls = fs.load(path, p.max_size, sizeof(FileMeta), st, buf);
@@ -331,11 +384,18 @@ class FileCache {
     r.outcome = FileOutcome::pass;
     if (!settled<Bugs, Tuning>(st, start_ns)) return r;  // FC-3: served, not stored
     if (path.empty() || path.size() > Store::kMaxKey) return r;
+    const std::uint64_t stored = aux_word(std::uint32_t(p.epoch), rel_ms(now_ms), Bugs::trust_unwatched);
     const CacheStatus cs =
         s_.store(slot, path.data(), std::uint32_t(path.size()), ValueType::string_v, buf.data(),
-                 buf.size(), p.ttl_s, now_ms, Store::Mode::set, 0,
-                 aux_word(p.epoch, rel_ms(now_ms)));
-    if (cs == CacheStatus::ok) r.outcome = FileOutcome::loaded;
+                 buf.size(), p.ttl_s, now_ms, Store::Mode::set, 0, stored);
+    if (cs != CacheStatus::ok) return r;
+    r.outcome = FileOutcome::loaded;
+    // FC-6: stored untrusted, then trusted only if the watch was active before the open and no
+    // event was applied from before the open until after the store: an event for a change after
+    // the read is then applied after the store, and removes the entry.
+    if (active && w.applied() == seen)
+      s_.cas_aux(slot, path.data(), std::uint32_t(path.size()), now_ms, stored,
+                 stored | kWatchedBit);
     return r;
   }
 

@@ -22,6 +22,8 @@
 //   requests   a futex word the owner's thread sleeps on; bumped by a process that adds a
 //              directory to the watch table.
 //   overflows, takeovers   statistics (relaxed).
+//   applied    events the owner's thread applied to the caches, bumped BEFORE each application
+//              (a process trusts a stat or a load only if it did not move across it: FC-6).
 //
 // Ownership (check)
 // -----------------
@@ -98,6 +100,7 @@ class WatchLease {
   struct Stats {
     std::uint64_t owner, beat_ms, epoch, resolve_gen, overflows, takeovers;
     std::uint32_t requests;
+    std::uint64_t applied;
   };
 
   // At every request start. True if the caller became the owner: it then starts its watcher
@@ -163,8 +166,25 @@ class WatchLease {
     resolve_gen_.fetch_add(1, std::memory_order_seq_cst);
     overflows_.fetch_add(1, std::memory_order_relaxed);
   }
-  // A watched directory was deleted or moved, or the OS dropped its watch.
+  // A watched directory was deleted or moved, or the OS dropped its watch; or a directory on the
+  // way to a watched one (an ancestor) appeared, vanished or was renamed.
   void on_dir_gone() { epoch_.fetch_add(1, std::memory_order_seq_cst); }
+  // wincache_refresh_if_changed(): every entry re-validated once, every resolution recomputed.
+  void refresh() {
+    epoch_.fetch_add(1, std::memory_order_seq_cst);
+    resolve_gen_.fetch_add(1, std::memory_order_seq_cst);
+  }
+  // The owner's thread, BEFORE it applies an event to the caches (removes a file entry): a
+  // process that trusts what it read only if this count did not move across its stat or load
+  // (core/fcache.hpp FC-6) then never trusts bytes an applied event made stale.
+  void note_applied() { applied_.fetch_add(1, std::memory_order_seq_cst); }
+  std::uint64_t applied() const { return applied_.load(std::memory_order_seq_cst); }
+  // A new kWatch segment (epoch 0, nobody watching): start the epoch past every epoch an older
+  // generation of the segment may have stamped into the file store (from the clock, in s).
+  // Only before any process uses the lease; never lowers the epoch (WL-5).
+  void seed(std::uint64_t e) {
+    if (e > epoch_.load(std::memory_order_relaxed)) epoch_.store(e, std::memory_order_relaxed);
+  }
   // Names appeared or disappeared (create, delete, move, a symlink swapped).
   void on_names_changed() { resolve_gen_.fetch_add(1, std::memory_order_seq_cst); }
 
@@ -194,7 +214,7 @@ class WatchLease {
     return Stats{owner_.load(std::memory_order_relaxed),   beat_ms_.load(std::memory_order_relaxed),
                  epoch_.load(std::memory_order_relaxed),   resolve_gen_.load(std::memory_order_relaxed),
                  overflows_.load(std::memory_order_relaxed), takeovers_.load(std::memory_order_relaxed),
-                 requests_.load(std::memory_order_relaxed)};
+                 requests_.load(std::memory_order_relaxed), applied_.load(std::memory_order_relaxed)};
   }
 
   // The lease's own invariants, for models and property tests: nullptr, or what is wrong.
@@ -230,7 +250,8 @@ class WatchLease {
   A<std::uint32_t> reserved_{0};     // 0; keeps the 64-bit words aligned
   A<std::uint64_t> overflows_{0};    // statistics, relaxed
   A<std::uint64_t> takeovers_{0};    // statistics, relaxed: completed takeovers
-  A<std::uint64_t> reserved2_{0};    // 0; the header is one cache line
+  A<std::uint64_t> applied_{0};      // events applied by the owner's thread; bumped seq_cst
+                                     // before each application (FC-6); only grows
 };
 
 static_assert(kProcIdBits < 63, "kTaking sits above the proc_id bits");

@@ -39,6 +39,7 @@
 extern "C" {
 #include "main/php_streams.h"
 #include "zend_stream.h"
+#include "zend_virtual_cwd.h"
 }
 
 namespace wcx {
@@ -61,6 +62,8 @@ struct FcState {
   std::unordered_map<std::string, std::uint64_t> verified;  // path \0 open_basedir -> load stamp
   unsigned pins = 0;  // open streams over pinned bytes (the store holds one pin for all)
   bool used = false;  // the file stores were attached here
+  bool lease_checked = false;  // this request asked the watcher lease (RINIT or first use)
+  std::uint64_t seen_gen = 0;  // the resolve_gen this process last cleaned PHP's realpath cache at
   // this process's counters (wincache_extra_info()['fcache'])
   std::uint64_t served = 0, served_checked = 0, loaded = 0, passed = 0, changed = 0,
                 verified_opens = 0, verify_failed = 0, no_store = 0;
@@ -201,6 +204,15 @@ zend_result open_and_verify(zend_file_handle* h, const std::string& path, std::u
   return r;
 }
 
+// The watch table as FileCache::open asks it (core/fcache.hpp, FC-6).
+struct WatchView {
+  FileWatch fw;
+  unsigned slot;
+  std::uint64_t now;
+  std::uint64_t dir_epoch(const std::string& dir) { return fw.dir_epoch(slot, dir, now); }
+  std::uint64_t applied() { return fw.applied(); }
+};
+
 zend_result stream_open(zend_file_handle* h) {
   if (h->type != ZEND_HANDLE_FILENAME || !h->filename || !fcache_wanted(h->filename))
     return fs.orig_open(h);
@@ -212,19 +224,26 @@ zend_result stream_open(zend_file_handle* h) {
       return fs.orig_open(h);
     }
     fs.used = true;
+    fcache_request_start(d, st);
     std::string path;
     if (!rplist_canonical(h->filename, path)) return fs.orig_open(h);
     const std::string key = fcache_key(path);
     FileCache fc(*st->files);
     const std::uint64_t now = now_ms();
-    const wc::FileParams prm{fc.epoch(d->slot(), now), fcache_chk_ms(),
-                             std::uint64_t(fs.maxfilesize) * 1024, std::uint64_t(fs.ttlmax)};
+    wc::FileParams prm{st->lease->epoch(), fcache_chk_ms(), std::uint64_t(fs.maxfilesize) * 1024,
+                       std::uint64_t(fs.ttlmax)};
+    prm.notify = fcache_notify_in_force(st);
+#ifdef _WIN32
+    prm.backslash = true;
+#endif
     if (!pin_one(d, st)) return fs.orig_open(h);
     std::string buf;
     Files files;
     wc::FileServed r;
     try {
-      r = fc.open(d->slot(), key, now, prm, files, buf);
+      const auto guard = fcache_guard();
+      WatchView w{FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths), d->slot(), now};
+      r = fc.open(d->slot(), key, now, prm, files, buf, w);
     } catch (...) {  // out of process memory for the read: PHP's own open
       unpin_one();
       throw;
@@ -270,8 +289,9 @@ void fcache_fileinfo(INTERNAL_FUNCTION_PARAMETERS) {
   if (!st) RETURN_FALSE;
   FileCache fc(*st->files);
   const std::uint64_t now = now_ms();
-  const std::uint32_t epoch = fc.epoch(d->slot(), now);
+  const std::uint32_t epoch = std::uint32_t(st->lease->epoch()) & wc::kEpochMask;
   const std::uint64_t rel = fc.rel_ms(now);
+  const auto guard = fcache_guard();
   struct Row {
     std::string name;
     std::uint64_t add, use, check, size, hits;
@@ -279,8 +299,6 @@ void fcache_fileinfo(INTERNAL_FUNCTION_PARAMETERS) {
   std::vector<Row> rows;
   std::uint64_t files = 0;
   const wc::CacheStats s = st->files->info(d->slot(), now, nullptr, 0, [&](const wc::EntryInfo& e) {
-    if (e.key_len == wc::kControlKeyLen && std::memcmp(e.key, wc::kControlKey, e.key_len) == 0)
-      return;
     if (e.value_len < sizeof(wc::FileMeta)) return;
     ++files;
     if (summary) return;
@@ -320,6 +338,7 @@ void fcache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
   Domain* d = nullptr;
   const FileStores* st = info_stores(&d);
   if (!st) RETURN_FALSE;
+  const auto guard = fcache_guard();
   meminfo_array(return_value, st->files->meminfo(d->slot()));
 }
 
@@ -339,12 +358,13 @@ void refresh_if_changed(INTERNAL_FUNCTION_PARAMETERS) {
   FileCache fc(*st->files);
   const std::uint64_t now = now_ms();
   if (!one && !many) {
-    fc.bump_epoch(d->slot(), now);
+    st->lease->refresh();  // epoch++ and resolve_gen++: in both modes (a watcher re-marks)
     RETURN_TRUE;
   }
   const auto forget = [&](zend_string* name) {
     std::string path;
     if (!rplist_canonical(name, path, /*fresh=*/true)) return false;
+    const auto guard = fcache_guard();
     fc.forget(d->slot(), fcache_key(path), now);
     return true;
   };
@@ -399,9 +419,45 @@ std::string fcache_key(const std::string& canonical) {
 }
 
 std::uint64_t fcache_chk_ms() {
-  // fcndetect=1: polling every second until the directory watcher lands (docs/extension.md).
+  // fcndetect=1 without a watcher in force (none owns the group yet, or it could not start):
+  // polling every second (docs/extension.md).
   if (fs.fcndetect) return 1000;
   return std::uint64_t(fs.chkinterval) * 1000;
+}
+
+bool fcache_notify_wanted() { return fs.fcndetect && fs.installed; }
+
+// Notifications are in force while a published owner beats (its beat younger than the lease's
+// stale bound): FC-6 then, else the polling rule (FC-1, 1 s).
+bool fcache_notify_in_force(const FileStores* st) {
+  if (!fs.fcndetect || !st) return false;
+  const Lease::Stats l = st->lease->stats();
+  const std::uint64_t mono = mono_ms();
+  return Lease::established(l.owner) && l.beat_ms != 0 &&
+         (mono <= l.beat_ms || mono - l.beat_ms <= wc::WatchLeaseTuning::stale_ms);
+}
+
+// Once per request (RINIT, or the first file-cache use): the lease's check (WL-4).
+void fcache_request_start(Domain* d, const FileStores* st) {
+  if (fs.lease_checked) return;
+  fs.lease_checked = true;
+  watcher_request_start(d, st);
+  // Names changed since this process last looked (a symlink swapped, a file created or deleted,
+  // an overflow, a takeover): PHP's own realpath cache (realpath_cache_ttl, 120 s) would answer
+  // our resolver's misses with the old target. Cleaned once per change, at a request start.
+  // (The rest of design §7, OPcache, is issue 19's.)
+  const std::uint64_t gen = st->lease->resolve_gen();
+  if (gen != fs.seen_gen) {
+    if (fs.seen_gen != 0) realpath_cache_clean();
+    fs.seen_gen = gen;
+  }
+}
+
+void fcache_rinit() {
+  fs.lease_checked = false;
+  Domain* d = joined_local();
+  const FileStores* st = d ? d->file_stores_attached() : nullptr;
+  if (st) fcache_request_start(d, st);
 }
 std::uint64_t fcache_ttl_s() { return std::uint64_t(fs.ttlmax); }
 
@@ -424,6 +480,7 @@ void fcache_minit() {
 }
 
 void fcache_mshutdown() {
+  watcher_stop();  // before the domain detaches (process_mshutdown); releases the lease
   if (!fs.installed) return;
   if (zend_stream_open_function == stream_open) zend_stream_open_function = fs.orig_open;
   rplist_uninstall();
@@ -446,15 +503,38 @@ void fcache_extra_info(zval* out) {
   const FileStores* st = d ? d->file_stores_attached() : nullptr;
   add_assoc_string(&z, "scope", st ? "shared" : fs.installed ? "not used" : "off");
   add_assoc_string(&z, "why_unavailable", d && !st ? d->why_no_files().c_str() : "");
+  const bool notify = fcache_notify_in_force(st);
   add_assoc_string(&z, "change_detection",
-                   fs.fcndetect ? "polling every 1 s (fcndetect=1: notifications to come)"
-                                : fs.chkinterval ? "polling every chkinterval" : "never (chkinterval=0)");
-  add_assoc_long(&z, "check_interval_ms", zend_long(fcache_chk_ms()));
+                   notify ? "notifications"
+                   : fs.fcndetect ? "polling every 1 s (fcndetect=1: no watcher owns the group now)"
+                   : fs.chkinterval ? "polling every chkinterval" : "never (chkinterval=0)");
+  add_assoc_long(&z, "check_interval_ms", zend_long(notify ? 0 : fcache_chk_ms()));
   if (st) {
-    FileCache fc(*st->files);
-    const std::uint64_t now = now_ms();
+    const Lease::Stats l = st->lease->stats();
+    add_assoc_long(&z, "watcher_pid", zend_long(Lease::established(l.owner) ? Prim::pid_of(l.owner & wc::kProcIdMask) : 0));
+    add_assoc_bool(&z, "watcher_here", watcher_owned_here());
+    add_assoc_long(&z, "takeovers", zend_long(l.takeovers));
+    add_assoc_long(&z, "overflows", zend_long(l.overflows));
+    add_assoc_long(&z, "resolve_gen", zend_long(l.resolve_gen));
+    add_assoc_long(&z, "events_applied", zend_long(l.applied));
+    add_assoc_long(&z, "watch_requests", zend_long(l.requests));
+    {
+      const auto guard = fcache_guard();
+      const wc::CacheStats t = st->table->stats(d->slot());
+      std::uint64_t active = 0;
+      FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths)
+          .for_each_dir(d->slot(), now_ms(), [&](const std::string&, char, std::uint64_t a) {
+            if (a != 0 && a == l.epoch) ++active;
+          });
+      add_assoc_long(&z, "watched_dirs", zend_long(t.items));
+      add_assoc_long(&z, "watched_dirs_active", zend_long(active));
+    }
+    add_assoc_long(&z, "watcher_events_here", zend_long(watcher_events_here()));
+    add_assoc_long(&z, "watcher_os_watches_here", zend_long(watcher_watches_here()));
+    add_assoc_string(&z, "watcher_why_not_here", watcher_why_not().c_str());
+    const auto guard = fcache_guard();
     const wc::CacheStats s = st->files->stats(d->slot());
-    add_assoc_long(&z, "epoch", zend_long(fc.epoch(d->slot(), now)));
+    add_assoc_long(&z, "epoch", zend_long(l.epoch));
     add_assoc_long(&z, "items", zend_long(s.items));
     add_assoc_long(&z, "evictions", zend_long(s.evictions));
     add_assoc_long(&z, "expirations", zend_long(s.expirations));
@@ -489,15 +569,21 @@ RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* c
   const std::string key = fcache_key(path);
   FileCache fc(*st->files);
   const std::uint64_t now = now_ms();
-  wc::FileParams prm{fc.epoch(d->slot(), now), fcache_chk_ms(),
-                     std::uint64_t(fs.maxfilesize) * 1024, std::uint64_t(fs.ttlmax)};
-  prm.always_check = true;
+  wc::FileParams prm{st->lease->epoch(), fcache_chk_ms(), std::uint64_t(fs.maxfilesize) * 1024,
+                     std::uint64_t(fs.ttlmax)};
+  prm.always_check = true;  // a stat every call (below), whatever the watcher says
+  prm.notify = fcache_notify_in_force(st);
+#ifdef _WIN32
+  prm.backslash = true;
+#endif
   if (!pin_one(d, st)) return RerouteRead::pass;
   std::string buf;
   Files files;
   wc::FileServed r;
   try {
-    r = fc.open(d->slot(), key, now, prm, files, buf);
+    const auto guard = fcache_guard();  // the watcher thread shares this process's reader slot
+    WatchView w{FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths), d->slot(), now};
+    r = fc.open(d->slot(), key, now, prm, files, buf, w);
   } catch (...) {  // out of process memory for the read: the caller passes through
     unpin_one();
     throw;
@@ -516,10 +602,11 @@ RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* c
   } else if (r.outcome == wc::FileOutcome::loaded) {
     // Read (and stored) just now by this process's own open: verified (FC-5); the caller
     // checked open_basedir as PHP does before it opens.
+    // Not handed to the caller: it passes a load to PHP's own function (a readfile would
+    // otherwise print the bytes twice: once here, once by PHP).
     if (fs.verified.size() >= 65536) fs.verified.clear();
     fs.verified[verify_key(path)] = r.meta.stamp;
     ++fs.loaded;
-    use(ctx, r.bytes, std::size_t(r.len));
     out = RerouteRead::loaded;
   }
   unpin_one();
@@ -534,15 +621,21 @@ void fcache_reroute_verified(const std::string& path, std::uint64_t stamp) {
   if (!st || !stamp) return;
   FileCache fc(*st->files);
   const std::uint64_t now = now_ms();
-  wc::FileParams prm{fc.epoch(d->slot(), now), fcache_chk_ms(),
-                     std::uint64_t(fs.maxfilesize) * 1024, std::uint64_t(fs.ttlmax)};
-  prm.always_check = true;
+  wc::FileParams prm{st->lease->epoch(), fcache_chk_ms(), std::uint64_t(fs.maxfilesize) * 1024,
+                     std::uint64_t(fs.ttlmax)};
+  prm.always_check = true;  // a stat every call (below), whatever the watcher says
+  prm.notify = fcache_notify_in_force(st);
+#ifdef _WIN32
+  prm.backslash = true;
+#endif
   if (!pin_one(d, st)) return;
   std::string buf;
   Files files;
   wc::FileServed r;
   try {
-    r = fc.open(d->slot(), fcache_key(path), now, prm, files, buf);
+    const auto guard = fcache_guard();
+    WatchView w{FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths), d->slot(), now};
+    r = fc.open(d->slot(), fcache_key(path), now, prm, files, buf, w);
   } catch (...) {
     unpin_one();
     throw;
@@ -562,6 +655,7 @@ bool fcache_reroute_forget(const std::string& path) {
   Domain* d = joined_local();
   const FileStores* st = d ? d->file_stores_attached() : nullptr;
   if (!st) return false;
+  const auto guard = fcache_guard();
   return FileCache(*st->files).forget(d->slot(), fcache_key(path), now_ms());
 }
 
@@ -572,7 +666,7 @@ void fcache_reroute_bump() {
   Domain* d = joined_local();
   const FileStores* st = d ? d->file_stores_attached() : nullptr;
   if (!st) return;
-  FileCache(*st->files).bump_epoch(d->slot(), now_ms());
+  st->lease->refresh();  // epoch++ and resolve_gen++, as wincache_refresh_if_changed(null)
 }
 
 // ---- end of the block for reroute.cpp -------------------------------------------------------------

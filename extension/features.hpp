@@ -16,12 +16,14 @@
 //   rplist.cpp    the resolve-path cache: the zend_resolve_path hook, wincache_rplist_*
 //   reroute.cpp   wincache.reroute_enabled: file_get_contents / readfile served from the file
 //                 cache, unlink / rename / rmdir invalidating it
+//   watcher.cpp   fcndetect=1: the watcher lease's check and the owner's watcher thread
 //
 // Values cross into shared memory in codec.cpp (through call-owned buffers.cpp); segments and
 // primitives are reached through runtime.cpp only.
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -99,6 +101,26 @@ std::string fcache_key(const std::string& canonical);  // the file store's key o
 std::uint64_t fcache_chk_ms();  // the re-check interval in force (fcndetect=1: 1 s for now)
 std::uint64_t fcache_ttl_s();   // ttlmax
 void fcache_extra_info(zval* out);  // wincache_extra_info()['fcache']
+void fcache_rinit();                // the watcher lease's check, if the file stores are attached
+bool fcache_notify_wanted();        // fcndetect=1 and the hooks are in
+bool fcache_notify_in_force(const FileStores* st);  // a watcher owns the group and beats
+void fcache_request_start(Domain* d, const FileStores* st);  // once per request: the lease
+
+// ---- watcher.cpp ------------------------------------------------------------------------------
+#ifdef _WIN32
+inline constexpr bool kWindowsPaths = true;
+#else
+inline constexpr bool kWindowsPaths = false;
+#endif
+// Held around every use of the file store and the watch table by this process (its watcher
+// thread and its request thread share one reader slot: never both at once).
+std::unique_lock<std::mutex> fcache_guard();
+void watcher_request_start(Domain* d, const FileStores* st);  // lease.check(); the winner's thread
+void watcher_stop();          // process end: stop, join, release the lease
+bool watcher_owned_here();    // this process's thread is watching
+std::uint64_t watcher_events_here();
+std::uint64_t watcher_watches_here();
+std::string watcher_why_not();
 ZEND_INI_MH(ini_fcenabled);
 ZEND_INI_MH(ini_fcachesize);
 ZEND_INI_MH(ini_maxfilesize);
@@ -113,7 +135,8 @@ enum class RerouteRead { hit, loaded, unverified, pass };
 using RerouteUse = void (*)(void* ctx, const char* bytes, std::size_t len);
 // The stored bytes of `path` (the name PHP would open), validated by a stat now (FC-2) and only
 // if this process verified its own open of that load (FC-5): `use` is called with them (pinned)
-// and hit is returned; loaded: read now by this process and stored, `use` called; unverified:
+// and hit is returned; loaded: read now by this process and stored, `use` NOT called (the
+// caller passes the call to PHP, which reads it itself); unverified:
 // stored but not yet opened by this process (*stamp: the load; after PHP's own read succeeds,
 // fcache_reroute_verified); pass: not answerable from the store.
 RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* ctx,

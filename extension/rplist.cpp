@@ -21,6 +21,12 @@ extern "C" {
 #include "zend_virtual_cwd.h"
 }
 
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <climits>
+#include <cstdlib>
+#endif
+
 namespace wcx {
 namespace {
 
@@ -61,6 +67,77 @@ std::string key_of(zend_string* name) {
                          basedir);
 }
 
+// With notifications (FC-7): the directories whose names decide this resolution: for every
+// place PHP searches (the name itself if absolute; else cwd for ./ and ../, or each include_path
+// entry then the executing script's directory), the nearest existing directory of the candidate
+// (a file or a missing subdirectory appearing there is an event there), and the parent of every
+// symbolic link met on the way (the `current` -> release swap). Canonical paths. Empty (the
+// resolution is then trusted for 1 s only, as when polling) where they cannot be computed.
+std::vector<std::string> resolution_dirs(zend_string* name) {
+  std::vector<std::string> dirs;
+#ifndef _WIN32
+  const std::string n(ZSTR_VAL(name), ZSTR_LEN(name));
+  std::vector<std::string> cands;
+  char cwdb[MAXPATHLEN];
+  const char* c = VCWD_GETCWD(cwdb, MAXPATHLEN);
+  const std::string cwd = c ? c : "";
+  if (!n.empty() && n[0] == '/') {
+    cands.push_back(n);
+  } else if (n.rfind("./", 0) == 0 || n.rfind("../", 0) == 0) {
+    if (cwd.empty()) return {};
+    cands.push_back(cwd + "/" + n);
+  } else {
+    const std::string ip = PG(include_path) ? PG(include_path) : "";
+    std::size_t at = 0;
+    while (at <= ip.size()) {
+      const std::size_t colon = std::min(ip.find(':', at), ip.size());
+      std::string p = ip.substr(at, colon - at);
+      at = colon + 1;
+      if (p.empty()) continue;
+      if (p == ".") p = cwd;
+      else if (p[0] != '/') p = cwd + "/" + p;
+      if (!p.empty()) cands.push_back(p + "/" + n);
+    }
+    const std::string ed = exec_dir();
+    if (!ed.empty() && ed[0] == '/') cands.push_back(ed + "/" + n);
+  }
+  const auto add = [&](const std::string& d) {
+    char real[PATH_MAX];
+    if (!::realpath(d.c_str(), real)) return false;
+    const std::string r(real);
+    for (const std::string& x : dirs)
+      if (x == r) return true;
+    dirs.push_back(r);
+    return true;
+  };
+  for (const std::string& cand : cands) {
+    // The nearest existing directory of the candidate's parent.
+    std::string d = cand.substr(0, cand.find_last_of('/'));
+    if (d.empty()) d = "/";
+    for (int i = 0; i < 64 && !add(d); ++i) {
+      const std::size_t s = d.find_last_of('/');
+      if (s == std::string::npos) return {};
+      d = s == 0 ? "/" : d.substr(0, s);
+    }
+    // Symbolic links on the way: their parents.
+    for (std::size_t s = cand.find('/', 1); ; s = cand.find('/', s + 1)) {
+      const std::string pre = s == std::string::npos ? cand : cand.substr(0, s);
+      struct stat sb;
+      if (::lstat(pre.c_str(), &sb) != 0) break;
+      if (S_ISLNK(sb.st_mode)) {
+        const std::size_t ps = pre.find_last_of('/');
+        if (!add(ps == 0 ? std::string("/") : pre.substr(0, ps))) return {};
+      }
+      if (s == std::string::npos) break;
+    }
+    if (dirs.size() > 32) return {};  // an include_path too long to watch: poll
+  }
+#else
+  (void)name;
+#endif
+  return dirs;
+}
+
 template <class S>
 std::uint64_t rel(S& s, std::uint64_t now) {
   return now > s.h().created_ms ? now - s.h().created_ms : 0;
@@ -78,14 +155,22 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
   if (k.size() > ResolveStore::kMaxKey) return -1;
   const auto klen = std::uint32_t(k.size());
   const std::uint64_t now = now_ms();
-  const std::uint32_t epoch = FileCache(*st->files).epoch(d->slot(), now);
+  fcache_request_start(d, st);
+  // Resolutions carry the lease's resolve_gen (FC-4, FC-7): every event that changes names, a
+  // refresh, a takeover, an overflow moves it.
+  const std::uint64_t gen64 = st->lease->resolve_gen();
+  const auto gen = std::uint32_t(gen64);
+  const bool notify = fcache_notify_in_force(st);
   const std::uint64_t chk = fcache_chk_ms();
+  const auto fresh_rule = [&](std::uint64_t aux, std::uint64_t now_rel, std::uint64_t bound) {
+    return (notify && wc::watch_trusted(aux, gen64)) || wc::resolve_fresh(aux, gen, now_rel, bound);
+  };
   std::string stale;  // a path this name resolved to before, no longer trusted
   if (use_cache) {
     bool fresh = false;
     st->resolve->get_entry(d->slot(), k.data(), klen, now, [&](auto& v) {
-      if (wc::resolve_fresh(v.aux.load(std::memory_order_acquire), epoch, rel(*st->resolve, now),
-                            chk)) {  // FC-4
+      if (fresh_rule(v.aux.load(std::memory_order_acquire), rel(*st->resolve, now),
+                     chk)) {  // FC-4, FC-7
         out.assign(v.bytes, std::size_t(v.len));
         fresh = true;
       } else {
@@ -98,23 +183,43 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
     }
     std::uint64_t aux = 0;
     if (st->missing->aux(d->slot(), k.data(), klen, now, &aux) &&
-        wc::resolve_fresh(aux, epoch, rel(*st->missing, now), wc::miss_bound_ms(chk))) {  // FC-4
+        fresh_rule(aux, rel(*st->missing, now), wc::miss_bound_ms(chk))) {  // FC-4, FC-7
       ++rs.miss_hits;
       return 0;
     }
   }
+  // FC-7: trusted (while resolve_gen stays) only if every directory whose names decide the
+  // answer was watched BEFORE PHP resolved it, and no event was applied meanwhile.
+  bool watched = false;
+  std::uint64_t seen = 0;
+  if (notify) {
+    const std::vector<std::string> dirs = resolution_dirs(name);
+    const std::uint64_t epoch = st->lease->epoch();
+    watched = !dirs.empty();
+    const auto guard = fcache_guard();
+    FileWatch fw(*st->lease, *st->table, *st->files, kWindowsPaths);
+    for (const std::string& dir : dirs)
+      if (fw.dir_epoch(d->slot(), fcache_key(dir), now) != epoch || epoch == 0) watched = false;
+    seen = st->lease->applied();
+  }
   zend_string* r = rs.orig(name);
+  if (watched && (st->lease->applied() != seen || st->lease->resolve_gen() != gen64)) watched = false;
   if (!r) {
     ++rs.unresolved;
     // The file it named is gone (or out of reach): its stored bytes go with it, and the old
     // answer too (the miss below answers for the name now).
     if (!stale.empty()) {
-      FileCache(*st->files).forget(d->slot(), fcache_key(stale), now);
+      {
+        const auto guard = fcache_guard();
+        FileCache(*st->files).forget(d->slot(), fcache_key(stale), now);
+      }
       st->resolve->remove(d->slot(), k.data(), klen, now);
     }
+    // A trusted miss lives until resolve_gen moves (ttl 0), an untrusted one briefly.
     st->missing->store(d->slot(), k.data(), klen, wc::ValueType::null_v, nullptr, 0,
-                       wc::miss_bound_ms(chk) / 1000, now, MissingStore::Mode::set, 0,
-                       wc::aux_word(epoch, rel(*st->missing, now)));
+                       watched ? fcache_ttl_s() : wc::miss_bound_ms(chk) / 1000, now,
+                       MissingStore::Mode::set, 0,
+                       wc::aux_word(gen, rel(*st->missing, now), watched));
     return 0;
   }
   out.assign(ZSTR_VAL(r), ZSTR_LEN(r));
@@ -122,7 +227,7 @@ int resolve(zend_string* name, std::string& out, bool use_cache) {
   ++rs.resolved;
   st->resolve->store(d->slot(), k.data(), klen, wc::ValueType::string_v, out.data(), out.size(),
                      fcache_ttl_s(), now, ResolveStore::Mode::set, 0,
-                     wc::aux_word(epoch, rel(*st->resolve, now)));
+                     wc::aux_word(gen, rel(*st->resolve, now), watched));
   return 1;
 }
 

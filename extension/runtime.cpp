@@ -41,6 +41,24 @@ std::uint64_t now_ms() {
 #endif
 }
 
+// The lease's clock: host-wide, monotonic, read through the vDSO on Linux (no system call:
+// the lease's check() runs at every request start, WL-4).
+std::uint64_t mono_ms() {
+#ifdef _WIN32
+  return std::uint64_t(::GetTickCount64());
+#else
+  timespec ts;
+#if defined(CLOCK_MONOTONIC_COARSE)
+  if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0)
+#else
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+#endif
+    return std::uint64_t(ts.tv_sec) * 1000 + std::uint64_t(ts.tv_nsec) / 1000000;
+  using namespace std::chrono;
+  return std::uint64_t(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
+#endif
+}
+
 std::uint64_t time_limit_left_ms(std::uint64_t limit_s, double request_start_s) {
   if (limit_s == 0) return 0;
 #if defined(__linux__)
@@ -119,6 +137,7 @@ void Domain::start(std::uint64_t anchor) {
   kinds[kFiles].size = fcache_bytes_;
   kinds[kResolve].size = rcache_bytes_;
   kinds[kMissing].size = fcache_bytes_ ? kMissingBytes : 0;
+  kinds[kWatch].size = fcache_bytes_ ? kWatchBytes : 0;
   group_ = std::make_unique<Group>(
       os_, name_, kinds, [](unsigned kind, char* content, std::uint64_t bytes, wc::Scope) {
         // A new segment is zero-filled by the OS: the stores need not clear their bucket arrays.
@@ -128,6 +147,11 @@ void Domain::start(std::uint64_t anchor) {
         if (kind == kFiles) FileStore::create(content, bytes, now_ms(), /*zeroed=*/true);
         if (kind == kResolve) ResolveStore::create(content, bytes, now_ms(), /*zeroed=*/true);
         if (kind == kMissing) MissingStore::create(content, bytes, now_ms(), /*zeroed=*/true);
+        if (kind == kWatch) {
+          // The epoch starts past any an older kWatch generation stamped into the file store.
+          (new (content) Lease())->seed((now_ms() / 1000) & wc::kEpochMask);
+          WatchStore::create(content + kLeaseBytes, bytes - kLeaseBytes, now_ms(), /*zeroed=*/true);
+        }
       });
   // SEG-8: groups of this user and pid namespace whose processes all died (Linux keeps them).
   group_->sweep_dead_groups(wc::group_prefix(key_.user, key_.pid_ns));
@@ -196,7 +220,14 @@ S* attach_store(Group& g, unsigned kind, std::uint64_t bytes, std::string& why,
       why = reason(st != Group::Status::ok ? status_text(st) : "a file cache segment could not be mapped");
       return nullptr;
     }
-    if (S* s = S::attach(g.content(kind), bytes - wc::SegmentHeader::kContentOffset)) return s;
+    if (kind == kWatch) {
+      char* c = static_cast<char*>(g.content(kind));
+      if (S* s = S::attach(c + kLeaseBytes,
+                           bytes - wc::SegmentHeader::kContentOffset - kLeaseBytes))
+        return s;
+    } else if (S* s = S::attach(g.content(kind), bytes - wc::SegmentHeader::kContentOffset)) {
+      return s;
+    }
     g.recreate(kind);  // another size or layout: a new generation
   }
   why = "a file cache segment has another layout";
@@ -217,11 +248,13 @@ const FileStores* Domain::file_stores() {
   f.files = attach_store<FileStore>(*group_, kFiles, fcache_bytes_, why_no_files_, why);
   if (f.files) f.resolve = attach_store<ResolveStore>(*group_, kResolve, rcache_bytes_, why_no_files_, why);
   if (f.resolve) f.missing = attach_store<MissingStore>(*group_, kMissing, kMissingBytes, why_no_files_, why);
-  if (!f.missing) return nullptr;
+  if (f.missing) f.table = attach_store<WatchStore>(*group_, kWatch, kWatchBytes, why_no_files_, why);
+  if (!f.table) return nullptr;
+  f.lease = reinterpret_cast<Lease*>(group_->content(kWatch));
   fstores_ = f;
   if (anchor_ != 0)
     group_->pin(anchor_, (std::uint64_t{1} << kFiles) | (std::uint64_t{1} << kResolve) |
-                             (std::uint64_t{1} << kMissing));
+                             (std::uint64_t{1} << kMissing) | (std::uint64_t{1} << kWatch));
   return &fstores_;
 }
 
@@ -298,7 +331,8 @@ void Domain::refresh() {
     bool moved = group_->refresh(kFiles);
     moved = group_->refresh(kResolve) || moved;
     moved = group_->refresh(kMissing) || moved;
-    if (moved) {  // re-attach all three from their current generations
+    moved = group_->refresh(kWatch) || moved;
+    if (moved) {  // re-attach all four from their current generations
       fstores_ = FileStores{};
       why_no_files_.clear();
       file_stores();

@@ -25,6 +25,8 @@
 #include "../prims/posix_os.hpp"
 #endif
 #include "../core/fcache.hpp"
+#include "../core/fwatch.hpp"
+#include "../core/watch_lease.hpp"
 #include "../core/named_lock.hpp"
 #include "../core/registry.hpp"
 #include "../core/session.hpp"
@@ -68,11 +70,19 @@ using Files = wc::Win32Files;
 #else
 using Files = wc::PosixFiles;
 #endif
-// The three stores of the file caches, attached together.
+// kWatch: the watcher lease (one cache line at the content's start) and the watch table.
+using Lease = wc::WatchLease<Prim>;
+using WatchStore = wc::KeyedStore<Prim, wc::WatchPolicy, wc::NoCacheBugs, CacheLockTuning>;
+using FileWatch = wc::FileWatch<Lease, WatchStore, FileStore>;
+inline constexpr std::uint64_t kLeaseBytes = 64;  // sizeof(Lease), rounded to a cache line
+static_assert(sizeof(Lease) <= kLeaseBytes, "the lease is one cache line");
+// The four segments of the file caches, attached together.
 struct FileStores {
   FileStore* files;
   ResolveStore* resolve;
   MissingStore* missing;
+  Lease* lease;       // in kWatch
+  WatchStore* table;  // in kWatch, past the lease
 };
 
 // Segment kinds of a group. The session kinds and the file-cache kinds are attached on first use
@@ -80,13 +90,17 @@ struct FileStores {
 // them).
 enum Kind : unsigned {
   kUserCache = 0, kLocks = 1, kSessions = 2, kSessionLocks = 3,
-  kFiles = 4, kResolve = 5, kMissing = 6,
-  kKinds = 7
+  kFiles = 4, kResolve = 5, kMissing = 6, kWatch = 7,
+  kKinds = 8
 };
 // The missing-path store's fixed size (docs/design/files.md §1).
 inline constexpr std::uint64_t kMissingBytes = 256 * 1024;
+// kWatch's fixed size: the lease and a table of about 4,000 directories.
+inline constexpr std::uint64_t kWatchBytes = 1024 * 1024;
 
 std::uint64_t now_ms();
+// A host-wide monotonic clock in ms (the lease's beat): CLOCK_MONOTONIC, GetTickCount64.
+std::uint64_t mono_ms();
 
 // What is left of the request's max_execution_time, in ms (0: no limit set). On Linux PHP counts
 // CPU time with ITIMER_PROF and restarts it at set_time_limit(): its remaining budget is read

@@ -103,6 +103,7 @@ static PHP_RINIT_FUNCTION(wincache) {
   wcx::buffers_reset();
   try {
     wcx::process_rinit();
+    wcx::fcache_rinit();
   } catch (...) {
   }
   return SUCCESS;

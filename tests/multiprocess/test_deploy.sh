@@ -20,7 +20,10 @@
 # Checks: the warm-up (old version in all 4 workers; OPcache holds the app where it is on);
 # every poll reached all 4 workers with a complete page. In the "PHP + wincache" rows, if the
 # extension has the file cache with change notifications (deploy/prepend.php's fcache=: in
-# php-fpm, asked through a probe request; the polling first slice reports 0): every request started (REQUEST_TIME_FLOAT) 1 s or more after T got
+# php-fpm, asked through a probe request; the polling first slice reported 0), in the rows
+# without OPcache (with it, OPcache serves what it compiled until wincache tells it: issue 19;
+# those rows are measured and a SKIP line says they are unchecked; DEPLOY_CHECK=1 checks them):
+# every request started (REQUEST_TIME_FLOAT) 1 s or more after T got
 # the new version, in all 4 workers (the issues' "fresh in every worker within 1 s"; polling goes
 # on until a poll started after T + 1 s, so a slow poll cannot fail it). Without the file cache
 # those checks are skipped (a SKIP line) and the wincache rows are not measured (DEPLOY_FULL=1
@@ -374,6 +377,7 @@ done
 info "rows: ${RUN_ROWS[*]}; scenarios: ${RUN_SCNS[*]}; bound ${BOUND} s; storm $STORM files"
 
 FCACHE=""
+OPC_UNCHECKED=()
 for r in "${RUN_ROWS[@]}"; do
   checked=${DEPLOY_CHECK:-0}
   if ((ROW_WC[$r])); then
@@ -383,7 +387,11 @@ for r in "${RUN_ROWS[@]}"; do
       info "the file cache with change notifications in php-fpm (prepend.php fcache=) = $FCACHE"
     fi
     if [ "$FCACHE" = error ]; then ROW_SKIP[$r]="error: wincache did not load"; continue; fi
-    if [ "$FCACHE" = 1 ]; then checked=1
+    if [ "$FCACHE" = 1 ] && ((!ROW_OPC[$r])); then checked=1
+    elif [ "$FCACHE" = 1 ]; then
+      # OPcache keeps compiled scripts by its own validation (revalidate_freq, mtimes): until
+      # wincache tells it (issue 19, design §7) these rows are measured, not checked.
+      ((${DEPLOY_CHECK:-0})) || OPC_UNCHECKED+=("$r")
     elif ((!FULL)); then ROW_SKIP[$r]="to be measured when the file cache lands"; continue
     fi
   fi
@@ -392,6 +400,10 @@ done
 if [ "$FCACHE" = 0 ]; then
   echo "SKIP: the wincache freshness checks (every scenario fresh in every worker within ${WITHIN} s, in the PHP + wincache rows): this wincache.so has no file cache with change notifications (prepend.php's fcache=0 in php-fpm)$( ((FULL)) && echo "; its rows were measured, unchecked" || echo "; its rows are not measured")"
   SKIPS+=("wincache freshness checks: no file cache with notifications")
+fi
+if ((${#OPC_UNCHECKED[@]})); then
+  echo "SKIP: the wincache freshness checks in the rows with OPcache (${OPC_UNCHECKED[*]}): measured, not checked: OPcache serves what it compiled until wincache invalidates it (issue 19); the rows without OPcache are checked"
+  SKIPS+=("wincache + OPcache rows unchecked (issue 19)")
 fi
 check "warm-up: in every cell all $WORKERS workers served the old version (and OPcache held every file of the app where it is on)" test "$WARM_BAD" = 0
 

@@ -7,9 +7,9 @@
 //   t_check=   after the barrier: the app's files are looked at from here on
 //   wincache=, fcache=   the extension is loaded; it has the file cache WITH change notifications
 //              (wincache_extra_info()['fcache']['change_detection'] says "notifications"): the
-//              1 s freshness this test checks is that mode's promise. The first slice of the file
-//              cache polls (fcndetect=1 polls every second, and OPcache is not told yet: issue 19)
-//              and reports fcache=0 here, so its rows wait, as before, for the watcher.
+//              1 s freshness this test checks is that mode's promise (in the rows without
+//              OPcache: OPcache is not told yet, issue 19). A build without the watcher polls
+//              and reports fcache=0 here, and its rows are not checked.
 // and after the app: opc=<app files OPcache holds>/<app files> (with opc=1 only: it asks OPcache)
 // and end=1, only if the app ran to its last line (ver=).
 header('Content-Type: text/plain');
