@@ -213,6 +213,30 @@ struct WatchView {
   std::uint64_t applied() { return fw.applied(); }
 };
 
+// One open of the file store for `key` with the directives and the lease's epoch in force, under
+// this process's guard (the watcher thread shares the process's reader slot). The caller holds a
+// pin (pin_one); if the open throws (out of process memory for a read), the pin is given back.
+// always_check: a stat (FC-2) whatever the epoch and the watcher say (the rerouted functions).
+wc::FileServed open_stored(Domain* d, const FileStores* st, const std::string& key,
+                           std::uint64_t now, bool always_check, std::string& buf) {
+  wc::FileParams prm{st->lease->epoch(), fcache_chk_ms(), std::uint64_t(fs.maxfilesize) * 1024,
+                     std::uint64_t(fs.ttlmax)};
+  prm.always_check = always_check;
+  prm.notify = fcache_notify_in_force(st);
+#ifdef _WIN32
+  prm.backslash = true;
+#endif
+  Files files;
+  try {
+    const auto guard = fcache_guard();
+    WatchView w{FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths), d->slot(), now};
+    return FileCache(*st->files).open(d->slot(), key, now, prm, files, buf, w);
+  } catch (...) {
+    unpin_one();
+    throw;
+  }
+}
+
 zend_result stream_open(zend_file_handle* h) {
   if (h->type != ZEND_HANDLE_FILENAME || !h->filename || !fcache_wanted(h->filename))
     return fs.orig_open(h);
@@ -228,26 +252,10 @@ zend_result stream_open(zend_file_handle* h) {
     std::string path;
     if (!rplist_canonical(h->filename, path)) return fs.orig_open(h);
     const std::string key = fcache_key(path);
-    FileCache fc(*st->files);
     const std::uint64_t now = now_ms();
-    wc::FileParams prm{st->lease->epoch(), fcache_chk_ms(), std::uint64_t(fs.maxfilesize) * 1024,
-                       std::uint64_t(fs.ttlmax)};
-    prm.notify = fcache_notify_in_force(st);
-#ifdef _WIN32
-    prm.backslash = true;
-#endif
     if (!pin_one(d, st)) return fs.orig_open(h);
     std::string buf;
-    Files files;
-    wc::FileServed r;
-    try {
-      const auto guard = fcache_guard();
-      WatchView w{FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths), d->slot(), now};
-      r = fc.open(d->slot(), key, now, prm, files, buf, w);
-    } catch (...) {  // out of process memory for the read: PHP's own open
-      unpin_one();
-      throw;
-    }
+    const wc::FileServed r = open_stored(d, st, key, now, false, buf);
     if (r.changed) ++fs.changed;
     if (r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) {
       const auto v = fs.verified.find(verify_key(path));
@@ -567,27 +575,10 @@ RerouteRead fcache_reroute_read(const std::string& path, RerouteUse use, void* c
   }
   fs.used = true;
   const std::string key = fcache_key(path);
-  FileCache fc(*st->files);
   const std::uint64_t now = now_ms();
-  wc::FileParams prm{st->lease->epoch(), fcache_chk_ms(), std::uint64_t(fs.maxfilesize) * 1024,
-                     std::uint64_t(fs.ttlmax)};
-  prm.always_check = true;  // a stat every call (below), whatever the watcher says
-  prm.notify = fcache_notify_in_force(st);
-#ifdef _WIN32
-  prm.backslash = true;
-#endif
   if (!pin_one(d, st)) return RerouteRead::pass;
   std::string buf;
-  Files files;
-  wc::FileServed r;
-  try {
-    const auto guard = fcache_guard();  // the watcher thread shares this process's reader slot
-    WatchView w{FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths), d->slot(), now};
-    r = fc.open(d->slot(), key, now, prm, files, buf, w);
-  } catch (...) {  // out of process memory for the read: the caller passes through
-    unpin_one();
-    throw;
-  }
+  const wc::FileServed r = open_stored(d, st, key, now, true, buf);  // a stat every call
   if (r.changed) ++fs.changed;
   RerouteRead out = RerouteRead::pass;
   if (r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) {
@@ -619,27 +610,10 @@ void fcache_reroute_verified(const std::string& path, std::uint64_t stamp) {
   Domain* d = joined_local();
   const FileStores* st = d ? d->file_stores_attached() : nullptr;
   if (!st || !stamp) return;
-  FileCache fc(*st->files);
   const std::uint64_t now = now_ms();
-  wc::FileParams prm{st->lease->epoch(), fcache_chk_ms(), std::uint64_t(fs.maxfilesize) * 1024,
-                     std::uint64_t(fs.ttlmax)};
-  prm.always_check = true;  // a stat every call (below), whatever the watcher says
-  prm.notify = fcache_notify_in_force(st);
-#ifdef _WIN32
-  prm.backslash = true;
-#endif
   if (!pin_one(d, st)) return;
   std::string buf;
-  Files files;
-  wc::FileServed r;
-  try {
-    const auto guard = fcache_guard();
-    WatchView w{FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths), d->slot(), now};
-    r = fc.open(d->slot(), fcache_key(path), now, prm, files, buf, w);
-  } catch (...) {
-    unpin_one();
-    throw;
-  }
+  const wc::FileServed r = open_stored(d, st, fcache_key(path), now, true, buf);
   if ((r.outcome == wc::FileOutcome::hit || r.outcome == wc::FileOutcome::hit_checked) &&
       r.meta.stamp == stamp) {
     if (fs.verified.size() >= 65536) fs.verified.clear();
