@@ -189,6 +189,10 @@ struct End : SessionCmd<SB, LB, GB> {
   void show(std::ostream& os) const override { os << "End(p" << p << ")"; }
 };
 
+// Which search a twin test is on (its retries, below): moves where KillMidWrite's kills land, so
+// that each retry explores other kill points under the same RapidCheck seed.
+inline unsigned g_search = 0;
+
 template <class SB, class LB, class GB>
 struct KillMidWrite : SessionCmd<SB, LB, GB> {
   using SessionCmd<SB, LB, GB>::p;
@@ -201,7 +205,7 @@ struct KillMidWrite : SessionCmd<SB, LB, GB> {
     const int sess = s.procs[p].holds;
     if (sess < 0 || !s.others_alive(p)) return;
     const std::string bytes = make_bytes(seed, len);
-    const long at = long(std::uint64_t(at_permille) * s.write_steps / 1000);
+    const long at = long(std::uint64_t((at_permille + 389 * g_search) % 1000) * s.write_steps / 1000);
     const bool killed = killed_during(s.sim, s.procs[p].id, at, [&] {
       s.table->write(p, s.key(unsigned(sess)), bytes.data(), bytes.size(), kTtl, s.now);
     });
@@ -299,10 +303,20 @@ TEST(SessionMachineTwin, ALockIgnoringADeadHolderIsRefuted) {
       "twin: the lock ignores a dead holder")));
 }
 
+// The torn value is seen only when a kill lands inside the copy of a write whose entry was
+// already published and a read reaches it before the repair: on some seeds none of 1,000 cases
+// does (CI's random seed 5047953469875448565 missed it). So up to 4 searches, each with the
+// kills moved (g_search); the twin must be refuted by one of them.
 TEST(SessionMachineTwin, AWritePublishedBeforeItIsCompleteIsRefuted) {
-  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
-  EXPECT_FALSE((session_machine_holds<PublishEarly, NoLockTableBugs, NoSessionBugs>(
-      "twin: a write published before it is complete")));
+  bool refuted = false;
+  for (g_search = 0; g_search < 4 && !refuted; ++g_search) {
+    std::printf("[twin] expecting RapidCheck to refute the next property (search %u):\n",
+                g_search);
+    refuted = !session_machine_holds<PublishEarly, NoLockTableBugs, NoSessionBugs>(
+        "twin: a write published before it is complete");
+  }
+  g_search = 0;
+  EXPECT_TRUE(refuted);
 }
 
 TEST(SessionMachineTwin, AGcThatRemovesALockedSessionIsRefuted) {
