@@ -203,20 +203,8 @@ class KeyedStore {
   template <class Fn>
   CacheStatus get(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
                   Fn&& fn) {
-    const Held held = read_lock(slot);
-    if (held == Held::none) return CacheStatus::busy;
-    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
-    CacheStatus st = CacheStatus::miss;
-    if (e && !expired(e, now_ms)) {
-      Entry& en = entry(e);
-      note_use(slot, en, now_ms);
-      fn(ValueType(en.type), value_ptr(e), en.value_len);
-      st = CacheStatus::ok;
-    } else {
-      count_miss(slot);
-    }
-    unlock(slot, held);
-    return st;
+    return get_entry(slot, key, klen, now_ms,
+                     [&](const View& v) { fn(v.type, v.bytes, v.len); });
   }
 
   // One entry as get_entry() hands it out, under the read lock: the stored bytes and the
