@@ -96,9 +96,16 @@ struct Sut : SessionStoreRegion<SB> {
     return committed[s].has_value() && (now - used_hi[s]) / 1000 <= kTtl;
   }
   void stored(unsigned s) { used_lo[s] = used_hi[s] = now; }
-  void read_hit(unsigned s) {  // the store's rule, applied to both ends
-    if (now >= used_lo[s] + 1000) used_lo[s] = now;
-    if (now >= used_hi[s] + 1000) used_hi[s] = now;
+  // A read that hit: the store re-stamps a use r iff now >= r + 1000. The new range is that
+  // rule's image of [used_lo, used_hi] (applying it to the two ends alone is not: with
+  // lo <= now - 1000 < hi, a stamp between now - 999 and hi stays as it was, below the new lo).
+  void read_hit(unsigned s) {
+    if (now >= used_hi[s] + 1000) {         // every possible stamp is renewed
+      used_lo[s] = used_hi[s] = now;
+    } else if (now >= used_lo[s] + 1000) {  // the old ones are renewed, the recent ones stay
+      used_lo[s] = now - 999;
+      used_hi[s] = now;
+    }
   }
   void check() { this->no_violation(); }
 };
