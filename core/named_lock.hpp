@@ -205,6 +205,16 @@ class LockTable {
     return live;
   }
 
+  // Calls fn(name hash, holder) for every claimed slot (statistics; the names themselves are not
+  // stored). Relaxed reads without the table lock: a picture, not a snapshot.
+  template <class Fn>
+  void for_each_held(Fn&& fn) const {
+    for (const auto& s : slots_) {
+      const std::uint64_t o = s.owner.load(std::memory_order_relaxed);
+      if (o != 0) fn(s.h1.load(std::memory_order_relaxed), proc_id(o));
+    }
+  }
+
   // Slots claimed right now (statistics): names held by live processes, plus those whose holder
   // died and whose slot has not yet been taken over or reused.
   unsigned held() const {
