@@ -213,7 +213,15 @@ void stats_entries(INTERNAL_FUNCTION_PARAMETERS) {
   else part(num(&Row::idle));
 
   array_init(return_value);
+  // The store's own figures at the walk (wincache_scache_info answers zeros in a process that has
+  // not opened a session yet; these do not depend on that).
+  add_assoc_long(return_value, "total_cache_uptime",
+                 zend_long(now >= st.created_ms ? (now - st.created_ms) / 1000 : 0));
   add_assoc_long(return_value, "total_item_count", zend_long(st.items));
+  add_assoc_long(return_value, "total_hit_count", zend_long(st.hits));
+  add_assoc_long(return_value, "total_miss_count", zend_long(st.misses));
+  add_assoc_long(return_value, "evictions", zend_long(st.evictions));
+  add_assoc_long(return_value, "expirations", zend_long(st.expirations));
   add_assoc_long(return_value, "listed", zend_long(listed));
   add_assoc_long(return_value, "matched", zend_long(rows.size()));
   add_assoc_long(return_value, "offset", zend_long(first));
@@ -306,6 +314,23 @@ void stats_memory(INTERNAL_FUNCTION_PARAMETERS) {
   }
 }
 
+void waiters_of(zval* out, const char* name, Locks* l) {
+  zval z;
+  array_init(&z);
+  if (l) {
+    l->for_each_waiter([&](std::uint64_t h, Prim::proc_id who) {
+      zval e;
+      array_init(&e);
+      char hex[17];
+      snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+      add_assoc_string(&e, "name_hash", hex);
+      add_assoc_long(&e, "pid", zend_long(Prim::pid_of(who)));
+      add_next_index_zval(&z, &e);
+    });
+  }
+  add_assoc_zval(out, name, &z);
+}
+
 void locks_of(zval* out, const char* name, Locks* l) {
   zval z;
   array_init(&z);
@@ -326,13 +351,34 @@ void locks_of(zval* out, const char* name, Locks* l) {
 }
 
 void stats_locks(INTERNAL_FUNCTION_PARAMETERS) {
-  ZEND_PARSE_PARAMETERS_NONE();
+  HashTable* names = nullptr;
+  ZEND_PARSE_PARAMETERS_START(0, 1)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_ARRAY_HT(names)
+  ZEND_PARSE_PARAMETERS_END();
   Domain* d = local_domain();
   if (!d) RETURN_FALSE;
   array_init(return_value);
   locks_of(return_value, "held", d->locks());
+  waiters_of(return_value, "waiting", d->locks());
   Domain* g = joined_global();
   locks_of(return_value, "global_held", g ? g->locks() : nullptr);
+  waiters_of(return_value, "global_waiting", g ? g->locks() : nullptr);
+  // The hashes of names the caller asks about (the table stores hashes only): name => hash.
+  zval hz;
+  array_init(&hz);
+  if (names) {
+    zval* v;
+    ZEND_HASH_FOREACH_VAL(names, v) {
+      if (Z_TYPE_P(v) != IS_STRING || Z_STRLEN_P(v) == 0) continue;
+      char hex[17];
+      snprintf(hex, sizeof hex, "%016llx",
+               static_cast<unsigned long long>(Locks::hash(Z_STRVAL_P(v), Z_STRLEN_P(v), 0)));
+      add_assoc_string(&hz, Z_STRVAL_P(v), hex);
+    }
+    ZEND_HASH_FOREACH_END();
+  }
+  add_assoc_zval(return_value, "names", &hz);
 }
 
 }  // namespace

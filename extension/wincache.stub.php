@@ -62,5 +62,5 @@ function wincache_stats_entries(string $cache, int $offset = 0, int $limit = 50,
 /** Ours: a cache's ("user", "session", "file", "resolve") memory figures and free-block size histogram, under one read lock. */
 function wincache_stats_memory(string $cache): array|false {}
 
-/** Ours: the named-lock slots claimed now (name hash, holder pid, alive). */
-function wincache_stats_locks(): array|false {}
+/** Ours: the named locks held now (name hash, holder pid, alive), the processes waiting (name hash, pid), and the hashes of the names given. */
+function wincache_stats_locks(array $names = []): array|false {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: fabd85078afb21ab97e6508a1f0ccc0f24d386dc */
+ * Stub hash: 8e540b0539f59e1080243330e26667d5925e4f92 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_ucache_get, 0, 1, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_MIXED, 0)
@@ -88,7 +88,9 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_stats_memory, 0, 1, MAY
 	ZEND_ARG_TYPE_INFO(0, cache, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-#define arginfo_wincache_stats_locks arginfo_wincache_scache_meminfo
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_stats_locks, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, names, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
 
 
 ZEND_FUNCTION(wincache_ucache_get);
