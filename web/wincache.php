@@ -220,7 +220,7 @@ function chart_bars(string $title, array $bars, string $note = ''): string
             $out .= sprintf('<text x="%.1f" y="%.1f" text-anchor="middle" class="small">%s</text>',
                 $x + $bw / 2, $hgt - 23 - $bh, h(fmt_int($v)));
         }
-        if ($k <= 7 || $i % 2 === 0) {
+        if ($k <= 6 || $i % (int) ceil($k / 6) === 0) {
             $out .= sprintf('<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>', $x + $bw / 2, $hgt - 6, h($label));
         }
         $desc[] = "$label: " . fmt_int($v);
@@ -425,9 +425,9 @@ if ($loaded && $view === 'entry') {
 }
 
 // ---- page pieces --------------------------------------------------------------------------------------
-function tile(string $label, string $value_html, string $sub = ''): string
+function tile(string $label, string $value_html, string $sub = '', string $cls = ''): string
 {
-    return '<div class="tile"><div class="label">' . h($label) . '</div><div class="value">' . $value_html . '</div>'
+    return '<div class="tile' . ($cls !== '' ? ' ' . h($cls) : '') . '"><div class="label">' . h($label) . '</div><div class="value">' . $value_html . '</div>'
         . ($sub !== '' ? '<div class="sub">' . $sub . '</div>' : '') . '</div>';
 }
 function action_form(string $action, string $label, string $arg = '', string $cls = ''): string
@@ -517,12 +517,13 @@ function filter_form(string $view, string $q, string $sort, string $dir, int $pe
         . '<label><span class="sr">Filter by key</span><input type="search" name="q" value="' . h($q) . '" placeholder="filter (substring, any case)"></label>'
         . '<button type="submit">Filter</button>' . ($q !== '' ? ' <a href="' . url(['view' => $view]) . '">clear</a>' : '') . '</form>';
 }
-function th_sort(string $col, string $label, string $view, string $sort, string $dir, string $q, int $per, bool $numeric): string
+function th_sort(string $col, string $label, string $view, string $sort, string $dir, string $q, int $per, bool $numeric, bool $optional = false): string
 {
     $next = $sort === $col && $dir === 'asc' ? 'desc' : 'asc';
     $arrow = $sort === $col ? ($dir === 'asc' ? ' ▲' : ' ▼') : '';
     $aria = $sort === $col ? ' aria-sort="' . ($dir === 'asc' ? 'ascending' : 'descending') . '"' : '';
-    return '<th scope="col"' . $aria . ($numeric ? ' class="n"' : '') . '><a href="' . url(['view' => $view, 'sort' => $col, 'dir' => $next, 'q' => $q, 'n' => $per]) . '">'
+    $cls = trim(($numeric ? 'n' : '') . ($optional ? ' opt' : ''));
+    return '<th scope="col"' . $aria . ($cls !== '' ? ' class="' . $cls . '"' : '') . '><a href="' . url(['view' => $view, 'sort' => $col, 'dir' => $next, 'q' => $q, 'n' => $per]) . '">'
         . h($label) . $arrow . '</a></th>';
 }
 $base_q = ['view' => $view, 'sort' => $sort, 'dir' => $dir, 'q' => $q, 'n' => $per];
@@ -581,7 +582,7 @@ if ($view === 'summary'):
   <div class="tiles">
     <?= tile('wincache', h($S['request']['wincache'] ?? 'not loaded')) ?>
     <?= tile('PHP', h(PHP_VERSION), h(PHP_SAPI) . ' · ' . h(PHP_OS_FAMILY)) ?>
-    <?= tile('group', '<code class="wrap">' . h($x['group'] ?? 'n/a') . '</code>', 'segments in ' . h($x['location'] ?? 'n/a') . ' · slot ' . h($x['slot'] ?? '?')) ?>
+    <?= tile('group', '<code class="wrap">' . h($x['group'] ?? 'n/a') . '</code>', 'segments in ' . h($x['location'] ?? 'n/a') . ' · slot ' . h($x['slot'] ?? '?'), 'wide') ?>
     <?= tile('OPcache', is_array($ocs) ? ($ocs['opcache_enabled'] ? '<span class="pill ok">on</span>' : '<span class="pill warn">off</span>') : '<span class="pill muted">off</span>',
         is_array($ocs) ? h(fmt_int($ocs['opcache_statistics']['num_cached_scripts'] ?? 0)) . ' scripts' : 'not in this process') ?>
   </div>
@@ -701,14 +702,14 @@ elseif ($view === 'user' || $view === 'session'):
   <?= pager($listing, $pageno, $per, $base_q) ?>
   <div class="scroll"><table class="grid entries">
     <thead><tr>
-<?php foreach ($sortable as $col => $label) echo th_sort($col, $label, $view, $sort, $dir, $q, $per, $col !== 'key' && $col !== 'type'); ?>
+<?php foreach ($sortable as $col => $label) echo th_sort($col, $label, $view, $sort, $dir, $q, $per, $col !== 'key' && $col !== 'type', in_array($col, ['type', 'ttl', 'idle'], true)); ?>
       <?= $isu ? '<th scope="col"><span class="sr">actions</span></th>' : '' ?></tr></thead>
     <tbody>
 <?php foreach ($listing['entries'] as $i => $e): ?>
       <tr><td class="key"><?= $isu ? '<a href="' . url(['view' => 'entry', 'key' => $e['key_name']]) . '"><code>' . h($e['key_name']) . '</code></a>' : '<code>' . h($e['key_name']) . '</code>' ?></td>
-        <td><?= h($e['value_type']) ?></td><td class="n"><?= h(fmt_bytes($e['value_size'])) ?></td>
-        <td class="n"><?= $e['ttl_seconds'] ? h(fmt_dur($e['ttl_seconds'])) : '<span class="muted">none</span>' ?></td>
-        <td class="n"><?= h(fmt_dur($e['age_seconds'])) ?></td><td class="n"><?= h(fmt_int($e['hitcount'])) ?></td><td class="n"><?= h(fmt_dur($e['idle_seconds'])) ?></td>
+        <td class="opt"><?= h($e['value_type']) ?></td><td class="n"><?= h(fmt_bytes($e['value_size'])) ?></td>
+        <td class="n opt"><?= $e['ttl_seconds'] ? h(fmt_dur($e['ttl_seconds'])) : '<span class="muted">none</span>' ?></td>
+        <td class="n"><?= h(fmt_dur($e['age_seconds'])) ?></td><td class="n"><?= h(fmt_int($e['hitcount'])) ?></td><td class="n opt"><?= h(fmt_dur($e['idle_seconds'])) ?></td>
         <?= $isu ? '<td>' . action_form('delete_user', 'Delete…', $e['key_name'], 'small') . '</td>' : '' ?></tr>
 <?php endforeach; ?>
 <?php if (!$listing['entries']): ?><tr><td colspan="8" class="muted"><?= $q !== '' ? 'No key contains “' . h($q) . '”.' : 'The cache is empty.' ?></td></tr><?php endif; ?>
@@ -778,11 +779,11 @@ elseif ($view === 'file' || $view === 'resolve'):
   <div class="toolbar"><?= filter_form($view, $q, $sort, $dir, $per) ?><?= $isf ? action_form('refresh_files', 'Refresh all files…') : '' ?></div>
   <?= pager($listing, $pageno, $per, $base_q) ?>
   <div class="scroll"><table class="grid entries">
-    <thead><tr><?php foreach ($sortable as $col => $label) echo th_sort($col, $label, $view, $sort, $dir, $q, $per, !in_array($col, ['file_name', 'resolve_path', 'subkey_data'], true)); ?><?= $isf ? '<th scope="col"><span class="sr">actions</span></th>' : '' ?></tr></thead>
+    <thead><tr><?php foreach ($sortable as $col => $label) echo th_sort($col, $label, $view, $sort, $dir, $q, $per, !in_array($col, ['file_name', 'resolve_path', 'subkey_data'], true), in_array($col, ['use_time', 'last_check'], true)); ?><?= $isf ? '<th scope="col"><span class="sr">actions</span></th>' : '' ?></tr></thead>
     <tbody>
 <?php foreach ($listing['entries'] as $e): if ($isf): ?>
       <tr><td class="key"><code title="<?= h($e['file_name']) ?>"><?= h($e['file_name']) ?></code></td><td class="n"><?= h(fmt_bytes($e['file_size'])) ?></td>
-        <td class="n"><?= h(fmt_dur($e['add_time'])) ?></td><td class="n"><?= h(fmt_dur($e['use_time'])) ?></td><td class="n"><?= h(fmt_dur($e['last_check'])) ?></td>
+        <td class="n"><?= h(fmt_dur($e['add_time'])) ?></td><td class="n opt"><?= h(fmt_dur($e['use_time'])) ?></td><td class="n opt"><?= h(fmt_dur($e['last_check'])) ?></td>
         <td class="n"><?= h(fmt_int($e['hit_count'])) ?></td><td><?= action_form('refresh_files', 'Refresh…', $e['file_name'], 'small') ?></td></tr>
 <?php else: ?>
       <tr><td class="key"><code><?= h($e['resolve_path']) ?></code></td><td><code class="wrap"><?= h($e['subkey_data']) ?></code></td></tr>
@@ -996,8 +997,12 @@ footer { color: var(--mute); font-size: .8rem; text-align: center; padding: 1rem
   .tile .value { font-size: 1.1rem; }
   th, td { padding: .35rem .4rem; }
   input[type=search] { min-width: 0; width: 11rem; }
-  td.key { max-width: 14rem; }
+  td.key { max-width: none; min-width: 9rem; }
+  table.entries .opt { display: none; }
+  .tile.wide { grid-column: span 2; }
+  figure.donut svg { width: 6rem; height: 6rem; }
 }
+.tile.wide { grid-column: span 2; }
 </style>
 </head>
 <body>
