@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <cstring>
 
 #include "prim.hpp"
@@ -282,8 +283,10 @@ class LockTable {
     WaitRecord() = default;
     WaitRecord(const WaitRecord&) = delete;
     WaitRecord& operator=(const WaitRecord&) = delete;
+    // Not while unwinding: a process killed at a step (the simulator's kill unwinds its stack)
+    // leaves its record behind, as a real kill does; readers skip it and the next waiter reuses it.
     ~WaitRecord() {
-      if (!w) return;
+      if (!w || std::uncaught_exceptions() > 0) return;
       w->h1.store(0, std::memory_order_relaxed);
       w->who.store(0, std::memory_order_release);
     }
@@ -294,7 +297,8 @@ class LockTable {
     for (int pass = 0; pass < 2; ++pass) {
       for (auto& w : waiters_) {
         std::uint64_t o = w.who.load(std::memory_order_relaxed);
-        if (o != 0 && (pass == 0 || o == me || Prim::alive(proc_id(o)))) continue;
+        // (a record of this process is stale: a process waits for one name at a time)
+        if (o != 0 && (pass == 0 || (o != me && Prim::alive(proc_id(o))))) continue;
         if (w.who.compare_exchange_strong(o, me, std::memory_order_acq_rel)) {
           w.h1.store(h1, std::memory_order_relaxed);
           return &w;

@@ -514,7 +514,7 @@ function filter_form(string $view, string $q, string $sort, string $dir, int $pe
     return '<form method="get" action="' . h($self) . '" class="filter" role="search"><input type="hidden" name="view" value="' . h($view) . '">'
         . '<input type="hidden" name="sort" value="' . h($sort) . '"><input type="hidden" name="dir" value="' . h($dir) . '">'
         . '<input type="hidden" name="n" value="' . $per . '">'
-        . '<label><span class="sr">Filter by key</span><input type="search" name="q" value="' . h($q) . '" placeholder="filter (substring, any case)"></label>'
+        . '<label><span class="sr">Filter by key</span><input type="search" name="q" value="' . h($q) . '" placeholder="filter: part of the name"></label>'
         . '<button type="submit">Filter</button>' . ($q !== '' ? ' <a href="' . url(['view' => $view]) . '">clear</a>' : '') . '</form>';
 }
 function th_sort(string $col, string $label, string $view, string $sort, string $dir, string $q, int $per, bool $numeric, bool $optional = false): string
@@ -586,9 +586,9 @@ if ($view === 'summary'):
     <?= tile('OPcache', is_array($ocs) ? ($ocs['opcache_enabled'] ? '<span class="pill ok">on</span>' : '<span class="pill warn">off</span>') : '<span class="pill muted">off</span>',
         is_array($ocs) ? h(fmt_int($ocs['opcache_statistics']['num_cached_scripts'] ?? 0)) . ' scripts' : 'not in this process') ?>
   </div>
-  <div class="scroll"><table class="grid">
-    <thead><tr><th scope="col">Cache</th><th scope="col">Scope</th><th scope="col" class="n">Uptime</th><th scope="col" class="n">Items</th>
-      <th scope="col" class="n">Hits</th><th scope="col" class="n">Misses</th><th scope="col" class="n">Hit rate</th><th scope="col" class="n">Memory used</th></tr></thead>
+  <div class="scroll"><table class="grid summary">
+    <thead><tr><th scope="col">Cache</th><th scope="col">Scope</th><th scope="col" class="n opt">Uptime</th><th scope="col" class="n">Items</th>
+      <th scope="col" class="n opt">Hits</th><th scope="col" class="n opt">Misses</th><th scope="col" class="n">Hit rate</th><th scope="col" class="n opt">Memory used</th></tr></thead>
     <tbody>
 <?php
     $mem_used = function ($m) {
@@ -871,7 +871,7 @@ elseif ($view === 'opcache'):
     <?= tile('cached scripts', num('opcache.opcache_statistics.num_cached_scripts', $st['num_cached_scripts']), 'of ' . h(fmt_int($st['max_cached_keys'])) . ' keys') ?>
     <?= tile('hit rate', h(sprintf('%.1f %%', $st['opcache_hit_rate'])), num('opcache.opcache_statistics.hits', $st['hits']) . ' hits · ' . num('opcache.opcache_statistics.misses', $st['misses']) . ' misses') ?>
     <?= tile('restarts', num('opcache.opcache_statistics.oom_restarts', $st['oom_restarts']) . ' · ' . num('opcache.opcache_statistics.hash_restarts', $st['hash_restarts']) . ' · ' . num('opcache.opcache_statistics.manual_restarts', $st['manual_restarts']), 'out of memory · hash full · manual') ?>
-    <?= tile('started', h(date('Y-m-d H:i', (int) $st['start_time'])), 'last restart ' . ($st['last_restart_time'] ? h(date('Y-m-d H:i', (int) $st['last_restart_time'])) : 'never')) ?>
+    <?= tile('started', h(date('H:i', (int) $st['start_time'])), h(date('Y-m-d', (int) $st['start_time'])) . ' · last restart ' . ($st['last_restart_time'] ? h(date('Y-m-d H:i', (int) $st['last_restart_time'])) : 'never')) ?>
     <?= tile('JIT', is_array($jit) && !empty($jit['enabled']) ? '<span class="pill ok">on</span>' : '<span class="pill muted">off</span>',
         is_array($jit) ? h('buffer ' . fmt_bytes($jit['buffer_size'] ?? 0) . ', free ' . fmt_bytes($jit['buffer_free'] ?? 0)) : '') ?>
   </div>
@@ -999,6 +999,9 @@ footer { color: var(--mute); font-size: .8rem; text-align: center; padding: 1rem
   input[type=search] { min-width: 0; width: 11rem; }
   td.key { max-width: none; min-width: 9rem; }
   table.entries .opt { display: none; }
+  table.summary th.opt, table.summary td:nth-child(3), table.summary td:nth-child(5), table.summary td:nth-child(6),
+  table.summary td:nth-child(8) { display: none; }
+  table.summary td[colspan] { display: table-cell; }
   .tile.wide { grid-column: span 2; }
   figure.donut svg { width: 6rem; height: 6rem; }
 }

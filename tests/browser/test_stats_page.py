@@ -277,23 +277,6 @@ def main():
         check(web.api("op=includes")[1].get("included") == "6", "demo/inc/*.php included (file and resolve-path caches)")
         for i in range(3):
             web.api(f"op=sess_append&sid=browsertest{i}&item=x")
-        # a held named lock, and a process waiting for it (both bounded: 60 s, or until the flag)
-        holder = subprocess.Popen(["curl", "-s", f"http://127.0.0.1:{port}/api.php?op=lock_sleep&k=browser-lock&s=60&until=browser_done"],
-                                  stdout=subprocess.DEVNULL, start_new_session=True)
-        bg.append(holder)
-        for _ in range(200):
-            if web.api("op=get&k=holder_browser-lock")[1].get("ok") == "1":
-                break
-            time.sleep(0.05)
-        waiter = subprocess.Popen(["curl", "-s", f"http://127.0.0.1:{port}/api.php?op=lock_try&k=browser-lock&w=1"],
-                                  stdout=subprocess.DEVNULL, start_new_session=True)
-        bg.append(waiter)
-        for _ in range(200):
-            if web.api("op=get&k=waiter_browser-lock")[1].get("ok") == "1":
-                break
-            time.sleep(0.05)
-        time.sleep(0.3)  # the waiter's first poll of the lock
-
         # ---- access ---------------------------------------------------------------------------------
         st, hd, body, _ = web.req("GET", "/wincache.php")
         check(st == 401 and "basic" in hd.get("www-authenticate", "").lower() and "data-stats" not in body
@@ -342,12 +325,35 @@ def main():
         st, hd, _, _ = web.req("POST", "/wincache.php", {"action": "refresh_files", "token": token, "confirm": "yes"}, headers=ck, auth=auth)
         check(st == 303 and "ok=1" in hd.get("location", ""), "refresh files (wincache_refresh_if_changed): done")
 
+        # a held named lock, and a process waiting for it (both bounded: 60 s, or until the flag)
+        holder = subprocess.Popen(["curl", "-s", f"http://127.0.0.1:{port}/api.php?op=lock_sleep&k=browser-lock&s=60&until=browser_done"],
+                                  stdout=subprocess.DEVNULL, start_new_session=True)
+        bg.append(holder)
+        for _ in range(200):
+            if web.api("op=get&k=holder_browser-lock")[1].get("ok") == "1":
+                break
+            time.sleep(0.05)
+        waiter = subprocess.Popen(["curl", "-s", f"http://127.0.0.1:{port}/api.php?op=lock_try&k=browser-lock&w=1"],
+                                  stdout=subprocess.DEVNULL, start_new_session=True)
+        bg.append(waiter)
+        for _ in range(200):
+            if web.api("op=get&k=waiter_browser-lock")[1].get("ok") == "1":
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)  # the waiter's first poll of the lock
+
         # ---- every section in chromium -----------------------------------------------------------------
         base = f"http://wincache:{pw}@127.0.0.1:{port}/wincache.php"
-        views = ["summary", "user", "session", "file", "resolve", "locks", "opcache"]
+        # locks first: the waiter's wait is bounded (the pool's max_execution_time, as wall time)
+        views = ["locks", "summary", "user", "session", "file", "resolve", "opcache"]
         doms = {}
+        shots_ok = 0
         for v in views:
-            dom, raw = dump_dom(f"{base}?view={v}" + ("&names=browser-lock" if v == "locks" else ""), profile)
+            q = f"?view={v}" + ("&names=browser-lock" if v == "locks" else "")
+            dom, raw = dump_dom(base + q, profile)
+            # the screenshots now, while the lock is held and waited for
+            for w, hgt in ((1280, 2400), (390, 3400)):
+                shots_ok += screenshot(base + q, os.path.join(shots, f"{v}-{w}.png"), w, hgt, profile)
             doms[v] = dom
             check(dom.stats is not None and dom.stats["request"]["view"] == v, f"{v}: chromium renders the section")
             check_numbers(v, dom)
@@ -407,12 +413,9 @@ def main():
               f"in chromium (start + load + dump) {times[0]:.0f} / {times[1]:.0f} ms (not asserted)")
 
         # ---- screenshots -------------------------------------------------------------------------------------
-        shots_ok = 0
-        for v in views + ["entry"]:
-            q = f"?view={v}" + ("&names=browser-lock" if v == "locks" else "") + (
-                "&key=" + urllib.parse.quote(xss) if v == "entry" else "")
-            for w, hgt in ((1280, 2400), (390, 3400)):
-                shots_ok += screenshot(base + q, os.path.join(shots, f"{v}-{w}.png"), w, hgt, profile)
+        for w, hgt in ((1280, 2400), (390, 3400)):
+            shots_ok += screenshot(base + "?view=entry&key=" + urllib.parse.quote(xss),
+                                   os.path.join(shots, f"entry-{w}.png"), w, hgt, profile)
         # the confirmation step, as a browser shows it: the form page is a POST answer, so a file of it
         st, _, body, _ = web.req("POST", "/wincache.php", {"action": "clear_user", "token": token}, headers=ck, auth=auth)
         cpath = os.path.join(out, "confirm.html")
