@@ -206,7 +206,7 @@ function chart_bars(string $title, array $bars, string $note = ''): string
     $hgt = 150;
     $max = max(1, ...array_map('floatval', array_values($bars) ?: [0]));
     $k = max(1, count($bars));
-    $bw = min(44, ($w - 10) / $k);
+    $bw = min(44, ($w - 40) / $k);  // 20 px each side for the outer labels
     $x0 = ($w - $bw * $k) / 2;
     $out = '';
     $desc = [];
@@ -391,7 +391,7 @@ if ($loaded && ($view === 'user' || $view === 'session') && function_exists('win
         $key_field = 'file_name';
     } elseif ($view === 'resolve') {
         $all = (wincache_rplist_fileinfo(false)['rplist_entries'] ?? []);
-        $sortable = ['resolve_path' => 'Path as asked', 'subkey_data' => 'Include path | directory'];
+        $sortable = ['resolve_path' => 'Path as asked', 'subkey_data' => 'cwd | script directory'];
         $key_field = 'resolve_path';
     } else {
         $all = array_values(is_array($ocs) ? ($ocs['scripts'] ?? []) : []);
@@ -688,7 +688,7 @@ elseif ($view === 'user' || $view === 'session'):
         $isu ? num('extra.ucache.expirations', $xs['expirations'] ?? null) . ' expired' : num('session_store.expirations', $info['expirations']) . ' expired') ?>
   </div>
   <?= chart_ratio('Hits and misses', $hits, $miss) ?>
-  <?php if (!$isu): ?><p class="muted small">From the session store itself: <code>wincache_scache_info()</code> answers zeros in a worker that has not opened a session, and this page starts none.</p><?php endif; ?>
+  <?php if (!$isu): ?><p class="muted small">From the session store itself: <code>wincache_scache_info()</code> answers zeros in a worker that has not opened a session, and this page starts none. Session ids are secrets: the list shows their first characters only (the filter matches whole ids).</p><?php endif; ?>
   <h3>Memory</h3>
   <?= memory_block($isu ? 'user cache' : 'session', $view, $mem, $S['memory'][$view] ?? null, $isu ? 'ucache_mem' : "memory.session") ?>
 <?php if (is_array($listing)): ?>
@@ -706,7 +706,7 @@ elseif ($view === 'user' || $view === 'session'):
       <?= $isu ? '<th scope="col"><span class="sr">actions</span></th>' : '' ?></tr></thead>
     <tbody>
 <?php foreach ($listing['entries'] as $i => $e): ?>
-      <tr><td class="key"><?= $isu ? '<a href="' . url(['view' => 'entry', 'key' => $e['key_name']]) . '"><code>' . h($e['key_name']) . '</code></a>' : '<code>' . h($e['key_name']) . '</code>' ?></td>
+      <tr><td class="key"><?= $isu ? '<a href="' . url(['view' => 'entry', 'key' => $e['key_name']]) . '"><code>' . h($e['key_name']) . '</code></a>' : '<code title="session id, shortened">' . h(strlen($e['key_name']) > 10 ? substr($e['key_name'], 0, 6) . '…' : $e['key_name']) . '</code>' ?></td>
         <td class="opt"><?= h($e['value_type']) ?></td><td class="n"><?= h(fmt_bytes($e['value_size'])) ?></td>
         <td class="n opt"><?= $e['ttl_seconds'] ? h(fmt_dur($e['ttl_seconds'])) : '<span class="muted">none</span>' ?></td>
         <td class="n"><?= h(fmt_dur($e['age_seconds'])) ?></td><td class="n"><?= h(fmt_int($e['hitcount'])) ?></td><td class="n opt"><?= h(fmt_dur($e['idle_seconds'])) ?></td>
@@ -944,6 +944,7 @@ h2 { font-size: 1.25rem; margin: 0 0 .8rem; } h3 { font-size: 1.02rem; margin: 1
 .tile .value code { font-size: .8rem; font-weight: 500; }
 .tile .sub { color: var(--mute); font-size: .8rem; overflow-wrap: anywhere; }
 .tile .value .pill { font-size: .85rem; vertical-align: middle; }
+.tile .value small { display: block; font-size: .75rem; font-weight: 400; color: var(--mute); line-height: 1.3; margin-top: .2rem; }
 .pill { display: inline-block; padding: .05em .55em; border-radius: 99px; font-size: .8rem; font-weight: 600; background: var(--code); color: var(--mute); }
 .pill.ok { background: var(--okbg); color: var(--ok); } .pill.warn { background: var(--warnbg); color: var(--warn); } .pill.bad { background: var(--badbg); color: var(--bad); }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
