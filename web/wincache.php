@@ -37,6 +37,11 @@ function wcp_setting(string $name)
     if ($ini !== false && $ini !== '') return $ini;
     return $WINCACHE_PAGE_CONFIG[$name] ?? null;
 }
+// A request parameter as a string ('' when absent or not a string: ?q[]=x is not a filter).
+function param(array $from, string $name): string
+{
+    return isset($from[$name]) && is_string($from[$name]) ? $from[$name] : '';
+}
 function wcp_bool($v): bool
 {
     return is_bool($v) ? $v : in_array(strtolower(trim((string) $v)), ['1', 'on', 'yes', 'true'], true);
@@ -103,7 +108,7 @@ $auth_mode = $cfg_hash !== '' ? 'password' : 'localhost';
 
 // ---- CSRF: a random cookie, echoed in every form (double submit), plus the Origin check ---------
 $self = strtok((string) ($_SERVER['SCRIPT_NAME'] ?? basename(__FILE__)), '?');
-$csrf = (string) ($_COOKIE['wcp_csrf'] ?? '');
+$csrf = param($_COOKIE, 'wcp_csrf');
 if (!preg_match('/^[0-9a-f]{64}$/', $csrf)) {
     $csrf = bin2hex(random_bytes(32));
     setcookie('wcp_csrf', $csrf, ['path' => $self, 'httponly' => true, 'samesite' => 'Strict',
@@ -269,13 +274,13 @@ function age_label($max): string
 // ---- the request's view and parameters -----------------------------------------------------------
 const VIEWS = ['summary' => 'Summary', 'user' => 'User cache', 'session' => 'Sessions', 'file' => 'File cache',
     'resolve' => 'Resolve paths', 'locks' => 'Named locks', 'opcache' => 'OPcache'];
-$view = (string) ($_GET['view'] ?? 'summary');
+$view = (param($_GET, 'view') ?: 'summary');
 if (!isset(VIEWS[$view]) && $view !== 'entry') $view = 'summary';
-$q = substr(trim((string) ($_GET['q'] ?? '')), 0, 200);
-$sort = (string) ($_GET['sort'] ?? '');
-$dir = ($_GET['dir'] ?? '') === 'desc' ? 'desc' : 'asc';
-$pageno = max(1, (int) ($_GET['p'] ?? 1));
-$per = max(10, min(500, (int) ($_GET['n'] ?? $cfg_page)));
+$q = substr(trim(param($_GET, 'q')), 0, 200);
+$sort = param($_GET, 'sort');
+$dir = param($_GET, 'dir') === 'desc' ? 'desc' : 'asc';
+$pageno = max(1, (int) (param($_GET, 'p') ?: 1));
+$per = max(10, min(500, (int) (param($_GET, 'n') ?: $cfg_page)));
 $loaded = extension_loaded('wincache');
 
 // ---- actions: POST only, token, confirmation, then a redirect (PRG) -------------------------------
@@ -287,8 +292,8 @@ const ACTIONS = [
 ];
 $confirm = null;  // the action to confirm, when this request is its first step
 if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
-    $action = (string) ($_POST['action'] ?? '');
-    $token = (string) ($_POST['token'] ?? '');
+    $action = param($_POST, 'action');
+    $token = param($_POST, 'token');
     $origin = $_SERVER['HTTP_ORIGIN'] ?? null;
     $host = $_SERVER['HTTP_HOST'] ?? '';
     // A browser names the page that sent a POST in Origin: it must be this host (absent: not a browser form)
@@ -302,12 +307,12 @@ if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
         $origin_ok = is_string($oh) && is_string($hh) && strcasecmp($oh, $hh) === 0 && ($hp === null || $hp === $op);
     }
     if (!isset(ACTIONS[$action])) wcp_refuse(400, 'Unknown action', '<p>Nothing was done.</p>');
-    if ($token === '' || !isset($_COOKIE['wcp_csrf']) || !hash_equals((string) $_COOKIE['wcp_csrf'], $token) || !$origin_ok) {
+    if ($token === '' || !isset($_COOKIE['wcp_csrf']) || !hash_equals(param($_COOKIE, 'wcp_csrf'), $token) || !$origin_ok) {
         wcp_refuse(403, 'Refused: missing or wrong token', '<p>The form was not sent by this page (no valid CSRF token). '
             . 'Nothing was done. <a href="' . url([]) . '">Back to the statistics</a>.</p>');
     }
-    $arg = substr((string) ($_POST['arg'] ?? ''), 0, 4096);
-    if (($_POST['confirm'] ?? '') !== 'yes') {
+    $arg = substr(param($_POST, 'arg'), 0, 4096);
+    if (param($_POST, 'confirm') !== 'yes') {
         $confirm = ['action' => $action, 'arg' => $arg];
         $view = ACTIONS[$action][2];
     } else {
@@ -357,7 +362,7 @@ if ($loaded) {
         // not opened a session yet); no session is started for the viewer
         $S['session_store'] = @wincache_stats_entries('session', 0, 0);
         // lock names to identify (the table keeps hashes): ?names=a,b
-        $lock_names = array_values(array_filter(array_map('trim', explode(',', substr((string) ($_GET['names'] ?? ''), 0, 2000))), 'strlen'));
+        $lock_names = array_values(array_filter(array_map('trim', explode(',', substr(param($_GET, 'names'), 0, 2000))), 'strlen'));
         $S['locks'] = wincache_stats_locks($lock_names);
     }
     // last: the info calls above attach what this worker had not used yet (file caches)
@@ -414,7 +419,7 @@ if ($loaded && ($view === 'user' || $view === 'session') && function_exists('win
 }
 $entry = null;
 if ($loaded && $view === 'entry') {
-    $key = (string) ($_GET['key'] ?? '');
+    $key = param($_GET, 'key');
     $info = $key !== '' ? @wincache_ucache_info(false, $key) : false;
     $entry = ['key' => $key, 'row' => is_array($info) ? ($info['ucache_entries'][1] ?? null) : null];
     if ($cfg_values && $entry['row']) {
@@ -542,10 +547,10 @@ ob_start();
 <?php endforeach; ?>
 </nav>
 <?php
-if (isset($_GET['done'], ACTIONS[$_GET['done']])) {
-    $ok = ($_GET['ok'] ?? '') === '1';
-    echo '<p class="flash ' . ($ok ? 'ok' : 'bad') . '" role="status">' . h(ACTIONS[$_GET['done']][0]) . ($ok ? ': done' : ': failed')
-        . (isset($_GET['what']) && $_GET['what'] !== '' ? ' (<code>' . h($_GET['what']) . '</code>)' : '') . '.</p>';
+if (isset(ACTIONS[param($_GET, 'done')])) {
+    $ok = param($_GET, 'ok') === '1';
+    echo '<p class="flash ' . ($ok ? 'ok' : 'bad') . '" role="status">' . h(ACTIONS[param($_GET, 'done')][0]) . ($ok ? ': done' : ': failed')
+        . (param($_GET, 'what') !== '' ? ' (<code>' . h(param($_GET, 'what')) . '</code>)' : '') . '.</p>';
 }
 if (!$loaded) echo '<p class="flash bad">The <code>wincache</code> extension is not loaded in this PHP process (SAPI ' . h(PHP_SAPI) . ').</p>';
 if ($loaded && !function_exists('wincache_stats_memory')) echo '<p class="flash bad">This wincache build has no <code>wincache_stats_*</code> functions: free-block histograms, lock holders and paged listings are missing.</p>';
@@ -807,7 +812,7 @@ elseif ($view === 'locks'):
     $lname = fn($hash) => isset($by_hash[$hash]) ? '<code class="wrap">' . h($by_hash[$hash]) . '</code> <small class="muted">' . h($hash) . '</small>' : '<code>' . h($hash) . '</code>';
 ?>
   <form method="get" action="<?= h($self) ?>" class="filter"><input type="hidden" name="view" value="locks">
-    <label><span class="sr">Lock names</span><input type="search" name="names" value="<?= h($_GET['names'] ?? '') ?>" placeholder="names to identify, comma-separated"></label>
+    <label><span class="sr">Lock names</span><input type="search" name="names" value="<?= h(param($_GET, 'names')) ?>" placeholder="names to identify, comma-separated"></label>
     <button type="submit">Identify</button></form>
   <p class="muted small">The table stores a hash of each name, not the name: type the names you use to see them instead of their hashes.</p>
 <?php foreach (['locks' => 'Group locks (wincache_lock($key))', 'global_locks' => 'Machine-wide locks (wincache_lock($key, true))'] as $k => $title):
