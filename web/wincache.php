@@ -225,7 +225,7 @@ function chart_bars(string $title, array $bars, string $note = ''): string
             $out .= sprintf('<text x="%.1f" y="%.1f" text-anchor="middle" class="small">%s</text>',
                 $x + $bw / 2, $hgt - 23 - $bh, h(fmt_int($v)));
         }
-        if ($k <= 6 || $i % (int) ceil($k / 6) === 0) {
+        if ($k <= 6 || ($k - 1 - $i) % (int) ceil($k / 6) === 0) {  // counted from the last bucket: it is always named
             $out .= sprintf('<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>', $x + $bw / 2, $hgt - 6, h($label));
         }
         $desc[] = "$label: " . fmt_int($v);
@@ -953,6 +953,7 @@ h2 { font-size: 1.25rem; margin: 0 0 .8rem; } h3 { font-size: 1.02rem; margin: 1
 .pill { display: inline-block; padding: .05em .55em; border-radius: 99px; font-size: .8rem; font-weight: 600; background: var(--code); color: var(--mute); }
 .pill.ok { background: var(--okbg); color: var(--ok); } .pill.warn { background: var(--warnbg); color: var(--warn); } .pill.bad { background: var(--badbg); color: var(--bad); }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.scroll + .scroll { margin-top: 1rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .42rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { font-size: .78rem; text-transform: uppercase; letter-spacing: .04em; color: var(--mute); font-weight: 600; white-space: nowrap; }
