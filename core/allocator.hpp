@@ -253,6 +253,14 @@ class Allocator {
       if (!is_free(off)) fn(off + kHead);
   }
 
+  // Calls fn(block bytes, head included) for every free block, in address order: O(blocks).
+  // For the statistics page's free-block histogram (extension/stats.cpp); read-only.
+  template <class Fn>
+  void for_each_free(Fn&& fn) const {
+    for (std::uint64_t off = begin_; off < end_ && size_of(off) != 0; off += size_of(off))
+      if (is_free(off)) fn(size_of(off));
+  }
+
   // Usable bytes of a used block's payload (>= what was requested).
   std::uint64_t usable_size(std::uint64_t payload) const {
     return size_of(payload - kHead) - kHead;

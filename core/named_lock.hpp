@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <cstring>
 
 #include "prim.hpp"
@@ -95,6 +96,7 @@ class LockTable {
     const std::uint64_t a = hash(key, n, 0), b = hash(key, n, 0x5bd1e995u) | 1;
     const proc_id me = Prim::self();
     bool waited = false;
+    WaitRecord rec;  // while this call waits: a waiter record (statistics only)
     const auto granted = [&](NamedLock r) {
       acquired_.fetch_add(1, std::memory_order_relaxed);
       if (waited) waited_.fetch_add(1, std::memory_order_relaxed);
@@ -155,6 +157,7 @@ class LockTable {
         return NamedLock::interrupted;
       }
       waited = true;
+      if (!rec.w) rec.w = claim_waiter(a, me);
       Prim::wait(seq_, seen, kPollMs);
     }
   }
@@ -205,6 +208,28 @@ class LockTable {
     return live;
   }
 
+  // Calls fn(name hash, holder) for every claimed slot (statistics; the names themselves are not
+  // stored). Relaxed reads without the table lock: a picture, not a snapshot.
+  template <class Fn>
+  void for_each_held(Fn&& fn) const {
+    for (const auto& s : slots_) {
+      const std::uint64_t o = s.owner.load(std::memory_order_relaxed);
+      if (o != 0) fn(s.h1.load(std::memory_order_relaxed), proc_id(o));
+    }
+  }
+
+  // Calls fn(name hash, waiter) for every process waiting now for a name (statistics): a waiter
+  // holds a record from its first wait until acquire() returns; a record of a process that died
+  // is skipped here and reused by the next waiter. Relaxed reads: a picture, not a snapshot (a
+  // record just claimed may show the hash 0 for an instant).
+  template <class Fn>
+  void for_each_waiter(Fn&& fn) const {
+    for (const auto& w : waiters_) {
+      const std::uint64_t o = w.who.load(std::memory_order_relaxed);
+      if (o != 0 && Prim::alive(proc_id(o))) fn(w.h1.load(std::memory_order_relaxed), proc_id(o));
+    }
+  }
+
   // Slots claimed right now (statistics): names held by live processes, plus those whose holder
   // died and whose slot has not yet been taken over or reused.
   unsigned held() const {
@@ -247,6 +272,42 @@ class LockTable {
     return nullptr;
   }
 
+  // A waiter record: who waits (0: free) and for which name (its h1). Informational only: no
+  // decision of the lock reads it, so a lost or stale record never changes who gets a lock.
+  struct Waiter {
+    A<std::uint64_t> who, h1;
+  };
+  static constexpr unsigned kWaiters = N < 64 ? N : 64;
+  struct WaitRecord {
+    Waiter* w = nullptr;
+    WaitRecord() = default;
+    WaitRecord(const WaitRecord&) = delete;
+    WaitRecord& operator=(const WaitRecord&) = delete;
+    // Not while unwinding: a process killed at a step (the simulator's kill unwinds its stack)
+    // leaves its record behind, as a real kill does; readers skip it and the next waiter reuses it.
+    ~WaitRecord() {
+      if (!w || std::uncaught_exceptions() > 0) return;
+      w->h1.store(0, std::memory_order_relaxed);
+      w->who.store(0, std::memory_order_release);
+    }
+  };
+  // A free record, else one whose process died; nullptr when every record is a live waiter's
+  // (this wait is then simply not shown).
+  Waiter* claim_waiter(std::uint64_t h1, proc_id me) {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (auto& w : waiters_) {
+        std::uint64_t o = w.who.load(std::memory_order_relaxed);
+        // (a record of this process is stale: a process waits for one name at a time)
+        if (o != 0 && (pass == 0 || (o != me && Prim::alive(proc_id(o))))) continue;
+        if (w.who.compare_exchange_strong(o, me, std::memory_order_acq_rel)) {
+          w.h1.store(h1, std::memory_order_relaxed);
+          return &w;
+        }
+      }
+    }
+    return nullptr;
+  }
+
   bool guard() {
     const Acquire r = lock_.lock();
     if (r == Acquire::ok) return true;
@@ -261,6 +322,7 @@ class LockTable {
   A<std::uint32_t> seq_{0};
   A<std::uint64_t> acquired_{0}, waited_{0}, taken_over_{0}, interrupted_{0};
   Slot slots_[N] = {};
+  Waiter waiters_[kWaiters] = {};  // statistics: who waits for which name now
 };
 
 }  // namespace wc

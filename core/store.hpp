@@ -349,6 +349,19 @@ class KeyedStore {
     return s;
   }
 
+  // meminfo() and, under the same read lock, fn(block bytes) for every free block (the
+  // statistics page's free-block histogram: one consistent picture).
+  template <class Fn>
+  AllocStats free_blocks(unsigned slot, Fn&& fn) {
+    const Held held = read_lock(slot);
+    AllocStats s{};
+    if (held == Held::none) return s;
+    s = alloc().stats();
+    alloc().for_each_free(fn);
+    unlock(slot, held);
+    return s;
+  }
+
   // ---- writes (lock exclusive) -------------------------------------------------------------
   enum class Mode : std::uint8_t { set, add };
 

@@ -25,6 +25,10 @@
 //   op=sess_get&sid=              read_and_close: items= (comma-separated), count=
 //   op=sess_hold&sid=&s=          session_start, append "uncommitted", record holder_<sid> = pid in the
 //                                 user cache, sleep s (<= 60) holding the session (to be killed)
+//   op=fill&p=&n=[&size=]           n sets of p0..p(n-1), values of `size` bytes (<= 4096; the
+//                                 statistics page's tests: 100,000 entries to page through)
+//   op=includes                   includes demo/inc/*.php by absolute and by relative names (file
+//                                 cache and resolve-path cache entries): included=<count>
 // Any op takes bar=<dir>&n=<count> (the multiprocess tests): before the op, a barrier. The
 // request puts a file named after its pid in /tmp/<dir> (a directory the test made; nothing is
 // created otherwise) and waits until n files are there (at most 40 s), then says barrier=<files
@@ -240,6 +244,22 @@ case 'sess_get':
     }
     out('written', session_write_close());
     out('count', count($_SESSION['items']));
+    break;
+case 'fill':
+    $p = (string) ($_GET['p'] ?? 'fill:');
+    $n = max(0, min(1000000, (int) ($_GET['n'] ?? 0)));
+    $v = str_repeat('x', max(0, min(4096, (int) ($_GET['size'] ?? 16))));
+    $done = 0;
+    for ($i = 0; $i < $n; $i++) $done += wincache_ucache_set($p . $i, $v) ? 1 : 0;
+    out('stored', $done);
+    break;
+case 'includes':
+    $n = 0;
+    foreach (glob(__DIR__ . '/inc/*.php') ?: [] as $f) {
+        $n += (include $f) ? 1 : 0;              // absolute name
+        $n += (include 'inc/' . basename($f)) ? 1 : 0;  // relative: the include path and this directory
+    }
+    out('included', $n);
     break;
 default:
     http_response_code(400);

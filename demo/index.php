@@ -59,6 +59,6 @@ worker may answer, and the counter still counts every visit.</p>
 <p class="muted"><?= count(array_unique(array_column($visits, 'pid'))) ?> different worker(s)
 among the last <?= count($visits) ?> visits<?= $locked ? '' : ' (warning: wincache_lock failed)' ?>.</p>
 <?php endif; ?>
-<p><a href="stats.php">Cache statistics</a> · <a href="api.php?op=info">text API</a></p>
+<p><a href="/wincache.php">Statistics and control page (wincache.php)</a> · <a href="api.php?op=info">text API</a></p>
 </body>
 </html>

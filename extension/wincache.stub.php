@@ -50,3 +50,17 @@ function wincache_rplist_fileinfo(bool $summaryonly = false): array|false {}
 function wincache_rplist_meminfo(): array|false {}
 
 function wincache_refresh_if_changed(array|string|null $files = null): bool {}
+
+/**
+ * Ours, for wincache.php (extension/stats.cpp): one page of the user ("user") or session
+ * ("session") cache's entries, filtered by a case-insensitive substring of the key and sorted
+ * (key, type, size, ttl, age, hits, idle) in the extension, with the whole cache's entry counts
+ * by size and by age.
+ */
+function wincache_stats_entries(string $cache, int $offset = 0, int $limit = 50, string $sort = "key", bool $descending = false, string $filter = ""): array|false {}
+
+/** Ours: a cache's ("user", "session", "file", "resolve") memory figures and free-block size histogram, under one read lock. */
+function wincache_stats_memory(string $cache): array|false {}
+
+/** Ours: the named locks held now (name hash, holder pid, alive), the processes waiting (name hash, pid), and the hashes of the names given. */
+function wincache_stats_locks(array $names = []): array|false {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 3cae31e6e9f84de7d3947cd3e7914dcde180073b */
+ * Stub hash: 8e540b0539f59e1080243330e26667d5925e4f92 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_ucache_get, 0, 1, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_MIXED, 0)
@@ -75,6 +75,23 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_wincache_refresh_if_changed, 0, 
 	ZEND_ARG_TYPE_MASK(0, files, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_stats_entries, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, cache, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, offset, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "50")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, sort, IS_STRING, 0, "\"key\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, descending, _IS_BOOL, 0, "false")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, filter, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_stats_memory, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, cache, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_wincache_stats_locks, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, names, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(wincache_ucache_get);
 ZEND_FUNCTION(wincache_ucache_set);
@@ -97,6 +114,9 @@ ZEND_FUNCTION(wincache_fcache_meminfo);
 ZEND_FUNCTION(wincache_rplist_fileinfo);
 ZEND_FUNCTION(wincache_rplist_meminfo);
 ZEND_FUNCTION(wincache_refresh_if_changed);
+ZEND_FUNCTION(wincache_stats_entries);
+ZEND_FUNCTION(wincache_stats_memory);
+ZEND_FUNCTION(wincache_stats_locks);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -121,5 +141,8 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(wincache_rplist_fileinfo, arginfo_wincache_rplist_fileinfo)
 	ZEND_FE(wincache_rplist_meminfo, arginfo_wincache_rplist_meminfo)
 	ZEND_FE(wincache_refresh_if_changed, arginfo_wincache_refresh_if_changed)
+	ZEND_FE(wincache_stats_entries, arginfo_wincache_stats_entries)
+	ZEND_FE(wincache_stats_memory, arginfo_wincache_stats_memory)
+	ZEND_FE(wincache_stats_locks, arginfo_wincache_stats_locks)
 	ZEND_FE_END
 };

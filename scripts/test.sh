@@ -10,6 +10,8 @@
 # Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest), posix (real processes),
 # phpt (the extension under run-tests.php), multiprocess (real php-cgi / php-fpm / built-in server),
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
+# browser (web/wincache.php in Debian's headless chromium against scripts/serve.sh: numbers,
+# escaping, actions, access, 100,000 entries paged; screenshots in $build/tests/browser/screenshots),
 # win32glue (extension/ and core/ compiled for x86_64 Windows with mingw-w64 against PHP 8.2's own
 # Windows headers, php_wincache.dll linked against an import library of the php8.dll symbols it
 # uses, in $build/win32glue, see scripts/win32_glue.sh), win32 (the Win32 backends cross-compiled
@@ -26,7 +28,8 @@ rc_params=${RC_PARAMS_CI:-max_success=1000}
 
 packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev libgmock-dev
           libbenchmark-dev relacy-dev librapidcheck-dev libboost-dev
-          php8.2-dev php-parser php8.2-cli php8.2-cgi php8.2-fpm php8.2-apcu nginx libfcgi-bin curl wrk)
+          php8.2-dev php-parser php8.2-cli php8.2-cgi php8.2-fpm php8.2-apcu nginx libfcgi-bin curl wrk
+          chromium python3)
 win32_tests=${WIN32_TESTS:-1}
 if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine dpkg-dev); fi
 
@@ -84,6 +87,7 @@ stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
 stage phpt "the PHP extension: run-tests.php phpt files, library replays, the phpize build"
 stage multiprocess "php-cgi, php-fpm, the built-in server: one cache across workers, kill -9"
 stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
+stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 
 # win32: its own cross-compiled build; Wine is started before ctest and stopped after it.
 win32_stage() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mp_serve: scripts/serve.sh (with WINCACHE_SO, so no build) serves demo/ through nginx + php-fpm:
-# index.php's shared counter counts every visit, stats.php says "global" and lists the demo
-# entries, api.php answers and all 4 workers (at once) read the same counter; SIGTERM stops it
+# index.php's shared counter counts every visit, /wincache.php (web/wincache.php, localhost
+# access) says "global" and lists the demo entries, stats.php points to it, api.php answers and all 4 workers (at once) read the same counter; SIGTERM stops it
 # (exit 0), leaving no process and nothing of its namesalt in /dev/shm.
 # usage: test_serve.sh /path/to/wincache.so|stub   (stub: skipped)
 source "$(dirname "$0")/lib.sh"
@@ -29,7 +29,7 @@ start_serve() {
 }
 port=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
 retry_port start_serve "$port" || exit 1; port=$PORT_USED
-check "serve.sh started and printed its URLs" grep -q "http://127.0.0.1:$port/stats.php" "$TMP/logs/serve.out"
+check "serve.sh started and printed its URLs" grep -q "http://127.0.0.1:$port/wincache.php" "$TMP/logs/serve.out"
 pids=()
 for ((i = 1; i <= 12; i++)); do
   page=$(curl -s --max-time "$REQ_TIMEOUT" "http://127.0.0.1:$port/")
@@ -48,11 +48,13 @@ for ((i = 1; i <= 3; i++)); do
 done
 check "a visitor's session counter counts 1 2 3 ($mine)" test "$mine" = "1 2 3 "
 grep -q "handler is <code>wincache</code>" <<<"$page" && pass "the main job's session handler is wincache" || fail "the session handler is not wincache"
-stats=$(curl -s --max-time "$REQ_TIMEOUT" "http://127.0.0.1:$port/stats.php")
-check "stats.php: scope global" grep -q "<b>global</b>" <<<"$stats"
-check "stats.php: lists demo_counter" grep -q "<code>demo_counter</code>" <<<"$stats"
-check "stats.php: lists demo_visits" grep -q "<code>demo_visits</code>" <<<"$stats"
-check "stats.php: memory table" grep -q "used blocks" <<<"$stats"
+stats=$(curl -s --max-time "$REQ_TIMEOUT" "http://127.0.0.1:$port/wincache.php?view=user")
+check "wincache.php: scope global" grep -q '<span class="pill ok">global</span>' <<<"$stats"
+check "wincache.php: lists demo_counter" grep -q "<code>demo_counter</code>" <<<"$stats"
+check "wincache.php: lists demo_visits" grep -q "<code>demo_visits</code>" <<<"$stats"
+check "wincache.php: memory table" grep -q "used blocks" <<<"$stats"
+check "stats.php redirects to /wincache.php" grep -qi "^location: /wincache.php" \
+  <<<"$(curl -s -D - -o /dev/null --max-time "$REQ_TIMEOUT" "http://127.0.0.1:$port/stats.php" | tr -d '\r')"
 # every worker of the pool (4) at once, through nginx: one counter for all (12 visits + 3 of the
 # session visitor)
 if spread http "$port" 4 "op=get&k=demo_counter"; then
