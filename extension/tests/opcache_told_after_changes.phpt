@@ -1,5 +1,5 @@
 --TEST--
-OPcache told (issue 19): under the built-in server (OPcache loaded before or after wincache) (one process, many requests), a file rewritten in place and a directory symlink swapped are served fresh at the next request with opcache.validate_timestamps=0, with JIT on, with validate_timestamps=1 and a long revalidate_freq, with OPcache off and without OPcache; with wincache.opcache_invalidate=0 OPcache serves the old code (the control)
+OPcache told (issue 19): under the built-in server (OPcache loaded before or after wincache) (one process, many requests), a file rewritten in place and a directory symlink swapped are served fresh at the next request with opcache.validate_timestamps=0, with JIT on, with validate_timestamps=1 and a long revalidate_freq, with OPcache off and without OPcache; with opcache.restrict_api not covering the scripts nothing is called (no warning) and, as with wincache.opcache_invalidate=0, OPcache serves the old code (the control)
 --SKIPIF--
 <?php include __DIR__ . '/skipif.inc';
 include __DIR__ . '/fcache.inc';
@@ -22,6 +22,8 @@ $variants = [
         'opcache.revalidate_freq' => 600]],
     'control: wincache.opcache_invalidate=0' => ['before', $opc + ['opcache.validate_timestamps' => 0,
         'wincache.opcache_invalidate' => 0]],
+    'opcache.restrict_api elsewhere' => ['before', $opc + ['opcache.validate_timestamps' => 0,
+        'opcache.restrict_api' => '/nonexistent/']],
     'opcache.enable=0' => ['before', ['opcache.enable' => 0]],
     'no OPcache' => ['', []],
 ];
@@ -50,17 +52,18 @@ foreach ($variants as $name => [$load, $ini]) {
     $after_swap = opc_get($srv, 'main2.php');
     $o = opc_info($srv)['opcache'];
     opc_stop($srv);
-    printf("%s: warm %s, watching %s, logged %s, moved %s; after the rewrite %s, after the swap %s; OPcache %s, told %s, invalidated %s, reset %s\n",
+    printf("%s: warm %s, watching %s, logged %s, moved %s; after the rewrite %s, after the swap %s; OPcache %s, told %s, invalidated %s, reset %s, restricted %s\n",
         $name, $warm, var_export($watching, true), var_export($logged, true), var_export($moved, true),
         $after_rewrite, $after_swap, $o['opcache'], var_export($o['told'], true),
-        $o['invalidated_here'] > 0 ? 'yes' : 'no', $o['resets_here'] > 0 ? 'yes' : 'no');
+        $o['invalidated_here'] > 0 ? 'yes' : 'no', $o['resets_here'] > 0 ? 'yes' : 'no', $o['restricted_here'] > 0 ? 'yes' : 'no');
 }
 ?>
 --EXPECT--
-validate_timestamps=0: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes
-validate_timestamps=0, OPcache loaded after wincache: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes
-validate_timestamps=0, JIT: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes
-validate_timestamps=1, revalidate_freq=600: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes
-control: wincache.opcache_invalidate=0: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v1, after the swap r1; OPcache on, told false, invalidated no, reset no
-opcache.enable=0: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache off, told false, invalidated no, reset no
-no OPcache: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache not loaded, told false, invalidated no, reset no
+validate_timestamps=0: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes, restricted no
+validate_timestamps=0, OPcache loaded after wincache: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes, restricted no
+validate_timestamps=0, JIT: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes, restricted no
+validate_timestamps=1, revalidate_freq=600: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache on, told true, invalidated yes, reset yes, restricted no
+control: wincache.opcache_invalidate=0: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v1, after the swap r1; OPcache on, told false, invalidated no, reset no, restricted no
+opcache.restrict_api elsewhere: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v1, after the swap r1; OPcache on, told true, invalidated no, reset no, restricted yes
+opcache.enable=0: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache off, told false, invalidated no, reset no, restricted no
+no OPcache: warm v1v1r1r1, watching true, logged true, moved true; after the rewrite v2, after the swap r2; OPcache not loaded, told false, invalidated no, reset no, restricted no
