@@ -52,6 +52,7 @@ struct OpcState {
   bool hooked = false;            // zend_compile_file is ours
   zend_op_array* (*orig_compile)(zend_file_handle*, int) = nullptr;
   bool applied_this_request = true;  // the compile hook's once-per-request flag
+  bool on = false;                   // OPcache on for this request (opcache_on() at RINIT)
   // per process: what its realpath cache saw
   std::uint64_t rp_head = 0;  // 0 = not yet looked
   // this process's counters (wincache_extra_info()['opcache'])
@@ -135,7 +136,7 @@ void apply_reset(const FileStores* st) {
       }))
     reset = true;  // CL-3: wrapped past us, or overwritten while read
   if (!reset) return;  // only records: the first compile applies them
-  if (!opcache_on()) return;
+  if (!os_.on) return;
   if (!api_allowed()) {
     ++os_.restricted;
     return;
@@ -152,7 +153,7 @@ void apply_reset(const FileStores* st) {
 void apply_records() {
   Domain* d = nullptr;
   const FileStores* st = stores(&d);
-  if (!st || !os_.mark || !opcache_on()) return;
+  if (!st || !os_.mark || !os_.on) return;
   InstanceMark& m = *os_.mark;
   const std::uint64_t h = st->log->head();
   const std::uint64_t ms = m.seq();
@@ -211,7 +212,9 @@ void opcache_mshutdown() {
 // OPcache part is on, and OPcache is).
 bool opcache_rinit() {
   os_.applied_this_request = true;
+  os_.on = false;
   if (!os_.wanted || !os_.mark || !fcache_notify_wanted() || !opcache_on()) return false;
+  os_.on = true;
   if (!os_.hooked) {  // after OPcache's startup, which replaced zend_compile_file
     os_.orig_compile = zend_compile_file;
     zend_compile_file = compile_file;
