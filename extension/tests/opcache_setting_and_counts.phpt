@@ -4,27 +4,25 @@ OPcache told (issue 19): wincache.opcache_invalidate (1; 0 turns it off), wincac
 <?php include __DIR__ . '/skipif.inc';
 include __DIR__ . '/fcache.inc';
 if (!wc_so()) die('skip needs /proc/self/maps');
-if (!function_exists('proc_open')) die('skip needs proc_open'); ?>
+if (!function_exists('proc_open')) die('skip needs proc_open');
+include __DIR__ . '/opcache.inc';
+if (!opc_so()) die('skip opcache.so not found'); ?>
 --INI--
 wincache.enablecli=1
 --FILE--
 <?php
-include __DIR__ . '/fcache.inc';
+include __DIR__ . '/opcache.inc';
 var_dump(ini_get('wincache.opcache_invalidate'));
 echo implode(' ', array_keys(wincache_extra_info()['opcache'])), "\n";
 $d = wc_dir('opcset');
 wc_write("$d/inc.php", "<?php return 1;\n");
 file_put_contents("$d/main.php", '<?php include __DIR__ . "/inc.php"; $o = wincache_extra_info()["opcache"];
 echo json_encode([$o["enabled"], $o["opcache"], $o["told"], $o["resets_here"], $o["failed_here"]]), "\n";');
-$opc = ini_get('extension_dir') . '/opcache.so';
-$runs = ['not loaded' => [], 'setting off' => ['-d', 'wincache.opcache_invalidate=0']];
-if (is_file($opc)) {
-    $runs['OPcache off in the CLI'] = ['-d', "zend_extension=$opc", '-d', 'opcache.enable_cli=0'];
-    $runs['OPcache on'] = ['-d', "zend_extension=$opc", '-d', 'opcache.enable_cli=1'];
-    $runs['OPcache on, setting off'] = ['-d', "zend_extension=$opc", '-d', 'opcache.enable_cli=1', '-d', 'wincache.opcache_invalidate=0'];
-} else {
-    echo "(no opcache.so)\n";
-}
+$opc = opc_so();
+$runs = ['not loaded' => [], 'setting off' => ['-d', 'wincache.opcache_invalidate=0'],
+    'OPcache off in the CLI' => ['-d', "zend_extension=$opc", '-d', 'opcache.enable_cli=0'],
+    'OPcache on' => ['-d', "zend_extension=$opc", '-d', 'opcache.enable_cli=1'],
+    'OPcache on, setting off' => ['-d', "zend_extension=$opc", '-d', 'opcache.enable_cli=1', '-d', 'wincache.opcache_invalidate=0']];
 foreach ($runs as $name => $args) {
     $cmd = array_merge([PHP_BINARY, '-n', '-d', 'extension=' . wc_so(), '-d', 'wincache.enablecli=1',
                         '-d', 'display_errors=1', '-d', 'error_reporting=-1'], $args, ["$d/main.php"]);

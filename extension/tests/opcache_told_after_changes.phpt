@@ -6,7 +6,8 @@ include __DIR__ . '/fcache.inc';
 if (PHP_OS_FAMILY !== 'Linux') die('skip inotify');
 if (!wc_so()) die('skip needs /proc/self/maps');
 if (!function_exists('proc_open')) die('skip needs proc_open');
-if (!is_file(ini_get('extension_dir') . '/opcache.so')) die('skip opcache.so not found'); ?>
+include __DIR__ . '/opcache.inc';
+if (!opc_so()) die('skip opcache.so not found'); ?>
 --INI--
 wincache.enablecli=1
 --FILE--
