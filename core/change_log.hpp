@@ -193,16 +193,22 @@ class InstanceMark {
   using A = typename Prim::template atomic<T>;
 
  public:
-  std::uint64_t gen() const { return gen_.load(std::memory_order_seq_cst); }
+  // Nothing recorded yet: this instance's first look (its OPcache holds nothing compiled).
+  bool fresh() const { return gen1_.load(std::memory_order_seq_cst) == 0; }
+  std::uint64_t gen() const {
+    const std::uint64_t g1 = gen1_.load(std::memory_order_seq_cst);
+    return g1 == 0 ? 0 : g1 - 1;
+  }
   std::uint64_t seq() const { return seq_.load(std::memory_order_seq_cst); }
   // Raise the marks to at least (g, s); never lowers them (CL-4). Called after the work.
   void raise(std::uint64_t g, std::uint64_t s) {
-    raise_one(gen_, g);
+    raise_one(gen1_, g + 1);
     raise_one(seq_, s);
   }
+  void raise_seq(std::uint64_t s) { raise_one(seq_, s); }
   // A new kWatch segment (head or resolve_gen went back): start again from (g, s), after a reset.
   void restart(std::uint64_t g, std::uint64_t s) {
-    gen_.store(g, std::memory_order_seq_cst);
+    gen1_.store(g + 1, std::memory_order_seq_cst);
     seq_.store(s, std::memory_order_seq_cst);
   }
 
@@ -212,8 +218,9 @@ class InstanceMark {
     while (cur < v && !w.compare_exchange_strong(cur, v, std::memory_order_seq_cst)) {
     }
   }
-  A<std::uint64_t> gen_{0};  // resolve_gen covered by a reset here; only grows but by restart()
-  A<std::uint64_t> seq_{0};  // every record below it was invalidated here
+  A<std::uint64_t> gen1_{0};  // 1 + the resolve_gen a reset covered here (0: never looked);
+                              // only grows but by restart()
+  A<std::uint64_t> seq_{0};   // every record below it was invalidated here
 };
 
 namespace detail {

@@ -124,8 +124,8 @@ void apply_reset(const FileStores* st) {
   const std::uint64_t h = st->log->head();
   const std::uint64_t g = st->lease->resolve_gen();
   const std::uint64_t mg = m.gen(), ms = m.seq();
-  if (mg == g && ms == h) return;  // CL-5: the common case
-  if (mg == 0) {                   // this instance's first request: OPcache holds nothing yet
+  if (mg == g && ms == h && !m.fresh()) return;  // CL-5: the common case
+  if (m.fresh()) {  // this instance's first request: its OPcache holds nothing compiled yet
     m.raise(g, h);
     return;
   }
@@ -160,7 +160,8 @@ void apply_records() {
   if (ms >= h) {
     return;
   }
-  if (m.gen() != st->lease->resolve_gen()) return;  // RINIT's business (a reset), next request
+  // (resolve_gen moved since RINIT: the next request start resets; the records are still
+  // applied now, since their changes may be older than this request.)
   if (!api_allowed()) {
     ++os_.restricted;
     return;
@@ -175,7 +176,7 @@ void apply_records() {
   if (lost) {  // wrapped meanwhile: a reset, as at RINIT (this request compiles uncached)
     ++os_.losses;
     if (call("opcache_reset", nullptr)) ++os_.resets;
-    m.raise(st->lease->resolve_gen(), h);
+    m.raise_seq(h);  // the gen's reset, if one is due, is the next RINIT's (CL-4)
     return;
   }
   for (const std::string& p : paths) {
@@ -183,7 +184,7 @@ void apply_records() {
     // false: not cached (nothing to drop), or gone (a deletion: resolve_gen moved too)
     if (call("opcache_invalidate", &p)) ++os_.invalidated;
   }
-  m.raise(m.gen(), h);  // CL-4: after the calls
+  m.raise_seq(h);  // CL-4: after the calls
 }
 
 zend_op_array* compile_file(zend_file_handle* h, int type) {
