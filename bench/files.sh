@@ -27,11 +27,11 @@
 # to a log) but these):
 #   php   PHP alone                      -d opcache.validate_timestamps=V -d opcache.revalidate_freq=F
 #   ours  the same + -d extension=/abs/wincache.so -d wincache.fcenabled=1 -d wincache.reroute_enabled=1
+#         -d wincache.opcache_invalidate=1
 # OPcache modes: vt1rf0 (validate_timestamps=1, revalidate_freq=0: a stat of every included file
 # per include), vt1rf2 (=1 and 2: OPcache's defaults), vt0 (ours only, issue 19: OPcache never
 # checks a file, our invalidation is what keeps it right; compared with PHP alone at OPcache's
-# defaults, the vt1rf2 run of PHP alone). Before the file cache exists, "ours" is the extension
-# loaded with settings it does not know yet: the rows measure PHP; they move when the cache lands.
+# defaults, the vt1rf2 run of PHP alone: what a site runs today without a deploy-aware cache).
 # File systems: disk (the application in --disk-dir) and slow (the same directory through
 # slowfs mounted at <work>/mnt: -o ro,allow_other,default_permissions, delay_us=--latency-us,
 # cache_s=--fuse-cache-s: names, attributes and misses kept that long by the kernel, file data
@@ -185,7 +185,7 @@ fgc_disk=$(fgc_us "$app/config/app.php" 2000)
 say "slow file system: $mnt (slowfs, delay ${latency_us} us per call, kernel cache ${fuse_cache_s} s; a file_get_contents() of config/app.php: $fgc_slow us, on $disk_fs $fgc_disk us)"
 
 # --- variants -------------------------------------------------------------------------------------
-OURS_D=(-d "extension=$so" -d wincache.fcenabled=1 -d wincache.reroute_enabled=1)
+OURS_D=(-d "extension=$so" -d wincache.fcenabled=1 -d wincache.reroute_enabled=1 -d wincache.opcache_invalidate=1)
 declare -A MODE_D=(
   [vt1rf0]="-d opcache.validate_timestamps=1 -d opcache.revalidate_freq=0"
   [vt1rf2]="-d opcache.validate_timestamps=1 -d opcache.revalidate_freq=2"
@@ -335,14 +335,14 @@ fs_text() { [ "$1" = disk ] && echo "local disk ($disk_fs)" || echo "slow FS (FU
 # the peer of a mode: PHP alone in the same mode; for vt0, PHP alone at OPcache's defaults
 peer_of() { [ "$1" = vt0 ] && echo "php vt1rf2" || echo "php $1"; }
 peer_name() { [ "$1" = vt0 ] && echo "PHP alone, OPcache defaults" || echo "PHP alone"; }
-today="today: the file cache does not exist yet, so ours is PHP with wincache.so loaded"
+today="ours: the file cache with notifications, the reroutes, OPcache told what changed (wincache.opcache_invalidate=1)"
 for fs in disk slow; do
   for mode in vt1rf0 vt1rf2 vt0; do
     o=$(med "${R[ours $mode $fs]}"); p=$(med "${R[$(peer_of $mode) $fs]}")
     if [ "$fs" = slow ]; then target='{"ratio":1.5}'; tt=">= 1.5x PHP alone"; else target='{"ratio":1}'; tt=">= 1x PHP alone (never slower)"; fi
     note="wrk -t$WRK_THREADS -c$WRK_CONNS ${duration}s, $workers workers; $today"
     [ "$fs" = slow ] && note+="; a file_get_contents() of config/app.php there: $fgc_slow us (disk $fgc_disk us)"
-    [ "$mode" = vt0 ] && note+="; with no invalidation yet, vt0 serves stale code after a change: its speed is not earned until ours invalidates (issue 19)"
+    [ "$mode" = vt0 ] && note+="; vt0 is safe only with ours: OPcache is told what changed (issue 19; mp_deploy checks every scenario fresh within 1 s), PHP alone at vt0 serves old code after a deploy"
     row "include-heavy page + 50 rerouted reads, $(fs_text "$fs"), ${MODE_TEXT[$mode]}" "req/s" higher \
       "$(printf '%.1f' "$o")" "$(printf '%.1f' "$p")" "$(peer_name "$mode")" "$target" "$tt" "$reps" "$note"
     o99=$(med "${P[ours $mode $fs]}"); p99m=$(med "${P[$(peer_of $mode) $fs]}")

@@ -12,6 +12,6 @@ if test "$PHP_WINCACHE" != "no"; then
   PHP_CXX_COMPILE_STDCXX(17, mandatory, WINCACHE_STDCXX)
   PHP_ADD_LIBRARY(stdc++, 1, WINCACHE_SHARED_LIBADD)
   PHP_SUBST(WINCACHE_SHARED_LIBADD)
-  PHP_NEW_EXTENSION(wincache, wincache.cpp process.cpp ucache.cpp locks.cpp session.cpp extra.cpp info.cpp stats.cpp fcache.cpp rplist.cpp reroute.cpp watcher.cpp codec.cpp buffers.cpp runtime.cpp, $ext_shared, ,
+  PHP_NEW_EXTENSION(wincache, wincache.cpp process.cpp ucache.cpp locks.cpp session.cpp extra.cpp info.cpp stats.cpp fcache.cpp rplist.cpp reroute.cpp watcher.cpp opcache.cpp codec.cpp buffers.cpp runtime.cpp, $ext_shared, ,
                     [$WINCACHE_STDCXX -fno-strict-aliasing], cxx)
 fi

@@ -64,6 +64,7 @@ void extra_info(INTERNAL_FUNCTION_PARAMETERS) {
   locks_section(return_value, "global_locks", joined_global());
   session_extra_info(return_value);
   fcache_extra_info(return_value);
+  opcache_extra_info(return_value);
   rplist_extra_info(return_value);
   reroute_extra_info(return_value);
 

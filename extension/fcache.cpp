@@ -434,6 +434,7 @@ std::uint64_t fcache_chk_ms() {
 }
 
 bool fcache_notify_wanted() { return fs.fcndetect && fs.installed; }
+bool fcache_wanted_now() { return fs.fcenabled && fs.installed; }
 
 // Notifications are in force while a published owner beats (its beat younger than the lease's
 // stale bound): FC-6 then, else the polling rule (FC-1, 1 s).
@@ -453,19 +454,28 @@ void fcache_request_start(Domain* d, const FileStores* st) {
   // Names changed since this process last looked (a symlink swapped, a file created or deleted,
   // an overflow, a takeover): PHP's own realpath cache (realpath_cache_ttl, 120 s) would answer
   // our resolver's misses with the old target. Cleaned once per change, at a request start.
-  // (The rest of design §7, OPcache, is issue 19's.)
   const std::uint64_t gen = st->lease->resolve_gen();
+  const bool moved = gen != fs.seen_gen && fs.seen_gen != 0;
   if (gen != fs.seen_gen) {
-    if (fs.seen_gen != 0) realpath_cache_clean();
+    if (moved) realpath_cache_clean();
     fs.seen_gen = gen;
   }
+  // The files the watcher saw change (its change log): PHP's realpath cache here, and OPcache
+  // reset if names changed (extension/opcache.cpp, design §7).
+  opcache_request_start(st, moved);
 }
 
 void fcache_rinit() {
   fs.lease_checked = false;
-  Domain* d = joined_local();
-  const FileStores* st = d ? d->file_stores_attached() : nullptr;
-  if (st) fcache_request_start(d, st);
+  // With OPcache told (opcache.cpp), the stores are attached at the first request already: a
+  // worker whose every include OPcache answers from its memory never reaches our hooks.
+  const bool opc = opcache_rinit() && fcache_wanted_now();
+  Domain* d = opc ? local_domain() : joined_local();
+  const FileStores* st = !d ? nullptr : opc ? d->file_stores() : d->file_stores_attached();
+  if (st) {
+    fs.used = true;
+    fcache_request_start(d, st);
+  }
 }
 std::uint64_t fcache_ttl_s() { return std::uint64_t(fs.ttlmax); }
 
@@ -481,6 +491,7 @@ void fcache_minit() {
   clamp_ini("wincache.chkinterval", fs.chkinterval, 2, 300, true);
   clamp_ini("wincache.ttlmax", fs.ttlmax, 60, 7200, true);
   if (!process_enabled()) return;  // the CLI without enablecli: no hooks, as WinCache
+  opcache_minit();  // before any fork: shared by the processes of this OPcache instance
   fs.orig_open = zend_stream_open_function;
   zend_stream_open_function = stream_open;
   rplist_install();
@@ -491,6 +502,7 @@ void fcache_mshutdown() {
   watcher_stop();  // before the domain detaches (process_mshutdown); releases the lease
   if (!fs.installed) return;
   if (zend_stream_open_function == stream_open) zend_stream_open_function = fs.orig_open;
+  opcache_mshutdown();
   rplist_uninstall();
   fs.installed = false;
 }

@@ -17,6 +17,8 @@
 //   reroute.cpp   wincache.reroute_enabled: file_get_contents / readfile served from the file
 //                 cache, unlink / rename / rmdir invalidating it
 //   watcher.cpp   fcndetect=1: the watcher lease's check and the owner's watcher thread
+//   opcache.cpp   wincache.opcache_invalidate: what the watcher saw change, applied to OPcache
+//                 and to PHP's realpath cache before a request compiles
 //
 // Values cross into shared memory in codec.cpp (through call-owned buffers.cpp); segments and
 // primitives are reached through runtime.cpp only.
@@ -103,6 +105,7 @@ std::uint64_t fcache_ttl_s();   // ttlmax
 void fcache_extra_info(zval* out);  // wincache_extra_info()['fcache']
 void fcache_rinit();                // the watcher lease's check, if the file stores are attached
 bool fcache_notify_wanted();        // fcndetect=1 and the hooks are in
+bool fcache_wanted_now();           // fcenabled and the hooks are in
 bool fcache_notify_in_force(const FileStores* st);  // a watcher owns the group and beats
 void fcache_request_start(Domain* d, const FileStores* st);  // once per request: the lease
 
@@ -120,6 +123,7 @@ void watcher_stop();          // process end: stop, join, release the lease
 bool watcher_owned_here();    // this process's thread is watching
 std::uint64_t watcher_events_here();
 std::uint64_t watcher_watches_here();
+std::uint64_t watcher_logged_here();  // change-log records this process's thread wrote
 std::string watcher_why_not();
 ZEND_INI_MH(ini_fcenabled);
 ZEND_INI_MH(ini_fcachesize);
@@ -129,6 +133,14 @@ ZEND_INI_MH(ini_chkinterval);
 ZEND_INI_MH(ini_ttlmax);
 ZEND_INI_MH(ini_fcndetect);
 ZEND_INI_MH(ini_ignorelist);
+
+// ---- opcache.cpp ------------------------------------------------------------------------------
+void opcache_minit();      // the instance mark, before any fork (fcache_minit)
+void opcache_mshutdown();  // zend_compile_file back
+bool opcache_rinit();      // true: this request needs the file stores (OPcache is told)
+void opcache_request_start(const FileStores* st, bool gen_moved);  // realpath cache; a reset
+void opcache_extra_info(zval* out);  // wincache_extra_info()['opcache']
+ZEND_INI_MH(ini_opcache_invalidate);
 
 // ---- fcache.cpp, for reroute.cpp (h/reroute) -------------------------------------------------------
 enum class RerouteRead { hit, loaded, unverified, pass };

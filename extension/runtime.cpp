@@ -150,7 +150,9 @@ void Domain::start(std::uint64_t anchor) {
         if (kind == kWatch) {
           // The epoch starts past any an older kWatch generation stamped into the file store.
           (new (content) Lease())->seed((now_ms() / 1000) & wc::kEpochMask);
-          WatchStore::create(content + kLeaseBytes, bytes - kLeaseBytes, now_ms(), /*zeroed=*/true);
+          new (content + kLeaseBytes) ChangeLog();  // zero-filled: an empty ring
+          WatchStore::create(content + kWatchTableOffset, bytes - kWatchTableOffset, now_ms(),
+                             /*zeroed=*/true);
         }
       });
   // SEG-8: groups of this user and pid namespace whose processes all died (Linux keeps them).
@@ -222,8 +224,8 @@ S* attach_store(Group& g, unsigned kind, std::uint64_t bytes, std::string& why,
     }
     if (kind == kWatch) {
       char* c = static_cast<char*>(g.content(kind));
-      if (S* s = S::attach(c + kLeaseBytes,
-                           bytes - wc::SegmentHeader::kContentOffset - kLeaseBytes))
+      if (S* s = S::attach(c + kWatchTableOffset,
+                           bytes - wc::SegmentHeader::kContentOffset - kWatchTableOffset))
         return s;
     } else if (S* s = S::attach(g.content(kind), bytes - wc::SegmentHeader::kContentOffset)) {
       return s;
@@ -251,6 +253,7 @@ const FileStores* Domain::file_stores() {
   if (f.missing) f.table = attach_store<WatchStore>(*group_, kWatch, kWatchBytes, why_no_files_, why);
   if (!f.table) return nullptr;
   f.lease = reinterpret_cast<Lease*>(group_->content(kWatch));
+  f.log = reinterpret_cast<ChangeLog*>(static_cast<char*>(group_->content(kWatch)) + kLeaseBytes);
   fstores_ = f;
   if (anchor_ != 0)
     group_->pin(anchor_, (std::uint64_t{1} << kFiles) | (std::uint64_t{1} << kResolve) |
@@ -394,9 +397,21 @@ void release_worker_anchors(std::uint64_t master_pid, const std::string& app_poo
       if (uid != me) release_as(uid);
     });
 }
+// One page that the processes of one OPcache instance share: mapped by the process that runs
+// MINIT, as OPcache maps its own memory at its startup, so a php-fpm master's workers (or
+// php-cgi's children) inherit the same page, and separate processes each have their own.
+InstanceMark* instance_mark_create() {
+  void* m = ::mmap(nullptr, sizeof(InstanceMark), PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return nullptr;
+  return new (m) InstanceMark();
+}
 #else
 void workers_board_create() {}
 void workers_board_record() {}
+// Windows: OPcache's memory is shared by processes started separately (no fork): a mark in
+// process memory, so every process tells its OPcache itself (at worst twice: never too little).
+InstanceMark* instance_mark_create() { return new InstanceMark(); }
 void release_worker_anchors(std::uint64_t master_pid, const std::string& app_pool_id,
                             const std::string& salt) {
   Domain::release_anchor(group_key(master_pid, app_pool_id, salt));

@@ -24,6 +24,7 @@
 #include "../prims/prim_posix.hpp"
 #include "../prims/posix_os.hpp"
 #endif
+#include "../core/change_log.hpp"
 #include "../core/fcache.hpp"
 #include "../core/fwatch.hpp"
 #include "../core/watch_lease.hpp"
@@ -76,13 +77,20 @@ using WatchStore = wc::KeyedStore<Prim, wc::WatchPolicy, wc::NoCacheBugs, CacheL
 using FileWatch = wc::FileWatch<Lease, WatchStore, FileStore>;
 inline constexpr std::uint64_t kLeaseBytes = 64;  // sizeof(Lease), rounded to a cache line
 static_assert(sizeof(Lease) <= kLeaseBytes, "the lease is one cache line");
+// kWatch's second part: the watcher's change log (core/change_log.hpp, design §7), between the
+// lease and the table; and what one OPcache instance was told (an anonymous shared page).
+using ChangeLog = wc::ChangeLog<Prim>;
+using InstanceMark = wc::InstanceMark<Prim>;
+inline constexpr std::uint64_t kLogBytes = (sizeof(ChangeLog) + 63) / 64 * 64;
+inline constexpr std::uint64_t kWatchTableOffset = kLeaseBytes + kLogBytes;
 // The four segments of the file caches, attached together.
 struct FileStores {
   FileStore* files;
   ResolveStore* resolve;
   MissingStore* missing;
   Lease* lease;       // in kWatch
-  WatchStore* table;  // in kWatch, past the lease
+  WatchStore* table;  // in kWatch, past the lease and the change log
+  ChangeLog* log;     // in kWatch, past the lease
 };
 
 // Segment kinds of a group. The session kinds and the file-cache kinds are attached on first use
@@ -190,6 +198,9 @@ class Domain {
 // its workers set on the group (SEG-9), so that nothing stays in /dev/shm. No-ops on Windows.
 void workers_board_create();
 void workers_board_record();
+// The page that the processes of one OPcache instance share (extension/opcache.cpp): an
+// anonymous shared mapping made before any fork; process memory on Windows. Null if none.
+InstanceMark* instance_mark_create();
 void release_worker_anchors(std::uint64_t master_pid, const std::string& app_pool_id,
                             const std::string& salt);
 

@@ -11,7 +11,9 @@
 // and then marks it active in the current epoch (after ANY epoch change: a takeover, an
 // overflow, a watched directory gone, a refresh, it re-marks every directory it holds, so until
 // then nothing is trusted); waits on the OS queue with a 50 ms timeout; and applies what it
-// drains (core/fwatch.hpp on_event / on_dir_gone / on_overflow).
+// drains (core/fwatch.hpp on_event / on_dir_gone / on_overflow), then writes one change-log
+// record per file whose entry it removed (core/change_log.hpp; extension/opcache.cpp applies
+// them to OPcache and the realpath cache in every process).
 //
 // One process, two threads, one reader slot: the core's locks are per process (a writer that
 // finds its own process reading reports misuse), so the request thread and the watcher thread
@@ -25,6 +27,7 @@
 // its pid changed, forgets the parent's thread object without touching it, and never releases
 // the parent's lease. The php-fpm master never owns the lease: it serves no request, and RINIT
 // never runs in it.
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <new>
@@ -55,7 +58,7 @@ struct WatcherState {
   std::string why_not;               // why this process could not watch (open failed)
   std::atomic<bool> gave_up{false};  // the OS watcher failed here: do not take the lease again
   // the thread's figures (relaxed; read by wincache_extra_info in this process)
-  std::atomic<std::uint64_t> events{0}, watches{0}, add_failed{0};
+  std::atomic<std::uint64_t> events{0}, watches{0}, add_failed{0}, logged{0};
 };
 WatcherState* ws = new WatcherState();  // never destroyed: a detached thread may outlive exit
 
@@ -179,6 +182,11 @@ void run(Domain* d) {
     std::lock_guard<std::mutex> g(w.mu);
     FileWatch fw(*st->lease, *st->table, *st->files, kWindowsPaths);
     const std::uint64_t now = now_ms();
+    // The files of this batch whose entries were removed: one change-log record each, written
+    // after the whole batch is applied (design §7, core/change_log.hpp): a process that applies
+    // the record (its OPcache told to drop the script) then recompiles from bytes loaded after
+    // every removal of the batch. Several events on one file in a batch make one record.
+    std::vector<std::string> changed;
     for (const Ev& ev : evs) {
       switch (ev.kind) {
         case wc::WatchKind::overflow:
@@ -194,12 +202,20 @@ void run(Domain* d) {
           const wc::DirEvent de = ev.kind == wc::WatchKind::changed    ? wc::DirEvent::changed
                                   : ev.kind == wc::WatchKind::appeared ? wc::DirEvent::appeared
                                                                        : wc::DirEvent::vanished;
-          if (!fw.on_event(d->slot(), now, de, ev.dir,
-                           k == kinds.end() ? wc::kDirFiles : k->second, ev.name, ev.is_dir))
-            continue;
+          const char dk = k == kinds.end() ? wc::kDirFiles : k->second;
+          if (!fw.on_event(d->slot(), now, de, ev.dir, dk, ev.name, ev.is_dir)) continue;
+          if (dk == wc::kDirFiles && !ev.is_dir && !ev.name.empty()) {
+            std::string path = fw.join(ev.dir, ev.name);
+            if (std::find(changed.begin(), changed.end(), path) == changed.end())
+              changed.push_back(std::move(path));
+          }
         }
       }
       w.events.fetch_add(1, std::memory_order_relaxed);
+    }
+    for (const std::string& path : changed) {  // one writer: this thread (WL-1, CL-1)
+      st->log->append(wc::ChangeKind::file, path.data(), path.size());
+      w.logged.fetch_add(1, std::memory_order_relaxed);
     }
   }
   w.running.store(false);
@@ -249,6 +265,7 @@ bool watcher_owned_here() {
   return ws->thread != nullptr && ws->running.load();
 }
 std::uint64_t watcher_events_here() { return ws->events.load(std::memory_order_relaxed); }
+std::uint64_t watcher_logged_here() { return ws->logged.load(std::memory_order_relaxed); }
 std::uint64_t watcher_watches_here() { return ws->watches.load(std::memory_order_relaxed); }
 std::string watcher_why_not() {
   std::lock_guard<std::mutex> g(ws->mu);

@@ -61,6 +61,7 @@ PHP_INI_BEGIN()
   PHP_INI_ENTRY("wincache.ttlmax", "1200", PHP_INI_SYSTEM, wcx::ini_ttlmax)
   PHP_INI_ENTRY("wincache.ignorelist", nullptr, PHP_INI_ALL, wcx::ini_ignorelist)
   PHP_INI_ENTRY("wincache.fcndetect", "1", PHP_INI_SYSTEM, wcx::ini_fcndetect)
+  PHP_INI_ENTRY("wincache.opcache_invalidate", "1", PHP_INI_SYSTEM, wcx::ini_opcache_invalidate)
   PHP_INI_ENTRY("wincache.reroute_enabled", "0", PHP_INI_SYSTEM | PHP_INI_PERDIR,
                 wcx::ini_reroute_enabled)
 PHP_INI_END()

@@ -21,8 +21,9 @@
 # every poll reached all 4 workers with a complete page. In the "PHP + wincache" rows, if the
 # extension has the file cache with change notifications (deploy/prepend.php's fcache=: in
 # php-fpm, asked through a probe request; the polling first slice reported 0), in the rows
-# without OPcache (with it, OPcache serves what it compiled until wincache tells it: issue 19;
-# those rows are measured and a SKIP line says they are unchecked; DEPLOY_CHECK=1 checks them):
+# without OPcache, and in the rows with OPcache if wincache tells OPcache what changed (issue 19:
+# prepend.php's opcsync=1; a row with wincache.opcache_invalidate=0, wc_novt_off, is measured
+# and a SKIP line says it is unchecked; DEPLOY_CHECK=1 checks it, and it then fails):
 # every request started (REQUEST_TIME_FLOAT) 1 s or more after T got
 # the new version, in all 4 workers (the issues' "fresh in every worker within 1 s"; polling goes
 # on until a poll started after T + 1 s, so a slow poll cannot fail it). Without the file cache
@@ -94,6 +95,7 @@ matrix() {
   row wc_opc    1 1 1 "PHP + wincache, OPcache defaults"          "${RP_DEFAULTS[@]}" "${OPC_DEFAULTS[@]}" "${WC_FC[@]}"
   row wc_novt   1 1 1 "PHP + wincache, OPcache validate_timestamps=0" "${RP_DEFAULTS[@]}" "${OPC_NOVT[@]}" "${WC_FC[@]}"
   row wc_noopc  1 1 0 "PHP + wincache, no OPcache"                "${RP_DEFAULTS[@]}" opcache.enable=0 "${WC_FC[@]}"
+  row wc_novt_off 0 1 1 "PHP + wincache, OPcache validate_timestamps=0, OPcache not told (wincache.opcache_invalidate=0)" "${RP_DEFAULTS[@]}" "${OPC_NOVT[@]}" "${WC_FC[@]}" wincache.opcache_invalidate=0
 }
 
 # --- the scenarios ----------------------------------------------------------------------------
@@ -354,6 +356,7 @@ probe_fcache() {
     return
   fi
   FCACHE=$(field fcache <<<"$b")
+  OPCSYNC=$(field opcsync <<<"$b")
 }
 
 # --- the run ------------------------------------------------------------------------------------
@@ -388,9 +391,11 @@ for r in "${RUN_ROWS[@]}"; do
     fi
     if [ "$FCACHE" = error ]; then ROW_SKIP[$r]="error: wincache did not load"; continue; fi
     if [ "$FCACHE" = 1 ] && ((!ROW_OPC[$r])); then checked=1
+    elif [ "$FCACHE" = 1 ] && [ "$OPCSYNC" = 1 ] && [[ " ${ROW_INI[$r]} " != *" wincache.opcache_invalidate=0 "* ]]; then
+      checked=1  # wincache tells OPcache what changed (issue 19, design §7)
     elif [ "$FCACHE" = 1 ]; then
-      # OPcache keeps compiled scripts by its own validation (revalidate_freq, mtimes): until
-      # wincache tells it (issue 19, design §7) these rows are measured, not checked.
+      # OPcache keeps compiled scripts by its own validation (revalidate_freq, mtimes) unless
+      # wincache tells it: without that (an older build, or opcache_invalidate=0) measured only.
       ((${DEPLOY_CHECK:-0})) || OPC_UNCHECKED+=("$r")
     elif ((!FULL)); then ROW_SKIP[$r]="to be measured when the file cache lands"; continue
     fi
@@ -402,8 +407,8 @@ if [ "$FCACHE" = 0 ]; then
   SKIPS+=("wincache freshness checks: no file cache with notifications")
 fi
 if ((${#OPC_UNCHECKED[@]})); then
-  echo "SKIP: the wincache freshness checks in the rows with OPcache (${OPC_UNCHECKED[*]}): measured, not checked: OPcache serves what it compiled until wincache invalidates it (issue 19); the rows without OPcache are checked"
-  SKIPS+=("wincache + OPcache rows unchecked (issue 19)")
+  echo "SKIP: the wincache freshness checks in the rows with OPcache not told (${OPC_UNCHECKED[*]}): measured, not checked: OPcache serves what it compiled until wincache invalidates it (issue 19: wincache.opcache_invalidate=1 and a build that has it); the other rows are checked"
+  SKIPS+=("wincache + OPcache rows where OPcache is not told: unchecked")
 fi
 check "warm-up: in every cell all $WORKERS workers served the old version (and OPcache held every file of the app where it is on)" test "$WARM_BAD" = 0
 

@@ -7,9 +7,10 @@
 //   t_check=   after the barrier: the app's files are looked at from here on
 //   wincache=, fcache=   the extension is loaded; it has the file cache WITH change notifications
 //              (wincache_extra_info()['fcache']['change_detection'] says "notifications"): the
-//              1 s freshness this test checks is that mode's promise (in the rows without
-//              OPcache: OPcache is not told yet, issue 19). A build without the watcher polls
+//              1 s freshness this test checks is that mode's promise. A build without the watcher polls
 //              and reports fcache=0 here, and its rows are not checked.
+//   opcsync=   the extension tells OPcache what changed (issue 19: wincache.opcache_invalidate,
+//              wincache_extra_info()['opcache']['enabled']): the rows with OPcache are checked.
 // and after the app: opc=<app files OPcache holds>/<app files> (with opc=1 only: it asks OPcache)
 // and end=1, only if the app ran to its last line (ver=).
 header('Content-Type: text/plain');
@@ -33,6 +34,8 @@ printf("t_check=%.6f\n", microtime(true));
 echo 'wincache=', (int) extension_loaded('wincache'), "\n";
 echo 'fcache=', (int) (function_exists('wincache_fcache_fileinfo') &&
     str_starts_with((string) (wincache_extra_info()['fcache']['change_detection'] ?? ''), 'notifications')), "\n";
+echo 'opcsync=', (int) (function_exists('wincache_extra_info') &&
+    !empty(wincache_extra_info()['opcache']['enabled'])), "\n";
 ob_start();
 register_shutdown_function(function (): void {
     $body = (string) ob_get_clean();
