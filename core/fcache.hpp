@@ -59,6 +59,8 @@ struct NoFileCacheBugs {
   static constexpr bool trust_racy_load = false;     // a file changed in its load's tick is stored
   static constexpr bool trust_unwatched = false;     // notify mode: every validation is trusted,
                                                      // watch active or not, events applied or not
+  static constexpr bool cas_by_word_only = false;    // the aux word's CAS does not check that the
+                                                     // entry is the one validated (ABA)
 };
 
 // ---- the stores' policies --------------------------------------------------------------------
@@ -332,7 +334,8 @@ class FileCache {
       // was applied since: a change after the stat is then an event that removes the entry.
       const bool watched = active && w.applied() == seen && !Bugs::trust_unwatched;
       s_.cas_aux(slot, path.data(), klen, now_ms, aux,
-                 aux_word(std::uint32_t(p.epoch), now, watched || Bugs::trust_unwatched));
+                 aux_word(std::uint32_t(p.epoch), now, watched || Bugs::trust_unwatched),
+                 same_load(r.meta.stamp));
       r.outcome = FileOutcome::hit_checked;
       return r;
     }
@@ -352,6 +355,17 @@ class FileCache {
     std::uint64_t dir_epoch(const std::string&) { return 0; }
     std::uint64_t applied() { return 0; }
   };
+  // The aux word's CAS lands only on the entry of this load (FileMeta::stamp): an entry removed
+  // and stored again in the same millisecond and epoch has the same aux word (FC-6).
+  static auto same_load(std::uint64_t stamp) {
+    return [stamp](const char* bytes, std::uint64_t len) {
+      if constexpr (Bugs::cas_by_word_only) return true;
+      FileMeta m;
+      if (len < sizeof(FileMeta)) return false;
+      std::memcpy(&m, bytes, sizeof(FileMeta));
+      return m.stamp == stamp;
+    };
+  }
   template <class W>
   static bool active_in(W& w, const std::string& path, const FileParams& p) {
     return p.epoch != 0 && w.dir_epoch(dir_of(path, p.backslash)) == p.epoch;
@@ -395,7 +409,7 @@ class FileCache {
     // the read is then applied after the store, and removes the entry.
     if (active && w.applied() == seen)
       s_.cas_aux(slot, path.data(), std::uint32_t(path.size()), now_ms, stored,
-                 stored | kWatchedBit);
+                 stored | kWatchedBit, same_load(r.meta.stamp));
     return r;
   }
 

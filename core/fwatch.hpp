@@ -47,6 +47,8 @@ namespace wc {
 struct NoFileWatchBugs {
   static constexpr bool drop_overflow = false;  // an overflow changes nothing (entries validated
                                                 // before it stay trusted)
+  static constexpr bool count_after_apply = false;  // an event is counted after its removal: a
+                                                    // load between the two trusts old bytes
 };
 
 enum class DirEvent : std::uint8_t { changed, appeared, vanished };
@@ -108,11 +110,12 @@ class FileWatch {
         names && child.size() <= WatchStore::kMaxKey &&
         t_.present(slot, child.data(), std::uint32_t(child.size()));
     if (dir_kind == kDirAncestor && !watched_child) return false;
-    l_.note_applied();  // FC-6: before the removal
+    if constexpr (!Bugs::count_after_apply) l_.note_applied();  // FC-6: before the removal
     if (dir_kind == kDirFiles) {
       const std::string key = file_key(child);
       f_.remove(slot, key.data(), std::uint32_t(key.size()), now_ms);
     }
+    if constexpr (Bugs::count_after_apply) l_.note_applied();
     if (names || is_dir) l_.on_names_changed();  // FC-7
     if (watched_child) {                         // FC-8: a watched path names something else
       l_.on_dir_gone();

@@ -255,10 +255,20 @@ class KeyedStore {
   }
   bool cas_aux(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
                std::uint64_t expect, std::uint64_t want) {
+    return cas_aux(slot, key, klen, now_ms, expect, want,
+                   [](const char*, std::uint64_t) { return true; });
+  }
+  // The same, only if the live entry is the one the caller looked at: same(bytes, len) tells (the
+  // file cache compares its load stamp). An aux word alone does not identify an entry: one
+  // removed and stored again in the same millisecond and epoch has the same word, and a CAS
+  // meant for the first would land on the second (ABA; models/model_fcache.cpp found it).
+  template <class Same>
+  bool cas_aux(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms,
+               std::uint64_t expect, std::uint64_t want, Same&& same) {
     const Held held = read_lock(slot);
     if (held == Held::none) return false;
     const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
-    const bool yes = e && !expired(e, now_ms) &&
+    const bool yes = e && !expired(e, now_ms) && same(value_ptr(e), entry(e).value_len) &&
                      entry(e).aux.compare_exchange_strong(expect, want, std::memory_order_acq_rel);
     unlock(slot, held);
     return yes;
