@@ -112,15 +112,37 @@ DEPLOYER=$!
 
 # --- the chaos loop ---------------------------------------------------------------------------
 KILLED=" "       # pids we killed with -9
-KILLS=0 AIMED_LOCK=0 AIMED_SESS=0 STOPS=0 RESTARTS=0 SEP_RESTARTS=0 UNEXPLAINED=0
+KILLS=0 AIMED_LOCK=0 AIMED_SESS=0 STOPS=0 RESTARTS=0 SEP_RESTARTS=0 UNEXPLAINED=0 OWNER_HITS=0
 CHAOS_CURLS=()
 declare -A KIDS_SEEN=()
 is_ours() { case "$(comm_of "$1")" in php-fpm*|php-cgi*) return 0 ;; esac; return 1; }
 # the chaos log: what was done to which process when (read beside a failure's details)
 chaos_log() { echo "$(date +%s.%N | cut -c1-14) $*" >>"$RUN/chaos.log"; }
+# owner_tag PID: " watcher owner" if PID runs the file cache's watcher thread (the only PHP
+# process of the group with a second thread): its death or stop opens the lease's documented
+# window (docs/invariants/watch_lease.md: up to 1.25 s with no watcher), which report.php allows
+owner_tag() { [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -gt 1 ] && echo " watcher owner"; }
+watcher_owner() {
+  local p
+  for p in $(live_workers "$FPM_PID") $(live_workers "$KIDS_PID") "${SEP_PID[@]}"; do
+    [ -n "$(owner_tag "$p")" ] && { echo "$p"; return; }
+  done
+}
 kill9() {
-  kill -KILL "$1" 2>/dev/null && { KILLED+="$1 "; KILLS=$((KILLS + 1)); chaos_log "kill -9 $1 ($2)"; }
+  local tag
+  tag=$(owner_tag "$1")
+  kill -KILL "$1" 2>/dev/null && { KILLED+="$1 "; KILLS=$((KILLS + 1)); chaos_log "kill -9 $1 ($2)$tag"; }
+  [ -n "$tag" ] && OWNER_HITS=$((OWNER_HITS + 1))
   restart_sep_if "$1"
+}
+stop_cont() {  # stop_cont PID WHY: SIGSTOP for 2-4 s, then SIGCONT
+  local tag
+  tag=$(owner_tag "$1")
+  kill -STOP "$1" 2>/dev/null || return 0
+  STOPS=$((STOPS + 1)); chaos_log "SIGSTOP $1 ($2)$tag"
+  [ -n "$tag" ] && OWNER_HITS=$((OWNER_HITS + 1))
+  sleep "$((2 + RANDOM % 3))"
+  kill -CONT "$1"; chaos_log "SIGCONT $1"
 }
 restart_sep_if() {  # a separate php-cgi killed: start it again on its port (nginx points there)
   local i try
@@ -177,9 +199,7 @@ aim() {
     kill9 "$pid" "holding the $kind, $tok"
     [ "$kind" = lock ] && AIMED_LOCK=$((AIMED_LOCK + 1)) || AIMED_SESS=$((AIMED_SESS + 1))
   else
-    kill -STOP "$pid" && STOPS=$((STOPS + 1)) && chaos_log "SIGSTOP $pid (holding the $kind, $tok)"
-    sleep "$((2 + RANDOM % 3))"
-    kill -CONT "$pid"; chaos_log "SIGCONT $pid"
+    stop_cont "$pid" "holding the $kind, $tok"
   fi
 }
 listeners() {  # the processes that hold a socket listening on port $1
@@ -190,7 +210,7 @@ restart_pool() {
   local try
   chaos_log "pool restart: stopping $FPM_PID"
   stop_nginx_fpm "" "$FPM_PID"
-  [ -z "$(listeners "$FPM_PORT")" ] || info "after the pool stopped, port $FPM_PORT is held by $(listeners "$FPM_PORT" | tr '\n' ' ')"
+  ! listening "$FPM_PORT" || info "after the pool stopped, port $FPM_PORT is held by $(listeners "$FPM_PORT" | tr '\n' ' ')"
   for ((try = 0; try < 10; try++)); do
     MP_BIND_FAILED=0
     if start_fpm "$FPM_PORT" 4; then RESTARTS=$((RESTARTS + 1)); chaos_log "pool restart: $FPM_PID started"; return; fi
@@ -206,10 +226,13 @@ while (($(date +%s) < END)); do
   track_kids
   if ((SECONDS >= next_restart)); then restart_pool; next_restart=$((SECONDS + 12 + RANDOM % 7)); continue; fi
   r=$((RANDOM % 100))
-  if ((r < 50)); then kill9 "$(random_worker)" random
-  elif ((r < 65)); then aim lock kill
-  elif ((r < 80)); then aim sess kill
-  else aim lock stop
+  if ((r < 45)); then kill9 "$(random_worker)" random
+  elif ((r < 60)); then aim lock kill
+  elif ((r < 75)); then aim sess kill
+  elif ((r < 93)); then aim lock stop
+  else  # the file cache's watcher owner itself, killed or stopped
+    o=$(watcher_owner)
+    if [ -n "$o" ]; then ((RANDOM % 2)) && kill9 "$o" "the watcher" || stop_cont "$o" "the watcher"; fi
   fi
 done
 track_kids
@@ -273,8 +296,8 @@ r() { field "$1" <<<"$rep"; }
 leak=$((END_USED - BASE_USED))
 echo "---- soak report (seed $SOAK_SEED, ${SOAK_SECONDS} s, $SOAK_CLIENTS clients) ----"
 echo "requests:            $(r requests) ($(r complete) complete, $(r errors) cut by the chaos; user cache $(r uc_requests), include reads $(r include_reads))"
-echo "chaos:               $KILLS kill -9 (of them aimed: $AIMED_LOCK lock holders, $AIMED_SESS session writers), $STOPS lock holders stopped 2-4 s, $RESTARTS pool restarts, $SEP_RESTARTS separate php-cgi restarts"
-echo "deploy steps:        $(r deploy_steps) (half-written reads during an in-place rewrite, allowed: $(r torn_reads); oldest version served, after a newer one was complete: $(r max_stale_lag_s) s)"
+echo "chaos:               $KILLS kill -9 (of them aimed: $AIMED_LOCK lock holders, $AIMED_SESS session writers), $STOPS stopped 2-4 s, $OWNER_HITS of all these the watcher owner; $RESTARTS pool restarts, $SEP_RESTARTS separate php-cgi restarts"
+echo "deploy steps:        $(r deploy_steps) (half-written reads during an in-place rewrite, allowed: $(r torn_reads); longest an older version was served after a newer one was complete: $(r max_stale_lag_s) s; $(r owner_window_reads) reads judged with the watcher-owner window)"
 echo "lock increments:     $(r lock_commits) committed, counter file at $(r counter)"
 echo "session appends:     $(r sess_commits) committed, $(r sess_reads) session reads at the end"
 echo "php log lines:       $php_errors (warnings, notices, fatal errors: see $TMP/logs if kept)"
