@@ -6,6 +6,8 @@
 #   SOAK_SEED=N scripts/soak.sh              replay the load's and the chaos's choices of a run
 #   SOAK_BREAK=nolock scripts/soak.sh        the increment page skips wincache_lock: the soak
 #                                            must report lost increments and fail (its twin)
+#   SOAK_BREAK=stale scripts/soak.sh         the file cache polls every 30 s (fcndetect=0,
+#                                            chkinterval=30): it must report stale reads
 #   SOAK_CLIENTS=6                           load clients (each sends one request at a time)
 #
 # One group of processes (one wincache.apppoolid and namesalt, all running as nobody): a php-fpm
@@ -65,6 +67,9 @@ COMMON_D=(-d opcache.enable=0 -d "wincache.apppoolid=$POOL" -d wincache.ucachesi
   -d wincache.fcenabled=1 -d wincache.fcndetect=1 -d wincache.locktimeout=15
   -d wincache.sessionlockwait=15 -d max_execution_time=25 -d memory_limit=256M
   -d session.save_handler=wincache -d "session.save_path=$TMP/sess")
+# SOAK_BREAK=stale: the file cache polls every 30 s instead of watching (chkinterval allows it;
+# the soak's 1 s bound does not): the stale-read check must report it
+[ "$SOAK_BREAK" = stale ] && COMMON_D+=(-d wincache.fcndetect=0 -d wincache.chkinterval=30)
 FPM_D=("${COMMON_D[@]}")
 CGI_D=("${COMMON_D[@]}")
 CGI_WRAP=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
