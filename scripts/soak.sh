@@ -237,7 +237,9 @@ while (($(date +%s) < END)); do
   elif ((r < 93)); then aim lock stop
   else  # the file cache's watcher owner itself, killed or stopped
     o=$(watcher_owner)
-    if [ -n "$o" ]; then ((RANDOM % 2)) && kill9 "$o" "the watcher" || stop_cont "$o" "the watcher"; fi
+    if [ -z "$o" ]; then :
+    elif ((RANDOM % 2)); then kill9 "$o" "the watcher"
+    else stop_cont "$o" "the watcher"; fi
   fi
 done
 track_kids
