@@ -8,6 +8,8 @@
 #                                            must report lost increments and fail (its twin)
 #   SOAK_BREAK=stale scripts/soak.sh         the file cache polls every 30 s (fcndetect=0,
 #                                            chkinterval=30): it must report stale reads
+#   SOAK_BREAK=segv scripts/soak.sh          the random kills are SIGSEGV (a crash, not our
+#                                            kill -9): it must report crashes
 #   SOAK_CLIENTS=6                           load clients (each sends one request at a time)
 #
 # One group of processes (one wincache.apppoolid and namesalt, all running as nobody): a php-fpm
@@ -120,7 +122,19 @@ KILLED=" "       # pids we killed with -9
 KILLS=0 AIMED_LOCK=0 AIMED_SESS=0 STOPS=0 RESTARTS=0 SEP_RESTARTS=0 UNEXPLAINED=0 OWNER_HITS=0
 CHAOS_CURLS=()
 declare -A KIDS_SEEN=()
-is_ours() { case "$(comm_of "$1")" in php-fpm*|php-cgi*) return 0 ;; esac; return 1; }
+# is_ours PID: a worker of this run now (an fpm worker or php-cgi child of our masters, or one of
+# our separate php-cgi): a pid read from a holder file may have died and been reused meanwhile
+is_ours() {
+  in_list "$1" "$(live_workers "$FPM_PID" | tr '\n' ' ') $(live_workers "$KIDS_PID" | tr '\n' ' ') ${SEP_PID[*]}"
+}
+# forget PID: a server of ours that is gone leaves MP_PIDS (lib.sh stops what is in it at exit,
+# by pid: a pid the kernel has given to another process since must not be in it; pids wrap here
+# within minutes)
+forget() {
+  local keep=() p
+  for p in "${MP_PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  MP_PIDS=("${keep[@]}")
+}
 # the chaos log: what was done to which process when (read beside a failure's details)
 chaos_log() { echo "$(date +%s.%N | cut -c1-14) $*" >>"$RUN/chaos.log"; }
 # owner_tag PID: " watcher owner" if PID runs the file cache's watcher thread (the only PHP
@@ -136,6 +150,10 @@ watcher_owner() {
 kill9() {
   local tag
   tag=$(owner_tag "$1")
+  if [ "$SOAK_BREAK" = segv ] && [ "$2" = random ]; then  # the crash check's twin: not our kill
+    kill -SEGV "$1" 2>/dev/null && chaos_log "SIGSEGV $1 (the twin's crash)$tag"
+    return 0
+  fi
   kill -KILL "$1" 2>/dev/null && { KILLED+="$1 "; KILLS=$((KILLS + 1)); chaos_log "kill -9 $1 ($2)$tag"; }
   [ -n "$tag" ] && OWNER_HITS=$((OWNER_HITS + 1))
   restart_sep_if "$1"
@@ -154,6 +172,7 @@ restart_sep_if() {  # a separate php-cgi killed: start it again on its port (ngi
   for i in 0 1; do
     [ "${SEP_PID[$i]}" = "$1" ] || continue
     wait "$1" 2>/dev/null
+    forget "$1"
     for ((try = 0; try < 10; try++)); do
       MP_BIND_FAILED=0
       if start_cgi "${SEP_PORT[$i]}" 0; then SEP_PID[$i]=$CGI_PID; SEP_RESTARTS=$((SEP_RESTARTS + 1)); return; fi
@@ -215,6 +234,7 @@ restart_pool() {
   local try
   chaos_log "pool restart: stopping $FPM_PID"
   stop_nginx_fpm "" "$FPM_PID"
+  forget "$FPM_PID"
   ! listening "$FPM_PORT" || info "after the pool stopped, port $FPM_PORT is held by $(listeners "$FPM_PORT" | tr '\n' ' ')"
   for ((try = 0; try < 10; try++)); do
     MP_BIND_FAILED=0
@@ -277,8 +297,9 @@ cp "$DATA/ctr" "$RUN/ctr"
 b=$(get "${FRONTS[0]}" "op=mem"); info "at the end: user cache $(field uc_used <<<"$b") bytes used, $(field uc_items <<<"$b") items; session store $(field scache_used <<<"$b"), file cache $(field fcache_used <<<"$b") bytes used; recoveries: user cache $(field uc_recoveries <<<"$b"), sessions $(field sess_recoveries <<<"$b"), file cache $(field fc_recoveries <<<"$b"); locks taken over $(field locks_taken_over <<<"$b"), stale session locks broken $(field sess_stale_locks_broken <<<"$b")"
 b=$(get "${FRONTS[0]}" "op=mem&clear=1")
 END_USED=$(field uc_used <<<"$b"); END_BLKS=$(field uc_used_blks <<<"$b")
-# crashes: a worker that died of a signal we did not send (fpm logs it; php-cgi children: track_kids)
-crashes=$(cat "$TMP"/logs/fpm_*.log 2>/dev/null | grep -E "exited on signal" | grep -vE "exited on signal 9 \(SIGKILL\)" | wc -l)
+# crashes: a worker that died of a signal we did not send or exited with a non-zero code (fpm logs
+# both; php-cgi children and separate php-cgi: track_kids)
+crashes=$(cat "$TMP"/logs/fpm_*.log 2>/dev/null | grep -E "exited on signal|exited with code [1-9]" | grep -vE "exited on signal 9 \(SIGKILL\)" | wc -l)
 for p in $(cat "$TMP"/logs/fpm_*.log 2>/dev/null | sed -nE 's/.*child ([0-9]+) exited on signal 9 .*/\1/p'); do
   [[ "$KILLED" == *" $p "* ]] || { crashes=$((crashes + 1)); info "php-fpm worker $p was SIGKILLed, not by us"; }
 done
