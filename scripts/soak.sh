@@ -150,8 +150,11 @@ watcher_owner() {
 kill9() {
   local tag
   tag=$(owner_tag "$1")
-  if [ "$SOAK_BREAK" = segv ] && [ "$2" = random ]; then  # the crash check's twin: not our kill
-    kill -SEGV "$1" 2>/dev/null && chaos_log "SIGSEGV $1 (the twin's crash)$tag"
+  if [ "$SOAK_BREAK" = segv ] && [ "$2" = random ]; then  # the crash check's twin: not our kill,
+    local v                                                 # an fpm worker and a php-cgi one
+    for v in $(live_workers "$FPM_PID" | head -1) "$1"; do
+      kill -SEGV "$v" 2>/dev/null && chaos_log "SIGSEGV $v (the twin's crash)"
+    done
     return 0
   fi
   kill -KILL "$1" 2>/dev/null && { KILLED+="$1 "; KILLS=$((KILLS + 1)); chaos_log "kill -9 $1 ($2)$tag"; }
