@@ -306,7 +306,8 @@ crashes=$(cat "$TMP"/logs/fpm_*.log 2>/dev/null | grep -E "exited on signal|exit
 for p in $(cat "$TMP"/logs/fpm_*.log 2>/dev/null | sed -nE 's/.*child ([0-9]+) exited on signal 9 .*/\1/p'); do
   [[ "$KILLED" == *" $p "* ]] || { crashes=$((crashes + 1)); info "php-fpm worker $p was SIGKILLed, not by us"; }
 done
-crashes=$((crashes + UNEXPLAINED + $(cat "$TMP"/logs/* 2>/dev/null | grep -ciE "segmentation fault|core dumped|SIGSEGV|SIGABRT|SIGBUS")))
+crashes=$((crashes + UNEXPLAINED + $(cat "$TMP"/logs/* 2>/dev/null | grep -v "exited on signal" |
+  grep -ciE "segmentation fault|core dumped|SIGSEGV|SIGABRT|SIGBUS")))
 php_errors=$(cat "$TMP"/logs/php_fpm_*.log "$TMP"/logs/cgi_*.log 2>/dev/null | grep -cE "PHP (Fatal|Warning|Notice|Deprecated)|soak: corrupt")
 
 # --- stop everything by pid, then /dev/shm ----------------------------------------------------
