@@ -329,7 +329,7 @@ leak=$((END_USED - BASE_USED))
 echo "---- soak report (seed $SOAK_SEED, ${SOAK_SECONDS} s, $SOAK_CLIENTS clients) ----"
 echo "requests:            $(r requests) ($(r complete) complete, $(r errors) cut by the chaos; user cache $(r uc_requests), include reads $(r include_reads))"
 echo "chaos:               $KILLS kill -9 (of them aimed: $AIMED_LOCK lock holders, $AIMED_SESS session writers), $STOPS stopped 2-4 s, $OWNER_HITS of all these the watcher owner; $RESTARTS pool restarts, $SEP_RESTARTS separate php-cgi restarts"
-echo "deploy steps:        $(r deploy_steps) (half-written reads during an in-place rewrite, allowed: $(r torn_reads); longest an older version was served after a newer one was complete: $(r max_stale_lag_s) s; $(r owner_window_reads) reads judged with the watcher-owner window)"
+echo "deploy steps:        $(r deploy_steps) (half-written reads during an in-place rewrite, allowed: $(r torn_reads); longest an older version was served after a newer one was complete: $(r max_stale_lag_s) s ($(r lag_by_file)); $(r owner_window_reads) reads judged with the watcher-owner window)"
 echo "lock increments:     $(r lock_commits) committed, counter file at $(r counter)"
 echo "session appends:     $(r sess_commits) committed, $(r sess_reads) session reads at the end"
 echo "php log lines:       $php_errors (warnings, notices, fatal errors: see $TMP/logs if kept)"

@@ -76,6 +76,7 @@ foreach (is_file("$dir/chaos.log") ? file("$dir/chaos.log", FILE_IGNORE_NEW_LINE
     if (str_ends_with($line, 'watcher owner')) $owner_events[] = (float) $line;
 $window = 1.25;
 $stale = 0; $torn = 0; $impossible = 0; $lag_max = 0.0; $owner_window_reads = 0;
+$lag_file = ['a' => 0.0, 'b' => 0.0, 'c' => 0.0];
 $ndeploy = array_sum(array_map('count', $steps));
 foreach ($I as $w) {
     [$_, $t0, $t1] = [$w[0], (float) $w[1], (float) $w[2]];
@@ -96,7 +97,10 @@ foreach ($I as $w) {
             if (!$overlap) { $stale++; $details[] = "stale: $f half-written at " . sprintf('%.3f', $t0) . " (port $w[6]), no write near"; }
             continue;
         }
-        if ($newer_end !== null && $t0 > $newer_end) $lag_max = max($lag_max, $t0 - $newer_end);
+        if ($newer_end !== null && $t0 > $newer_end) {
+            $lag_max = max($lag_max, $t0 - $newer_end);
+            $lag_file[$f] = max($lag_file[$f], $t0 - $newer_end);
+        }
         if ($v < $req) { $stale++; $details[] = sprintf('stale: %s v%d read at %.3f (port %s), v%d complete before %.3f', $f, $v, $t0, $w[6], $req, $t0 - $b); }
         if ($v > $started) { $impossible++; $details[] = "impossible: $f v$v read before it was written"; }
     }
@@ -109,7 +113,8 @@ $out = [
     'lost_increments' => $lost_inc, 'sess_commits' => $n['sess_commits'], 'sess_reads' => $sess_reads,
     'sess_read_failed' => $sess_read_failed, 'lost_sess' => $lost_sess,
     'include_reads' => count($I), 'deploy_steps' => $ndeploy, 'torn_reads' => $torn, 'stale' => $stale,
-    'max_stale_lag_s' => sprintf('%.2f', $lag_max), 'owner_window_reads' => $owner_window_reads,
+    'max_stale_lag_s' => sprintf('%.2f', $lag_max),
+    'lag_by_file' => sprintf('symlink swap %.2f s, in place %.2f s, renamed over %.2f s', $lag_file['a'], $lag_file['b'], $lag_file['c']), 'owner_window_reads' => $owner_window_reads,
 ];
 foreach ($out as $k => $v) echo "$k=$v\n";
 foreach (array_slice($details, 0, 40) as $d) echo "detail: $d\n";
