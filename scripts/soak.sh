@@ -100,9 +100,13 @@ b=$(get "${FRONTS[0]}" "op=mem&clear=1")
 grep -q '^end=1$' <<<"$b" || { fail "the page does not answer: $b"; exit 1; }
 BASE_USED=$(field uc_used <<<"$b"); BASE_BLKS=$(field uc_used_blks <<<"$b")
 info "user cache after a clear before the load: $BASE_USED bytes used, $BASE_BLKS blocks; $(field change_detection <<<"$b")"
-for f in "${FRONTS[@]}"; do  # one group: every front end answers from it
-  g=$(get "$f" "op=uc&act=get&k=0"); grep -q '^end=1$' <<<"$g" || fail "front end $f does not answer"
+groups=""
+for f in "${FRONTS[@]}"; do  # one group: every front end answers from it, shared
+  g=$(get "$f" "op=mem"); grep -q '^end=1$' <<<"$g" || fail "front end $f does not answer"
+  groups+="$(field group <<<"$g"):$(field uc_scope <<<"$g") "
 done
+check "the four front ends' processes are one group, its cache global ($groups)" \
+  test "$(tr ' ' '\n' <<<"$groups" | sort -u | grep -c .):${groups%% *}" = "1:${groups%%:*}:global"
 
 # --- load, deployer ---------------------------------------------------------------------------
 END=$(($(date +%s) + SOAK_SECONDS))

@@ -144,6 +144,8 @@ case 'mem':
     out('uc_free_blks', $m['num_free_blks']);
     out('uc_items', wincache_ucache_info(true)['total_item_count']);
     $x = wincache_extra_info();
+    out('group', $x['group']);
+    out('uc_scope', $x['ucache']['scope']);
     out('uc_recoveries', $x['ucache']['recoveries']);
     out('locks_taken_over', $x['locks']['taken_over']);
     out('sess_recoveries', $x['sessions']['recoveries'] ?? 0);
