@@ -23,8 +23,9 @@
 #     renames a file over another, every 0.2-0.6 s;
 #   - this shell's chaos loop, every 1-2 s: kill -9 of a random worker (php-fpm, php-cgi child, a
 #     separate php-cgi, restarted then), or of a request it made hold the lock or its session (the
-#     page writes its pid once it holds it), or SIGSTOP of a lock holder for 2-4 s then SIGCONT;
-#     and every ~15 s a restart of the whole php-fpm pool.
+#     page writes its pid once it holds it), or SIGSTOP of a lock holder for 2-4 s then SIGCONT,
+#     or kill -9 / SIGSTOP of the file cache's watcher owner; every 12-18 s a restart of the
+#     whole php-fpm pool.
 # Then it reads every session through every front end, the counter file, every include read
 # against the deploy log, the logs; measures the user cache's used bytes after a clear against
 # the same before the load; stops everything by pid and looks in /dev/shm. It prints one line per
