@@ -11,6 +11,7 @@
 #   SOAK_BREAK=segv scripts/soak.sh          the random kills are SIGSEGV (a crash, not our
 #                                            kill -9): it must report crashes
 #   SOAK_CLIENTS=6                           load clients (each sends one request at a time)
+#   SOAK_OPCACHE=1                           OPcache on, validate_timestamps=0 (default: off)
 #
 # One group of processes (one wincache.apppoolid and namesalt, all running as nobody): a php-fpm
 # static pool of 4 behind nginx, php-cgi with PHP_FCGI_CHILDREN=2 behind nginx, and two php-cgi
@@ -70,6 +71,9 @@ COMMON_D=(-d opcache.enable=0 -d "wincache.apppoolid=$POOL" -d wincache.ucachesi
   -d wincache.fcenabled=1 -d wincache.fcndetect=1 -d wincache.locktimeout=15
   -d wincache.sessionlockwait=15 -d max_execution_time=25 -d memory_limit=256M
   -d session.save_handler=wincache -d "session.save_path=$TMP/sess")
+# SOAK_OPCACHE=1: OPcache on with validate_timestamps=0, kept fresh by wincache.opcache_invalidate
+# (issue 19) alone: the includes' versions are then what OPcache serves
+[ "${SOAK_OPCACHE:-0}" = 1 ] && COMMON_D+=(-d opcache.enable=1 -d opcache.validate_timestamps=0 -d wincache.opcache_invalidate=1)
 # SOAK_BREAK=stale: the file cache polls every 30 s instead of watching (chkinterval allows it;
 # the soak's 1 s bound does not): the stale-read check must report it
 [ "$SOAK_BREAK" = stale ] && COMMON_D+=(-d wincache.fcndetect=0 -d wincache.chkinterval=30)
@@ -100,7 +104,7 @@ get() { curl -s --max-time $((HANG + 15)) "http://127.0.0.1:$1/soak.php?$2"; }
 b=$(get "${FRONTS[0]}" "op=mem&clear=1")
 grep -q '^end=1$' <<<"$b" || { fail "the page does not answer: $b"; exit 1; }
 BASE_USED=$(field uc_used <<<"$b"); BASE_BLKS=$(field uc_used_blks <<<"$b")
-info "user cache after a clear before the load: $BASE_USED bytes used, $BASE_BLKS blocks; $(field change_detection <<<"$b")"
+info "user cache after a clear before the load: $BASE_USED bytes used, $BASE_BLKS blocks; file cache: $(field change_detection <<<"$b"); OPcache $(field opcache <<<"$b")"
 groups=""
 for f in "${FRONTS[@]}"; do  # one group: every front end answers from it, shared
   g=$(get "$f" "op=mem"); grep -q '^end=1$' <<<"$g" || fail "front end $f does not answer"

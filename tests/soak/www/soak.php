@@ -152,6 +152,8 @@ case 'mem':
     out('sess_stale_locks_broken', $x['sessions']['stale_locks_broken'] ?? 0);
     out('fc_recoveries', $x['fcache']['recoveries'] ?? 0);
     out('change_detection', $x['fcache']['change_detection']);
+    $o = function_exists('opcache_get_status') ? @opcache_get_status(false) : false;
+    out('opcache', is_array($o) && !empty($o['opcache_enabled']) ? 'on' : 'off');
     foreach (['scache' => 'wincache_scache_meminfo', 'fcache' => 'wincache_fcache_meminfo'] as $n => $fn) {
         $m = function_exists($fn) ? $fn() : false;
         if (is_array($m)) out("{$n}_used", $m['memory_total'] - $m['memory_free']);
