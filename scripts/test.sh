@@ -9,6 +9,8 @@
 #
 # Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest), posix (real processes),
 # phpt (the extension under run-tests.php), multiprocess (real php-cgi / php-fpm / built-in server),
+# soak (scripts/soak.sh: 60 s of mixed load under kill -9, SIGSTOP and pool restarts; SOAK_SECONDS
+# in the environment for a longer run, SOAK_SEED to replay one),
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
 # browser (web/wincache.php in Debian's headless chromium against scripts/serve.sh: numbers,
 # escaping, actions, access, 100,000 entries paged; screenshots in $build/tests/browser/screenshots),
@@ -86,6 +88,7 @@ stage unit "gtest with real threads"
 stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
 stage phpt "the PHP extension: run-tests.php phpt files, library replays, the phpize build"
 stage multiprocess "php-cgi, php-fpm, the built-in server: one cache across workers, kill -9"
+stage soak "the kill-everything soak, ${SOAK_SECONDS:-60} s (scripts/soak.sh: load, kill -9, SIGSTOP, pool restarts)"
 stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 

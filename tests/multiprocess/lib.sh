@@ -8,7 +8,9 @@
 #                      non-zero on any FAIL.
 #   pass/fail/info MSG, check COND-DESCRIPTION CMD...
 #   free_port BASE     a port >= BASE nobody listens on
-#   start_cgi PORT CHILDREN [php -d args...]   php-cgi -b (CHILDREN 0: no PHP_FCGI_CHILDREN)
+#   start_cgi PORT CHILDREN [php -d args...]   php-cgi -b (CHILDREN 0: no PHP_FCGI_CHILDREN);
+#                      run through ${CGI_WRAP[@]} if set (e.g. setpriv ... to run as nobody),
+#                      with ${CGI_D[@]} (more -d settings) after the common ones
 #   start_fpm PORT WORKERS [ini lines...]      php-fpm static pool
 #   start_builtin PORT WORKERS [php -d args...]
 #   fcgi PORT QUERY    one FastCGI request of api.php, body on stdout (fails on timeout/no end=1)
@@ -27,6 +29,8 @@ MP_FAILS=0
 MP_START=$(date +%s%N)
 EXTRA_SALTS=()
 FPM_D=()          # more -d settings for php-fpm
+CGI_D=()          # more -d settings for php-cgi (start_cgi)
+CGI_WRAP=()       # a command start_cgi runs php-cgi through (e.g. setpriv --reuid=nobody ...)
 REQ_TIMEOUT=${REQ_TIMEOUT:-30}
 HANG=${HANG:-30}  # seconds: the bound of every wait for a condition (a hang check)
 
@@ -200,8 +204,8 @@ start_cgi() {
   local envs=(PHP_FCGI_MAX_REQUESTS=${CGI_MAX_REQ:-0})
   ((children > 0)) && envs+=(PHP_FCGI_CHILDREN=$children)
   # shellcheck disable=SC2046
-  env "${envs[@]}" php-cgi8.2 "${EXT_ARGS[@]}" $(php_d "$salt" "cgi_$port.log") \
-    -b "127.0.0.1:$port" >>"$TMP/logs/cgi_$port.out" 2>&1 &
+  env "${envs[@]}" ${CGI_WRAP[@]+"${CGI_WRAP[@]}"} php-cgi8.2 "${EXT_ARGS[@]}" $(php_d "$salt" "cgi_$port.log") \
+    ${CGI_D[@]+"${CGI_D[@]}"} -b "127.0.0.1:$port" >>"$TMP/logs/cgi_$port.out" 2>&1 &
   CGI_PID=$!
   MP_PIDS+=("$CGI_PID")
   wait_listen "$port" "$CGI_PID" || { start_failed "php-cgi" "$port" "$CGI_PID" "$TMP/logs/cgi_$port.out"; return 1; }
