@@ -15,8 +15,8 @@ name=$(basename "$test" .phpt)
 out=$(NO_INTERACTION=1 REPORT_EXIT_STATUS=1 "$php" "$runner" -q -p "$php" -d extension="$so" \
       "$dir/$name.phpt" 2>&1)
 rc=$?
-if [ "$rc" != 0 ] || ! echo "$out" | grep -q "^Tests passed *: *1"; then
-  if echo "$out" | grep -q "^Tests skipped *: *1"; then echo "SKIP $name"; exit 0; fi
+if [ "$rc" != 0 ] || ! grep -q "^Tests passed *: *1" <<<"$out"; then
+  if grep -q "^Tests skipped *: *1" <<<"$out"; then echo "SKIP $name"; exit 0; fi
   echo "$out" | grep -E "^(FAIL|SKIP|BORK|LEAK)" || true
   [ -f "$dir/$name.diff" ] && { echo "--- diff (expected -, actual +):"; cat "$dir/$name.diff"; }
   [ -f "$dir/$name.out" ] && { echo "--- output:"; head -50 "$dir/$name.out"; }

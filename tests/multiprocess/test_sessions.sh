@@ -88,8 +88,11 @@ kill -KILL "$FPM_PID"
 for w in $ws; do kill -KILL "$w" 2>/dev/null; done
 wait "$FPM_PID" 2>/dev/null
 for w in $ws; do while kill -0 "$w" 2>/dev/null; do sleep 0.05; done; done
+# The killed pool's objects stay behind unless another group of this user started meanwhile and
+# swept them (SEG-8: a dead group's leftovers are removed; ctest runs tests side by side, all as
+# nobody). Either way they go now: what is checked is that the sessions outlive them.
 left=$(shm_left "$SALT")
-check "the killed pool left its shared memory behind ($(echo $left | wc -w) objects)" test -n "$left"
+echo "note: the killed pool left $(echo $left | wc -w) shared-memory objects (0: already swept)"
 for f in $left; do rm -f "$f"; done
 check "our shared memory is gone" test -z "$(shm_left "$SALT")"
 retry_port start_fpm "$fpm_port" 4 || exit 1
