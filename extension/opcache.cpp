@@ -57,7 +57,7 @@ struct OpcState {
   std::uint64_t rp_head = 0;  // 0 = not yet looked
   // this process's counters (wincache_extra_info()['opcache'])
   std::uint64_t invalidated = 0, resets = 0, records = 0, losses = 0, already = 0,
-                restricted = 0, failed = 0, rp_dels = 0, rp_cleans = 0;
+                restricted = 0, failed = 0, rp_dels = 0, rp_cleans = 0, straddled = 0;
 };
 OpcState os_;
 
@@ -187,6 +187,27 @@ void apply_records() {
   m.raise_seq(h);  // CL-4: after the calls
 }
 
+// A compile that straddles a change: it may have read the old bytes before the change, and
+// OPcache stores what it compiled when the compile returns, possibly after another process
+// already applied the change's record to this instance (the mark moved past it): the old script
+// would then stay cached (with validate_timestamps=0, until the file's next change). So the
+// records written while this compile ran (head moved across it) are invalidated once more, here,
+// after OPcache stored the script. A record written after the second look at head is applied
+// after that (by whoever applies it), hence after the store. Costs one load per compile; the
+// replay only when a change arrived meanwhile.
+void reapply_straddled(const FileStores* st, std::uint64_t h0) {
+  const std::uint64_t h1 = st->log->head();
+  if (h1 <= h0 || !api_allowed()) return;
+  std::vector<std::string> paths;
+  st->log->replay(h0, h1, [&](wc::ChangeKind k, const std::string& p) {
+    if (k == wc::ChangeKind::file) paths.push_back(p);
+  });  // lost records, names changes: the next RINIT resets (resolve_gen moved, or CL-3)
+  for (const std::string& p : paths) {
+    ++os_.straddled;
+    if (call("opcache_invalidate", &p)) ++os_.invalidated;
+  }
+}
+
 zend_op_array* compile_file(zend_file_handle* h, int type) {
   if (!os_.applied_this_request) {
     os_.applied_this_request = true;
@@ -195,7 +216,17 @@ zend_op_array* compile_file(zend_file_handle* h, int type) {
     } catch (...) {  // out of process memory: OPcache is told at the next request
     }
   }
-  return os_.orig_compile(h, type);
+  Domain* d = nullptr;
+  const FileStores* st = os_.on ? stores(&d) : nullptr;
+  const std::uint64_t h0 = st ? st->log->head() : 0;
+  zend_op_array* op = os_.orig_compile(h, type);
+  if (st && op) {
+    try {
+      reapply_straddled(st, h0);
+    } catch (...) {
+    }
+  }
+  return op;
 }
 
 }  // namespace
@@ -265,6 +296,7 @@ void opcache_extra_info(zval* out) {
   add_assoc_long(&z, "instance_gen", zend_long(os_.mark ? os_.mark->gen() : 0));
   add_assoc_long(&z, "records_applied_here", zend_long(os_.records));
   add_assoc_long(&z, "invalidated_here", zend_long(os_.invalidated));
+  add_assoc_long(&z, "straddled_here", zend_long(os_.straddled));
   add_assoc_long(&z, "resets_here", zend_long(os_.resets));
   add_assoc_long(&z, "losses_here", zend_long(os_.losses));
   add_assoc_long(&z, "restricted_here", zend_long(os_.restricted));

@@ -34,7 +34,7 @@ foreach ($runs as $name => $args) {
 ?>
 --EXPECT--
 string(1) "1"
-enabled opcache told log_head instance_seq instance_gen records_applied_here invalidated_here resets_here losses_here restricted_here failed_here realpath_deletes_here realpath_cleans_here records_logged_here
+enabled opcache told log_head instance_seq instance_gen records_applied_here invalidated_here straddled_here resets_here losses_here restricted_here failed_here realpath_deletes_here realpath_cleans_here records_logged_here
 not loaded: [true,"not loaded",false,0,0]
 setting off: [false,"not loaded",false,0,0]
 OPcache off in the CLI: [true,"off",false,0,0]
