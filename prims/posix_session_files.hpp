@@ -70,7 +70,14 @@ class SessionFiles {
   // The record of `id` (in place or by an atomic replace, SREC-1/2). False with the reason set
   // if it could not be written; the previous value is then intact. The caller holds the
   // session's lock.
-  bool write(const std::string& id, const char* data, std::uint64_t n) {
+  // hint (SREC-3): in, the session store's word for this record (0: none), used when it matches
+  // the file (slot size, identity) instead of reading the record; out, the word for the record
+  // as written (0 after a replace: the next write searches, and leaves a word again). The
+  // caller clears the store's word before this call and stores the new one after it.
+  bool write(const std::string& id, const char* data, std::uint64_t n,
+             std::uint64_t* hint = nullptr) {
+    const std::uint64_t hint_in = hint ? *hint : 0;
+    if (hint) *hint = 0;
     if (n > srec::kMaxData) return fail(EFBIG, "a session larger than 2 GB cannot be stored");
     const std::string name = "s_" + id;
     for (unsigned round = 0; round < 3; ++round) {
@@ -96,7 +103,9 @@ class SessionFiles {
       if (ours(st)) slot = srec::slot_of_file(std::uint64_t(st.st_size));
       std::string cur;
       srec::Head head;
-      const int c = slot == 0 ? -1 : srec::newest(slot, Reader{fd}, cur, head);
+      int c = -1;
+      if (slot != 0 && !srec::from_hint(hint_in, slot, file_id(st), c, head))  // SREC-3
+        c = srec::newest(slot, Reader{fd}, cur, head);
       if (c == -2) {
         const int e = errno;
         ::close(fd);
@@ -114,6 +123,7 @@ class SessionFiles {
       const bool ok = pwrite_all(fd, h, data, n, std::uint64_t(p.target) * p.slot);
       const int e = errno;
       ::close(fd);
+      if (ok && hint) *hint = srec::hint_word(p.target, p.gen, p.slot, file_id(st));
       return ok || fail(e, "a session file could not be written (disk full?)");
     }
     return fail(ENOENT, "the session directory kept disappearing");
@@ -126,8 +136,10 @@ class SessionFiles {
   // The value of `id`'s record. expired: idle longer than maxlifetime_s (WinCache's floor rule,
   // as the store); damaged: the record failed its checks (it is removed unless `drop` is false;
   // the caller reports it).
+  // hint (if given): on found, the SREC-3 word for the record as read (else 0).
   Got read(const std::string& id, std::uint64_t now_ms, std::uint64_t maxlifetime_s,
-           std::string& out, bool drop = true) {
+           std::string& out, bool drop = true, std::uint64_t* hint = nullptr) {
+    if (hint) *hint = 0;
     const int dir = os_.directory(false);
     if (dir < 0) return Got::missing;
     const std::string name = "s_" + id;
@@ -163,6 +175,7 @@ class SessionFiles {
     const int e = errno;
     if (c >= 0) {
       ::close(fd);
+      if (hint) *hint = srec::hint_word(c, head.gen, slot, file_id(st));
       return Got::found;
     }
     out.clear();
@@ -232,6 +245,11 @@ class SessionFiles {
     const std::uint64_t mtime_ms =
         std::uint64_t(st.st_mtim.tv_sec) * 1000 + std::uint64_t(st.st_mtim.tv_nsec) / 1000000;
     return ttl_s != 0 && now_ms > mtime_ms && (now_ms - mtime_ms) / 1000 > ttl_s;
+  }
+  // The identity SREC-3's hint carries: the inode and device (a number the file system may
+  // give again to a file created after this one is gone: the cleared hint covers that case).
+  static std::uint64_t file_id(const struct stat& st) {
+    return std::uint64_t(st.st_ino) * 0x9E3779B97F4A7C15ull ^ std::uint64_t(st.st_dev);
   }
   static bool ours(const struct stat& st) {
     return S_ISREG(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) == 0;
