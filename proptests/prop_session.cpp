@@ -97,8 +97,14 @@ struct Sut : SessionStoreRegion<SB> {
   }
   void stored(unsigned s) { used_lo[s] = used_hi[s] = now; }
   void read_hit(unsigned s) {  // the store's rule, applied to both ends
-    if (now >= used_lo[s] + 1000) used_lo[s] = now;
-    if (now >= used_hi[s] + 1000) used_hi[s] = now;
+    // The store stamps the use when now >= its stamp + 1 s, its stamp somewhere in [lo, hi]: it
+    // surely stamps only if even the latest possible stamp is that old (then lo = now), and
+    // possibly if the earliest is (then hi = now). (The two tests were swapped: after a write
+    // killed before it stored, hi is the kill's time and the real stamp older, a read stamped
+    // it and the model's hi did not follow, and gc then "left an idle-expired session".)
+    const bool surely = now >= used_hi[s] + 1000, possibly = now >= used_lo[s] + 1000;
+    if (surely) used_lo[s] = now;
+    if (possibly) used_hi[s] = now;
   }
   void check() { this->no_violation(); }
 };
