@@ -16,6 +16,13 @@
 #   --sessions   distinct sessions of page A (default 1000), chosen uniformly per request
 #   --b-seconds  seconds of each page B run (default 5)
 #   --quick      workers "4", duration 1, reps 1, b-seconds 1: a smoke test that it works (CI)
+#   --only LIST  page A only, for the listed variants in this order each rep (wincache, wincache2,
+#                files-disk, files-tmpfs, redis, memcached, empty): per-run lines and medians are
+#                printed, no rows appended (--out is still required). For A/B runs of two builds:
+#   --so2 PATH   a second wincache.so, the variant "wincache2" (same settings as wincache)
+#   SESSBENCH_DURING (environment): a command run by bash during each measured wrk run of page A,
+#                with $1 the php-fpm master's pid, $2 the variant, $3 the run's seconds (to attach
+#                perf, strace, ... to the workers); its output goes to the terminal
 #
 # Variants (the same php-fpm8.2 -n binary, pool and -d flags but the session handler's):
 #   wincache     -d extension=/abs/wincache.so -d session.save_handler=wincache
@@ -59,9 +66,9 @@ me=sessions.sh
 # say die skip, start_fpm_nginx stop_servers, http_get run_wrk field, finish, med
 # shellcheck source=fpm_lib.sh
 . "$here/fpm_lib.sh"
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-so="" out="" disk_dir="" workers_list="4" duration=8 reps=3 sessions=1000 b_secs=5
+so="" out="" disk_dir="" workers_list="4" duration=8 reps=3 sessions=1000 b_secs=5 only="" so2=""
 while (($#)); do
   case "$1" in
     --so) so=${2:-}; shift 2 || usage ;;
@@ -73,6 +80,8 @@ while (($#)); do
     --sessions) sessions=${2:-}; shift 2 || usage ;;
     --b-seconds) b_secs=${2:-}; shift 2 || usage ;;
     --quick) workers_list="4"; duration=1; reps=1; b_secs=1; shift ;;
+    --only) only=${2:-}; shift 2 || usage ;;
+    --so2) so2=${2:-}; shift 2 || usage ;;
     -h|--help) usage ;;
     *) echo "sessions.sh: unknown argument: $1" >&2; usage ;;
   esac
@@ -158,6 +167,9 @@ variant_d() {
   case $1 in
     wincache|empty) vpath=$disk/wincache
                     vd=(-d "extension=$so" -d session.save_handler=wincache) ;;
+    wincache2) [ -n "$so2" ] || die "variant wincache2 needs --so2"
+               vpath=$disk/wincache
+               vd=(-d "extension=$so2" -d session.save_handler=wincache) ;;
     files-disk) vpath=$disk/files; vd=(-d session.save_handler=files) ;;
     files-tmpfs) vpath=$shm/files; vd=(-d session.save_handler=files) ;;
     redis) vpath="unix://$work/redis.sock?persistent=1"
@@ -175,7 +187,7 @@ variant_d() {
     memcached) vwant+=$'\n'"memcached.sess_locking=1"$'\n'"memcached.sess_persistent=1" ;;
   esac
 }
-handler_of() { case $1 in wincache|empty) echo wincache ;; files-*) echo files ;; *) echo "$1" ;; esac; }
+handler_of() { case $1 in wincache|wincache2|empty) echo wincache ;; files-*) echo files ;; *) echo "$1" ;; esac; }
 
 # start_peer VARIANT TAG: redis-server or memcached for their variants, fresh and empty
 start_peer() {
@@ -248,7 +260,13 @@ run_a() {
     [ "$b" = "ok visits=1" ] || { failed=1; say "$variant: page A: unexpected body: $b"; exit 1; }
   fi
   run_wrk "$WARMUP" "$query"                       # warm-up: opcache, connections; not measured
+  local during=""
+  if [ -n "${SESSBENCH_DURING:-}" ]; then
+    bash -c "$SESSBENCH_DURING" sessbench-during "$fpm_pid" "$variant" "$duration" &
+    during=$!
+  fi
   run_wrk "$duration" "$query"
+  [ -z "$during" ] || wait "$during"
   stop_servers
   check_php_log
   rps=$(field rps "$rep_line"); p99=$(field p99_ms "$rep_line")
@@ -298,7 +316,7 @@ run_b() {
 
 sum() { tr ' ' '\n' <<<"$1" | grep . | awk '{s += $1} END {print s + 0}'; }
 jstr() { sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' <<<"$1" | tr -d '\n\r\t'; }
-label() { case $1 in wincache) echo ours ;; files-disk) echo "files (disk)" ;; files-tmpfs) echo "files (tmpfs)" ;; *) echo "$1" ;; esac; }
+label() { case $1 in wincache) echo ours ;; wincache2) echo "ours (--so2)" ;; files-disk) echo "files (disk)" ;; files-tmpfs) echo "files (tmpfs)" ;; *) echo "$1" ;; esac; }
 
 PEERS=(files-disk files-tmpfs redis memcached)
 declare -A INI=()
@@ -311,6 +329,26 @@ row() {  # NAME UNIT BETTER OURS PEER PEER_NAME TARGET TARGET_TEXT N NOTE
   rows+=("$(printf '{"part":"sessions","name":"%s","unit":"%s","better":"%s","ours":%s,"peer":%s,"peer_name":%s,"target":%s,"target_text":"%s","n":%d,"note":"%s"}' \
     "$(jstr "$1")" "$2" "$3" "$4" "$5" "$6" "$7" "$(jstr "$8")" "$9" "$(jstr "${10}")")")
 }
+
+# --- --only: page A's runs of the listed variants, interleaved; medians printed, no rows -------
+if [ -n "$only" ]; then
+  for w in $workers_list; do
+    declare -A R=()
+    for ((r = 1; r <= reps; r++)); do
+      for variant in $only; do
+        run_a "$variant" "$w" "o_w${w}_r${r}_$variant"
+        R[$variant]+="$rps "
+        printf 'sessions.sh: A %-13s %d workers, rep %d/%d: %9.1f req/s  p99 %8.3f ms  (%s requests)\n' \
+          "$(label "$variant")" "$w" "$r" "$reps" "$rps" "$p99" "$(field requests "$rep_line")"
+      done
+    done
+    s="median A, $w workers, req/s:"
+    for v in $only; do s+=" $(label "$v") $(med "${R[$v]}") [${R[$v]% }];"; done
+    say "$s"
+    unset R
+  done
+  exit 0
+fi
 
 # --- page A --------------------------------------------------------------------------------
 for w in $workers_list; do

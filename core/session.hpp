@@ -19,7 +19,8 @@
 // The session policy: a ttl counts from the last use (gc_maxlifetime is an idle time); every
 // entry is evictable, because the glue writes a session to its durable backing BEFORE it stores it
 // here, so memory holds the hot sessions and the backing holds all of them. Reads are copied out
-// under the read lock (no pins).
+// under the read lock (no pins). An entry's aux word is the backing's SREC-3 hint for its record
+// (core/session_record.hpp): cleared before each backing write, stored with the value after.
 #pragma once
 
 #include <cstdint>
@@ -71,11 +72,28 @@ class SessionTable {
                       [&](ValueType, const char* p, std::uint64_t n) { fn(p, n); });
   }
 
-  // SESS-2: one store, complete before it is published (UC-3).
+  // SESS-2: one store, complete before it is published (UC-3). `hint`: the entry's aux word, the
+  // backing's SREC-3 word for the record as it now is (0: none).
   CacheStatus write(unsigned slot, const std::string& k, const char* data, std::uint64_t len,
-                    std::uint64_t ttl_s, std::uint64_t now_ms) {
+                    std::uint64_t ttl_s, std::uint64_t now_ms, std::uint64_t hint = 0) {
     return store_.store(slot, k.data(), std::uint32_t(k.size()), ValueType::string_v, data, len,
-                        ttl_s, now_ms, Store::Mode::set);
+                        ttl_s, now_ms, Store::Mode::set, 0, hint);
+  }
+
+  // SREC-3: takes the backing's word out of session `k`'s entry (0 if none): it is cleared in
+  // the store before the caller writes the backing, and a new one stored with the value after.
+  // The caller holds the session's lock.
+  std::uint64_t take_hint(unsigned slot, const std::string& k, std::uint64_t now_ms) {
+    std::uint64_t h = 0;
+    const auto n = std::uint32_t(k.size());
+    if (!store_.aux(slot, k.data(), n, now_ms, &h) || h == 0) return 0;
+    if (!store_.cas_aux(slot, k.data(), n, now_ms, h, 0)) {
+      // Could not clear it (expired meanwhile, or the store refused its lock): drop the entry,
+      // so that no word outlives this write; the value is in the backing.
+      store_.remove(slot, k.data(), n, now_ms);
+      return 0;
+    }
+    return h;
   }
 
   CacheStatus remove(unsigned slot, const std::string& k, std::uint64_t now_ms) {

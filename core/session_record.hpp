@@ -21,9 +21,21 @@
 // SREC-2  A write that does not fit S, the first write of a session, and a record with no intact
 //         slot are written whole to a new file moved over the old one (atomic replace); the new
 //         file's slot 0 holds the data and slot 1 is zero (never intact).
-// Both are checked by proptests/prop_session_record.cpp against a file that a killed writer
+// SREC-3  A writer may skip the search for the newest intact slot (a read of the whole record and
+//         the CRC of both slots) when the session store hands it a HINT: a word the last
+//         completed write (or a read of the record) left beside the session in the store, naming
+//         the newest intact slot, its gen, the slot size and the file's identity. The hint is
+//         trusted only if the slot size and identity match the file now open, and the store's
+//         word is CLEARED before any backing write and set again only after the write completed:
+//         a writer killed between the two leaves no hint, so a hint always names a slot that a
+//         completed write left intact in the file it names (a killed writer's in-place write
+//         went to the other slot; a replace made a new file, whose identity the hint does not
+//         have, or whose identity the file system reused: the cleared word covers that case).
+// All three are checked by proptests/prop_session_record.cpp against a file that a killed writer
 // leaves with any prefix of its bytes written; the twin trusts the newest header without its CRC
-// (a torn write then makes the next one overwrite the only intact slot).
+// (a torn write then makes the next one overwrite the only intact slot); the hint's twin keeps
+// the store's word while it writes (a writer killed after a replace leaves a hint naming the
+// other slot of a file whose id was reused: the next write overwrites its only intact slot).
 //
 // The in-place rewrite is what makes the backing cheap: one pwrite into a file the page cache
 // holds, where a temporary file renamed over the record costs ~0.5 ms on ext4 (a rename over an
@@ -44,6 +56,7 @@ namespace wc {
 
 struct NoRecordBugs {
   static constexpr bool trust_newest_header = false;  // twin: pick the target slot by gen alone
+  static constexpr bool keep_hint_while_writing = false;  // twin: SREC-3's word not cleared first
 };
 
 namespace srec {
@@ -183,6 +196,35 @@ inline Plan plan(std::uint64_t slot, int cur, const Head& cur_head, std::uint64_
     p.slot = slot_for(len);
   }
   return p;
+}
+
+// SREC-3: the hint word (the session store entry's aux word; 0: no hint).
+//   bit 63      1: a hint
+//   bits 48-62  the file's identity, 15 bits of a hash (the caller's: inode and device on POSIX)
+//   bit 47      the newest intact slot (0 or 1)
+//   bits 32-46  the slot size in units of 512 bytes (slots up to 16 MB; bigger: no hint)
+//   bits 0-31   that slot's gen (gen 2^32 and later: no hint, the search is made)
+inline std::uint64_t hint_word(int cur, std::uint64_t gen, std::uint64_t slot,
+                               std::uint64_t file_id) {
+  const std::uint64_t units = slot / kUnit;
+  if (cur < 0 || cur > 1 || gen == 0 || gen >= (std::uint64_t(1) << 32) || slot % kUnit != 0 ||
+      units == 0 || units >= (std::uint64_t(1) << 15))
+    return 0;
+  const std::uint64_t id = (file_id ^ (file_id >> 15) ^ (file_id >> 30) ^ (file_id >> 45)) & 0x7fff;
+  return (std::uint64_t(1) << 63) | (id << 48) | (std::uint64_t(cur) << 47) | (units << 32) | gen;
+}
+// The newest intact slot and its gen from `word`, if it is a hint for a file of slots of `slot`
+// bytes and identity `file_id`.
+inline bool from_hint(std::uint64_t word, std::uint64_t slot, std::uint64_t file_id, int& cur,
+                      Head& head) {
+  if (word == 0) return false;
+  const int c = int((word >> 47) & 1);
+  const std::uint64_t gen = word & 0xffffffffull;
+  if (hint_word(c, gen, slot, file_id) != word) return false;
+  cur = c;
+  head = Head{};
+  head.gen = gen;
+  return true;
 }
 
 }  // namespace srec

@@ -10,8 +10,11 @@
 //             after taking the lock over from a request that was killed holding it, the backing
 //             is read first (it is written before the store, so it has the newest committed
 //             write)
-//   write     the backing first (atomic file replace), then the store (a store that cannot hold
-//             it drops its copy: the backing has it)
+//   write     the backing first (in place or an atomic file replace), then the store (a store
+//             that cannot hold it drops its copy: the backing has it); the store entry's aux
+//             word is the backing's SREC-3 hint (where the record's newest intact slot is),
+//             taken out of the store before the backing write and stored with the value after,
+//             so that the write needs no read of the record
 //   close     unlocks (also for session_write_close, read_and_close and session_abort)
 //   destroy   store and backing
 //   gc        idle-expired sessions no live request holds, in the store and in the backing
@@ -96,11 +99,12 @@ int store_read(ModData* md, const std::string& k, Buffer& buf) {
   return no_memory ? -1 : 1;
 }
 
-// Puts the backing's bytes into the store (or drops the store's copy when they do not fit).
+// Puts the backing's bytes into the store (or drops the store's copy when they do not fit), with
+// the backing's SREC-3 word for the record as it now is.
 void store_put(ModData* md, const std::string& k, const char* p, std::uint64_t n,
-               zend_long maxlifetime) {
+               zend_long maxlifetime, std::uint64_t hint) {
   const wc::CacheStatus st = md->table->write(md->slot, k, p, n, std::uint64_t(maxlifetime),
-                                              now_ms());
+                                              now_ms(), hint);
   if (st != wc::CacheStatus::ok) md->table->remove(md->slot, k, now_ms());
 }
 
@@ -201,10 +205,12 @@ PS_READ_FUNC(wincache) {
       return SUCCESS;
     }
     std::string data;
-    switch (md->files->read(id, now_ms(), std::uint64_t(maxlifetime), data)) {
+    std::uint64_t hint = 0;
+    if (taken_over) md->table->take_hint(md->slot, k, now_ms());  // the dead holder's is stale
+    switch (md->files->read(id, now_ms(), std::uint64_t(maxlifetime), data, true, &hint)) {
       case SessionFiles::Got::found:
         ++ss.loaded;
-        store_put(md, k, data.data(), data.size(), maxlifetime);
+        store_put(md, k, data.data(), data.size(), maxlifetime, hint);
         *val = zend_string_init(data.data(), data.size(), 0);
         return SUCCESS;
       case SessionFiles::Got::damaged:
@@ -242,14 +248,18 @@ PS_WRITE_FUNC(wincache) {
     bool taken_over = false;
     if (!lock(md, key, k, &taken_over)) return FAILURE;
     // The backing first: a request killed between the two leaves the store's older copy, which
-    // the next holder of the lock (taking it over) does not trust (PS_READ).
-    if (!md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val))) {
+    // the next holder of the lock (taking it over) does not trust (PS_READ). The store's SREC-3
+    // word is taken out before (a request killed after the backing write leaves none), and
+    // used unless this request took the lock over from a dead holder.
+    std::uint64_t hint = md->table->take_hint(md->slot, k, now_ms());
+    if (taken_over) hint = 0;
+    if (!md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val), &hint)) {
       ++ss.backing_errors;
       php_error_docref(nullptr, E_WARNING, "wincache: session %s could not be stored: %s",
                        id.c_str(), md->files->last_reason());
       return FAILURE;
     }
-    store_put(md, k, ZSTR_VAL(val), ZSTR_LEN(val), maxlifetime);
+    store_put(md, k, ZSTR_VAL(val), ZSTR_LEN(val), maxlifetime, hint);
     return SUCCESS;
   } catch (...) {
     report_no_memory("session_write_close");
@@ -330,15 +340,20 @@ PS_UPDATE_TIMESTAMP_FUNC(wincache) {
   try {
     const std::string id = id_str(key);
     const std::string k = Sessions::key(md->tag, id.data(), id.size());
-    // The backing's idle time starts again; if gc took the record meanwhile, write it back.
-    if (!md->files->touch(id) &&
-        !md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val))) {
-      ++ss.backing_errors;
-      return FAILURE;
+    // The backing's idle time starts again; if gc took the record meanwhile, write it back (the
+    // store's SREC-3 word taken out first, as PS_WRITE does; the new one stored with the value).
+    if (!md->files->touch(id)) {
+      std::uint64_t hint = md->table->take_hint(md->slot, k, now_ms());
+      if (!md->files->write(id, ZSTR_VAL(val), ZSTR_LEN(val), &hint)) {
+        ++ss.backing_errors;
+        return FAILURE;
+      }
+      store_put(md, k, ZSTR_VAL(val), ZSTR_LEN(val), maxlifetime, hint);
+      return SUCCESS;
     }
     Buffer buf;
     if (store_read(md, k, buf) == 0)  // a hit stamps the entry's last use; a miss refills it
-      store_put(md, k, ZSTR_VAL(val), ZSTR_LEN(val), maxlifetime);
+      store_put(md, k, ZSTR_VAL(val), ZSTR_LEN(val), maxlifetime, 0);
     return SUCCESS;
   } catch (...) {
     return FAILURE;

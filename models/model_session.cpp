@@ -7,9 +7,14 @@
 //             other takes the lock over (without waiting for a wake that never comes) and reads
 //             the old value or the new one, never a torn one; the final value counts exactly the
 //             published increments.
+//   NL-6      the release wakes only when a waiter is counted: request 1 waiting on request 0
+//             is still woken (a lost wake-up would be a DEADLOCK here: the model's wait has no
+//             spurious wake-ups and times out only after a death).
 // Negative twins: a lock table that ignores a dead holder (DEADLOCK: the survivor waits forever),
-// one that grants a second claim of a held name (USER ASSERT: an increment is lost), and a write
-// that publishes before it is complete (USER ASSERT: a torn value is read).
+// one that grants a second claim of a held name (USER ASSERT: an increment is lost), a release
+// that skips the bump of the wait word along with the wake when no waiter is counted (DEADLOCK:
+// a waiter that read the word before the release and counted itself after sleeps forever), and a
+// write that publishes before it is complete (USER ASSERT: a torn value is read).
 #include "../core/named_lock.hpp"
 #include "prim_relacy.hpp"
 
@@ -90,6 +95,9 @@ struct IgnoreDeadHolder : NoLockTableBugs {
 struct SkipOwnerCheck : NoLockTableBugs {
   static constexpr bool skip_owner_check = true;
 };
+struct BumpOnlyIfWaiters : NoLockTableBugs {
+  static constexpr bool bump_only_if_waiters = true;
+};
 
 int main(int argc, char** argv) {
   const Options o = parse_options(argc, argv);
@@ -102,6 +110,9 @@ int main(int argc, char** argv) {
       "twin: the lock ignores a dead holder", rl::test_result_deadlock, o, t);
   must_catch<TwoRequests<SkipOwnerCheck, NoWriteBugs, 0>>("twin: a held session granted twice",
                                                           rl::test_result_user_assert_failed, o, t);
+  must_catch<TwoRequests<BumpOnlyIfWaiters, NoWriteBugs, 0>>(
+      "twin: NL-6 a release that skips the bump with no waiter counted",
+      rl::test_result_deadlock, o, t);
   must_catch<TwoRequests<NoLockTableBugs, PublishEarly, 1>>(
       "twin: a write published before it is complete", rl::test_result_user_assert_failed, o, t);
   t.summary("model sessions");

@@ -70,11 +70,21 @@ class SessionFiles {
   // The record of `id` (in place or by an atomic replace, SREC-1/2). False with the reason set
   // if it could not be written; the previous value is then intact. The caller holds the
   // session's lock.
-  bool write(const std::string& id, const char* data, std::uint64_t n) {
+  // hint (SREC-3): in, the session store's word for this record (0: none), used when it matches
+  // the file (slot size, identity) instead of reading the record; out, the word for the record
+  // as written (0 after a replace: the next write searches, and leaves a word again). The
+  // caller clears the store's word before this call and stores the new one after it.
+  bool write(const std::string& id, const char* data, std::uint64_t n,
+             std::uint64_t* hint = nullptr) {
+    const std::uint64_t hint_in = hint ? *hint : 0;
+    if (hint) *hint = 0;
     if (n > srec::kMaxData) return fail(EFBIG, "a session larger than 2 GB cannot be stored");
     const std::string name = "s_" + id;
+    const uid_t me = ::geteuid();
     for (unsigned round = 0; round < 3; ++round) {
-      const int dir = os_.directory(true);
+      // (a directory removed meanwhile: the replace below meets ENOENT, and the next round asks
+      // PosixOs again, with its checks)
+      const int dir = hot_dir(true, round > 0, me);
       if (dir < 0) return fail(os_.last_error(), os_.last_reason());
       const int fd = ::openat(dir, name.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) {
@@ -93,10 +103,12 @@ class SessionFiles {
         ::close(fd);
         return fail(e, "a session file cannot be examined");
       }
-      if (ours(st)) slot = srec::slot_of_file(std::uint64_t(st.st_size));
+      if (ours(st, me)) slot = srec::slot_of_file(std::uint64_t(st.st_size));
       std::string cur;
       srec::Head head;
-      const int c = slot == 0 ? -1 : srec::newest(slot, Reader{fd}, cur, head);
+      int c = -1;
+      if (slot != 0 && !srec::from_hint(hint_in, slot, file_id(st), c, head))  // SREC-3
+        c = srec::newest(slot, Reader{fd}, cur, head);
       if (c == -2) {
         const int e = errno;
         ::close(fd);
@@ -114,6 +126,7 @@ class SessionFiles {
       const bool ok = pwrite_all(fd, h, data, n, std::uint64_t(p.target) * p.slot);
       const int e = errno;
       ::close(fd);
+      if (ok && hint) *hint = srec::hint_word(p.target, p.gen, p.slot, file_id(st));
       return ok || fail(e, "a session file could not be written (disk full?)");
     }
     return fail(ENOENT, "the session directory kept disappearing");
@@ -126,12 +139,19 @@ class SessionFiles {
   // The value of `id`'s record. expired: idle longer than maxlifetime_s (WinCache's floor rule,
   // as the store); damaged: the record failed its checks (it is removed unless `drop` is false;
   // the caller reports it).
+  // hint (if given): on found, the SREC-3 word for the record as read (else 0).
   Got read(const std::string& id, std::uint64_t now_ms, std::uint64_t maxlifetime_s,
-           std::string& out, bool drop = true) {
-    const int dir = os_.directory(false);
-    if (dir < 0) return Got::missing;
+           std::string& out, bool drop = true, std::uint64_t* hint = nullptr) {
+    if (hint) *hint = 0;
+    const uid_t me = ::geteuid();
     const std::string name = "s_" + id;
-    const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int dir = hot_dir(false, false, me);
+    int fd = dir < 0 ? -1 : ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && (dir < 0 || errno == ENOENT)) {  // not there: ask PosixOs again, with its checks
+      dir = hot_dir(false, true, me);
+      if (dir < 0) return Got::missing;
+      fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    }
     if (fd < 0) {
       if (errno == ENOENT) return Got::missing;
       if (errno == ELOOP) return damaged(dir, name, nullptr, drop, ELOOP, "a symbolic link, not a record");
@@ -144,7 +164,7 @@ class SessionFiles {
       ::close(fd);
       return Got::error;
     }
-    if (!ours(st)) {
+    if (!ours(st, me)) {
       const Got g = damaged(dir, name, &st, drop, EINVAL, "not a session record of ours");
       ::close(fd);
       return g;
@@ -163,6 +183,7 @@ class SessionFiles {
     const int e = errno;
     if (c >= 0) {
       ::close(fd);
+      if (hint) *hint = srec::hint_word(c, head.gen, slot, file_id(st));
       return Got::found;
     }
     out.clear();
@@ -177,7 +198,7 @@ class SessionFiles {
     return g;
   }
   bool exists(const std::string& id) {
-    const int dir = os_.directory(false);
+    const int dir = dir_of(false);
     struct stat st;
     return dir >= 0 && ::fstatat(dir, ("s_" + id).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
            S_ISREG(st.st_mode);
@@ -186,13 +207,19 @@ class SessionFiles {
   // session.lazy_write's update_timestamp: the record's idle time starts again. False if there
   // is no record (the caller writes it again).
   bool touch(const std::string& id) {
-    const int dir = os_.directory(false);
-    if (dir < 0) return false;
-    return ::utimensat(dir, ("s_" + id).c_str(), nullptr, AT_SYMLINK_NOFOLLOW) == 0;
+    const uid_t me = ::geteuid();
+    const std::string name = "s_" + id;
+    for (unsigned round = 0; round < 2; ++round) {  // (ENOENT: ask PosixOs again, as read does)
+      const int dir = hot_dir(false, round > 0, me);
+      if (dir < 0) return false;
+      if (::utimensat(dir, name.c_str(), nullptr, AT_SYMLINK_NOFOLLOW) == 0) return true;
+      if (errno != ENOENT) return false;
+    }
+    return false;
   }
 
   bool remove(const std::string& id) {
-    const int dir = os_.directory(false);
+    const int dir = dir_of(false);
     return dir >= 0 && ::unlinkat(dir, ("s_" + id).c_str(), 0) == 0;
   }
 
@@ -201,7 +228,7 @@ class SessionFiles {
   // many records went.
   template <class Keep>
   std::uint64_t gc(std::uint64_t now_ms, std::uint64_t maxlifetime_s, Keep&& keep) {
-    const int dir = os_.directory(false);
+    const int dir = dir_of(false);
     if (dir < 0) return 0;
     const int fd = ::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return 0;
@@ -233,8 +260,28 @@ class SessionFiles {
         std::uint64_t(st.st_mtim.tv_sec) * 1000 + std::uint64_t(st.st_mtim.tv_nsec) / 1000000;
     return ttl_s != 0 && now_ms > mtime_ms && (now_ms - mtime_ms) / 1000 > ttl_s;
   }
-  static bool ours(const struct stat& st) {
-    return S_ISREG(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) == 0;
+  // The identity SREC-3's hint carries: the inode and device (a number the file system may
+  // give again to a file created after this one is gone: the cleared hint covers that case).
+  static std::uint64_t file_id(const struct stat& st) {
+    return std::uint64_t(st.st_ino) * 0x9E3779B97F4A7C15ull ^ std::uint64_t(st.st_dev);
+  }
+  static bool ours(const struct stat& st, uid_t me) {
+    return S_ISREG(st.st_mode) && st.st_uid == me && (st.st_mode & 077) == 0;
+  }
+  // Every use of the directory goes through PosixOs::directory (which checks, with an fstat,
+  // that the directory it holds still exists, and that the euid did not change), here ...
+  int dir_of(bool create) {
+    hot_dir_ = os_.directory(create);
+    hot_euid_ = ::geteuid();
+    return hot_dir_;
+  }
+  // ... except on read's and write's first try, which reuse the descriptor PosixOs gave last
+  // (the same one it would give: nothing else makes it change it) while the euid is the same:
+  // two system calls less per session write. A call that meets ENOENT through it asks again
+  // (fresh), so a directory removed and made again is found as before.
+  int hot_dir(bool create, bool fresh, uid_t me) {
+    if (!fresh && hot_dir_ >= 0 && me == hot_euid_) return hot_dir_;
+    return dir_of(create);
   }
   // read_at(offset, buffer, n) for srec::newest: false on an I/O error or a short file.
   struct Reader {
@@ -325,6 +372,8 @@ class SessionFiles {
   }
 
   PosixOs os_;
+  int hot_dir_ = -1;   // PosixOs's directory descriptor as it last gave it (-1: ask it)
+  uid_t hot_euid_ = 0;  // the euid then
   int last_error_ = 0;
   const char* reason_ = "";
 };

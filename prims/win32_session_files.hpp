@@ -43,7 +43,11 @@ class SessionFiles {
   const char* last_reason() const { return reason_; }
   const std::string& dir() const { return dir_; }
 
-  bool write(const std::string& id, const char* data, std::uint64_t n) {
+  // hint: SREC-3's word, accepted for the POSIX backing's signature and not used here (the
+  // record is always searched; out: 0, no hint).
+  bool write(const std::string& id, const char* data, std::uint64_t n,
+             std::uint64_t* hint = nullptr) {
+    if (hint) *hint = 0;
     if (n > srec::kMaxData) return fail(ERROR_FILE_TOO_LARGE, "a session larger than 2 GB cannot be stored");
     if (!ensure_dir(true)) return false;
     const std::wstring rec = path("s_" + id);
@@ -85,7 +89,8 @@ class SessionFiles {
   enum class Got : std::uint8_t { found, missing, expired, damaged, error };
 
   Got read(const std::string& id, std::uint64_t now_ms, std::uint64_t maxlifetime_s,
-           std::string& out, bool drop_damaged = true) {
+           std::string& out, bool drop_damaged = true, std::uint64_t* hint = nullptr) {
+    if (hint) *hint = 0;  // (SREC-3's hint is not made here)
     if (!ensure_dir(false)) return Got::missing;
     const std::wstring rec = path("s_" + id);
     HANDLE h = ::CreateFileW(rec.c_str(), GENERIC_READ,
