@@ -305,7 +305,9 @@ class LockTable {
     WaitRecord& operator=(const WaitRecord&) = delete;
     // Not while unwinding: a process killed at a step (the simulator's kill unwinds its stack)
     // leaves its record behind, as a real kill does; readers skip it and the next waiter reuses it.
-    ~WaitRecord() {
+    // noexcept(false): the simulator's kill may also land on one of these two stores, and is
+    // then thrown from here (real primitives never throw).
+    ~WaitRecord() noexcept(false) {
       if (!w || std::uncaught_exceptions() > 0) return;
       w->h1.store(0, std::memory_order_relaxed);
       w->who.store(0, std::memory_order_release);
