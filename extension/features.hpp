@@ -64,6 +64,9 @@ struct InfoRow {
   const char* type;
   std::uint64_t size, ttl, age, hits;
 };
+// Adds a row's WinCache keys (key_name, value_type, value_size, ttl_seconds, age_seconds,
+// hitcount, in that order) to the array e.
+void info_row(zval* e, const InfoRow& r);
 // {total_cache_uptime, is_local_cache, total_item_count, total_hit_count, total_miss_count,
 // <entries_key> => [1 => row, ...]}; uptime 0 unless `opened`.
 void info_array(zval* rv, const wc::CacheStats& s, std::uint64_t now, bool opened, bool is_local,

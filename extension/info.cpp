@@ -5,6 +5,15 @@
 
 namespace wcx {
 
+void info_row(zval* e, const InfoRow& r) {
+  add_assoc_stringl(e, "key_name", r.key.data(), r.key.size());
+  add_assoc_string(e, "value_type", r.type);
+  add_assoc_long(e, "value_size", zend_long(r.size));
+  add_assoc_long(e, "ttl_seconds", zend_long(r.ttl));
+  add_assoc_long(e, "age_seconds", zend_long(r.age));
+  add_assoc_long(e, "hitcount", zend_long(r.hits));
+}
+
 void info_array(zval* rv, const wc::CacheStats& s, std::uint64_t now, bool opened, bool is_local,
                 const std::vector<InfoRow>& rows, const char* entries_key) {
   array_init(rv);
@@ -20,12 +29,7 @@ void info_array(zval* rv, const wc::CacheStats& s, std::uint64_t now, bool opene
   for (const InfoRow& r : rows) {
     zval e;
     array_init(&e);
-    add_assoc_stringl(&e, "key_name", r.key.data(), r.key.size());
-    add_assoc_string(&e, "value_type", r.type);
-    add_assoc_long(&e, "value_size", zend_long(r.size));
-    add_assoc_long(&e, "ttl_seconds", zend_long(r.ttl));
-    add_assoc_long(&e, "age_seconds", zend_long(r.age));
-    add_assoc_long(&e, "hitcount", zend_long(r.hits));
+    info_row(&e, r);
     add_index_zval(&entries, i++, &e);
   }
   add_assoc_zval(rv, entries_key, &entries);

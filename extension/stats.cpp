@@ -83,10 +83,8 @@ void add_size_hist(zval* out, const char* key, const std::uint64_t* counts) {
   add_assoc_zval(out, key, &h);
 }
 
-struct Row {
-  std::string key;
-  const char* type;
-  std::uint64_t size, ttl, age, hits, idle;
+struct Row : InfoRow {
+  std::uint64_t idle;
 };
 
 bool contains_ci(const char* hay, size_t hn, const std::string& needle) {
@@ -159,8 +157,8 @@ void stats_entries(INTERNAL_FUNCTION_PARAMETERS) {
       ++ages[age_bucket(e.age_s)];
       if (lost || !contains_ci(e.key, e.key_len, needle)) return;
       try {
-        rows.push_back(Row{std::string(e.key, e.key_len), type_label(e.type), size, e.ttl_s,
-                           e.age_s, e.hits, e.idle_s});
+        rows.push_back(Row{{std::string(e.key, e.key_len), type_label(e.type), size, e.ttl_s,
+                            e.age_s, e.hits}, e.idle_s});
       } catch (...) {
         lost = true;
       }
@@ -175,8 +173,8 @@ void stats_entries(INTERNAL_FUNCTION_PARAMETERS) {
       ++ages[age_bucket(e.age_s)];
       if (lost || !contains_ci(e.key + skip, e.key_len - skip, needle)) return;
       try {
-        rows.push_back(Row{std::string(e.key + skip, e.key_len - skip), "string", e.value_len,
-                           e.ttl_s, e.age_s, e.hits, e.idle_s});
+        rows.push_back(Row{{std::string(e.key + skip, e.key_len - skip), "string", e.value_len,
+                            e.ttl_s, e.age_s, e.hits}, e.idle_s});
       } catch (...) {
         lost = true;
       }
@@ -231,12 +229,7 @@ void stats_entries(INTERNAL_FUNCTION_PARAMETERS) {
     const Row& r = rows[i];
     zval e;
     array_init(&e);
-    add_assoc_stringl(&e, "key_name", r.key.data(), r.key.size());
-    add_assoc_string(&e, "value_type", r.type);
-    add_assoc_long(&e, "value_size", zend_long(r.size));
-    add_assoc_long(&e, "ttl_seconds", zend_long(r.ttl));
-    add_assoc_long(&e, "age_seconds", zend_long(r.age));
-    add_assoc_long(&e, "hitcount", zend_long(r.hits));
+    info_row(&e, r);
     add_assoc_long(&e, "idle_seconds", zend_long(r.idle));
     add_next_index_zval(&entries, &e);
   }
@@ -314,17 +307,22 @@ void stats_memory(INTERNAL_FUNCTION_PARAMETERS) {
   }
 }
 
+// {name_hash (16 hex digits), pid}: a lock slot's or a waiter record's name and process.
+void lock_row(zval* e, std::uint64_t h, Prim::proc_id who) {
+  array_init(e);
+  char hex[17];
+  snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  add_assoc_string(e, "name_hash", hex);
+  add_assoc_long(e, "pid", zend_long(Prim::pid_of(who)));
+}
+
 void waiters_of(zval* out, const char* name, Locks* l) {
   zval z;
   array_init(&z);
   if (l) {
     l->for_each_waiter([&](std::uint64_t h, Prim::proc_id who) {
       zval e;
-      array_init(&e);
-      char hex[17];
-      snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-      add_assoc_string(&e, "name_hash", hex);
-      add_assoc_long(&e, "pid", zend_long(Prim::pid_of(who)));
+      lock_row(&e, h, who);
       add_next_index_zval(&z, &e);
     });
   }
@@ -337,11 +335,7 @@ void locks_of(zval* out, const char* name, Locks* l) {
   if (l) {
     l->for_each_held([&](std::uint64_t h, Prim::proc_id who) {
       zval e;
-      array_init(&e);
-      char hex[17];
-      snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-      add_assoc_string(&e, "name_hash", hex);
-      add_assoc_long(&e, "pid", zend_long(Prim::pid_of(who)));
+      lock_row(&e, h, who);
       add_assoc_bool(&e, "alive", Prim::alive(who));
       add_assoc_bool(&e, "this_process", who == Prim::self());
       add_next_index_zval(&z, &e);
