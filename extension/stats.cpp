@@ -258,13 +258,8 @@ void memory_of(Store* s, unsigned slot, zval* rv) {
     ++hist[size_bucket(bytes)];
     largest = std::max(largest, bytes);
   });
-  array_init(rv);
-  add_assoc_long(rv, "memory_total", zend_long(m.total));
-  add_assoc_long(rv, "memory_free", zend_long(m.free));
+  meminfo_array(rv, m);  // WinCache's five keys, then ours
   add_assoc_long(rv, "memory_used", zend_long(m.used));
-  add_assoc_long(rv, "num_used_blks", zend_long(m.used_blocks));
-  add_assoc_long(rv, "num_free_blks", zend_long(m.free_blocks));
-  add_assoc_long(rv, "memory_overhead", zend_long(m.overhead));
   add_assoc_long(rv, "largest_free_block", zend_long(largest));
   add_assoc_double(rv, "fragmentation", m.fragmentation);
   add_size_hist(rv, "free_blocks_by_size", hist);
