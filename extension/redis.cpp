@@ -43,25 +43,29 @@ if not v[1] then return {1} end
 if v[1] == ARGV[3] then return {1, v[1]} end
 return {1, v[1], v[2] or ''}
 )";
-// session_write: ARGV token, new gen, data, ttl ms. Fenced: lands only while the token holds
-// the lock (S2). 1 written, 0 refused.
+// session_write: ARGV token, new gen, data, ttl ms, release ("1": the lock goes with the write,
+// as PHP closes the session right after writing it: one round trip less). Fenced: lands only
+// while the token holds the lock (R-2). 1 written, 0 refused.
 const char* const kWrite = R"(
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'gen', ARGV[2], 'data', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) end
 return 1
 )";
 // session_touch (lazy_write, data unchanged): ARGV token, ttl ms, new gen, data. The idle time
-// starts again; a session that expired meanwhile is written back as this request saw it.
-// 1 done, 2 written back, 0 refused (not the holder).
+// starts again; a session that expired meanwhile is written back as this request saw it;
+// ARGV[5] as session_write's. 1 done, 2 written back, 0 refused (not the holder).
 const char* const kTouch = R"(
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+local r = 1
 if redis.call('PEXPIRE', KEYS[1], ARGV[2]) == 0 then
   redis.call('HSET', KEYS[1], 'gen', ARGV[3], 'data', ARGV[4])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 2
+  r = 2
 end
-return 1
+if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) end
+return r
 )";
 // session_unlock: KEYS[1] the lock, ARGV token: compare and delete (S8).
 const char* const kUnlock = R"(

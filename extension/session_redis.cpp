@@ -8,9 +8,10 @@
 //   read      takes the lock (waits, bounded like the shared-memory handler: sessionlockwait or
 //             max_execution_time as wall time) and answers the session's gen and, unless it
 //             equals the gen of this host's copy, its data (R-3)
-//   write     lands only while our token holds the lock, in the same script (fencing, R-2);
-//             refused → the write fails with a warning and this host's copy is dropped
-//   close     compare-and-delete of the lock (R-6)
+//   write     lands only while our token holds the lock, in the same script (fencing, R-2),
+//             which also releases the lock (PHP closes right after a write); refused → the
+//             write fails with a warning and this host's copy is dropped
+//   close     compare-and-delete of the lock if still held (read_and_close, abort; R-6)
 //   destroy   refused while another request holds the session
 //   validate_sid (strict mode) asks Redis, never this host's copy (R-8)
 //   update_timestamp (lazy_write) restarts the TTL, fenced like write
@@ -130,8 +131,13 @@ std::string group_id(Domain* d) {
   return host_id() + "#" + std::to_string(geteuid()) + "#" + (d ? d->name() : std::string("-"));
 }
 std::string new_token(const std::string& group) {
-  const long pid = long(getpid());
-  return group + "|" + std::to_string(pid) + "|" + start_time(pid) + "|" + random_hex(8);
+  static long pid = 0;
+  static std::string mine;  // "|<pid>|<start time>|" of this process (a fork gets its own)
+  if (pid != long(getpid())) {
+    pid = long(getpid());
+    mine = "|" + std::to_string(pid) + "|" + start_time(pid) + "|";
+  }
+  return group + mine + random_hex(8);
 }
 
 bool token_of_group(const std::string& token, const std::string& group) {
@@ -423,10 +429,13 @@ PS_WRITE_FUNC(wincache_redis) {
     const std::string gen = random_hex(kGenLen / 2);
     const std::string ttl = std::to_string(std::uint64_t(maxlifetime > 0 ? maxlifetime : 1) * 1000);
     std::string err;
+    // PHP closes the session right after writing it: the lock goes with the write (R-6 in the
+    // same script; close then has nothing to release in Redis).
     const int r = fenced(id, RedisScript::session_write,
-                         {md->token, gen, std::string(ZSTR_VAL(val), ZSTR_LEN(val)), ttl}, err);
+                         {md->token, gen, std::string(ZSTR_VAL(val), ZSTR_LEN(val)), ttl, "1"}, err);
     if (r == 1) {
       ++rs.writes;
+      md->held.clear();
       local_put(md, id, gen, ZSTR_VAL(val), ZSTR_LEN(val), maxlifetime);
       return SUCCESS;
     }
@@ -524,7 +533,8 @@ PS_UPDATE_TIMESTAMP_FUNC(wincache_redis) {
     const std::string ttl = std::to_string(std::uint64_t(maxlifetime > 0 ? maxlifetime : 1) * 1000);
     std::string err;
     const int r = fenced(id, RedisScript::session_touch,
-                         {md->token, ttl, gen, std::string(ZSTR_VAL(val), ZSTR_LEN(val))}, err);
+                         {md->token, ttl, gen, std::string(ZSTR_VAL(val), ZSTR_LEN(val)), "1"}, err);
+    if (r >= 1) md->held.clear();  // released with it, as by a write
     if (r == 2) local_put(md, id, gen, ZSTR_VAL(val), ZSTR_LEN(val), maxlifetime);
     if (r >= 1) return SUCCESS;
     local_drop(md, id);
