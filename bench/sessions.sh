@@ -334,14 +334,18 @@ say "save paths: $disk ($disk_fs), $shm ($shm_fs); redis-server $redis_version, 
 t_start=$(date +%s)
 rows=()
 summary=()
+row_part=sessions
 row() {  # NAME UNIT BETTER OURS PEER PEER_NAME TARGET TARGET_TEXT N NOTE
-  rows+=("$(printf '{"part":"sessions","name":"%s","unit":"%s","better":"%s","ours":%s,"peer":%s,"peer_name":%s,"target":%s,"target_text":"%s","n":%d,"note":"%s"}' \
-    "$(jstr "$1")" "$2" "$3" "$4" "$5" "$6" "$7" "$(jstr "$8")" "$9" "$(jstr "${10}")")")
+  rows+=("$(printf '{"part":"%s","name":"%s","unit":"%s","better":"%s","ours":%s,"peer":%s,"peer_name":%s,"target":%s,"target_text":"%s","n":%d,"note":"%s"}' \
+    "$row_part" "$(jstr "$1")" "$2" "$3" "$4" "$5" "$6" "$7" "$(jstr "$8")" "$9" "$(jstr "${10}")")")
 }
 
 # --- --redis: sessions on Redis, 2 hosts: ours vs phpredis (locking on), pages A and B ---------
 if ((on_redis)); then
   export FPM_HOSTS=2
+  row_part=redis
+  avail=$(php8.2 -n -d "extension=$so" -d wincache.enablecli=1 -r 'echo (int)(wincache_extra_info()["redis"]["available"] ?? 0);' 2>/dev/null)
+  [ "$avail" = 1 ] || skip "$so was built without hiredis (libhiredis-dev): wincache.redis is unavailable"
   RV=(wincache-redis redis)
   declare -A R=() P=() BR=() BL=() BF=() BOK=() BLOG=()
   w=$b_workers
