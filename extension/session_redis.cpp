@@ -50,7 +50,7 @@ extern "C" {
 namespace wcx {
 namespace {
 
-constexpr std::size_t kGenLen = 32;  // hex of 128 random bits
+constexpr std::size_t kGenLen = 32;  // hex: unique_hex(), 64 random bits of the process + a counter
 
 struct RedisSessionState {
   bool active = false;  // the open session (open..close) is on Redis
@@ -85,11 +85,33 @@ std::string random_hex(std::size_t bytes) {
   if (bytes > sizeof b) bytes = sizeof b;
   if (php_random_bytes_silent(b, bytes) != SUCCESS) {
     // PHP's CSPRNG failed (no entropy source): the time and address mix, still unique enough
-    // for a token together with pid and start time; gens then only lose the local-copy speed-up
+    // together with the pid and start time in a token and the counter in a gen
     const std::uint64_t x = now_ms() ^ (reinterpret_cast<std::uintptr_t>(&b) << 17);
     for (std::size_t i = 0; i < bytes; ++i) b[i] = static_cast<unsigned char>(x >> (8 * (i % 8))) ^ static_cast<unsigned char>(i * 131);
   }
   return hex(b, bytes);
+}
+
+// A value never used before by any process anywhere: 64 random bits drawn once per process
+// (again after a fork), then a counter. Gens and the random part of tokens.
+std::string unique_hex() {
+  static long pid = -1;
+  static std::string base;
+  static std::uint64_t n = 0;
+#ifndef _WIN32
+  const long now_pid = long(getpid());
+#else
+  const long now_pid = 0;
+#endif
+  if (pid != now_pid || base.empty()) {
+    pid = now_pid;
+    base = random_hex(8);
+    n = 0;
+  }
+  unsigned char c[8];
+  ++n;
+  for (int i = 0; i < 8; ++i) c[i] = static_cast<unsigned char>(n >> (56 - 8 * i));
+  return base + hex(c, 8);
 }
 
 #ifndef _WIN32
@@ -137,7 +159,7 @@ std::string new_token(const std::string& group) {
     pid = long(getpid());
     mine = "|" + std::to_string(pid) + "|" + start_time(pid) + "|";
   }
-  return group + mine + random_hex(8);
+  return group + mine + unique_hex();
 }
 
 bool token_of_group(const std::string& token, const std::string& group) {
@@ -162,7 +184,7 @@ bool holder_dead_here(const std::string& token) {
 }
 #else
 std::string group_id(Domain*) { return "win"; }
-std::string new_token(const std::string& group) { return group + "|" + random_hex(16); }
+std::string new_token(const std::string& group) { return group + "|" + unique_hex(); }
 bool token_of_group(const std::string&, const std::string&) { return false; }
 bool holder_dead_here(const std::string&) { return false; }
 #endif
@@ -426,7 +448,7 @@ PS_WRITE_FUNC(wincache_redis) {
       if (!md->held.empty()) release_lock(md);
       if (take_lock(md, id, "", got) != Locked::yes) return FAILURE;
     }
-    const std::string gen = random_hex(kGenLen / 2);
+    const std::string gen = unique_hex();
     const std::string ttl = std::to_string(std::uint64_t(maxlifetime > 0 ? maxlifetime : 1) * 1000);
     std::string err;
     // PHP closes the session right after writing it: the lock goes with the write (R-6 in the
@@ -529,7 +551,7 @@ PS_UPDATE_TIMESTAMP_FUNC(wincache_redis) {
   try {
     const std::string id(ZSTR_VAL(key), ZSTR_LEN(key));
     if (md->held != id) return ps_write_wincache_redis(mod_data, key, val, maxlifetime);
-    const std::string gen = random_hex(kGenLen / 2);
+    const std::string gen = unique_hex();
     const std::string ttl = std::to_string(std::uint64_t(maxlifetime > 0 ? maxlifetime : 1) * 1000);
     std::string err;
     const int r = fenced(id, RedisScript::session_touch,
