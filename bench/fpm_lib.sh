@@ -125,9 +125,11 @@ fpm_workdir() {
 
 # --- start / stop -----------------------------------------------------------------------------
 fpm_pid="" nginx_pid="" failed=0 stop_also="" exit_also="" exit_rm=()
+fpm2_pid=""
 stop_servers() {  # graceful (process_control_timeout); removes the fpm-pinned group
   stop_nginx_fpm "$nginx_pid" "$fpm_pid"
-  fpm_pid="" nginx_pid=""
+  [ -z "$fpm2_pid" ] || stop_nginx_fpm "" "$fpm2_pid"
+  fpm_pid="" nginx_pid="" fpm2_pid=""
   [ -z "$stop_also" ] || "$stop_also"
 }
 show_logs() {
@@ -190,6 +192,17 @@ pm.max_requests = 0
 request_terminate_timeout = 60
 catch_workers_output = yes
 EOF
+  # FPM_HOSTS=2: two php-fpm masters of WORKERS/2 workers each, with different namesalts (two
+  # "hosts" that share no memory), behind nginx's round robin
+  local upstream="unix:$sock"
+  if [ "${FPM_HOSTS:-1}" = 2 ]; then
+    sed -e "s|^pid = .*|pid = $work/php-fpm2.pid|" -e "s|^listen = .*|listen = $sock.2|" \
+        -e "s|^error_log = .*|error_log = $work/logs/fpm2_$tag.log|" \
+        -e "s|^pm.max_children = .*|pm.max_children = $((w / 2))|" "$work/php-fpm.conf" >"$work/php-fpm2.conf"
+    sed -i "s|^pm.max_children = .*|pm.max_children = $((w / 2))|" "$work/php-fpm.conf"
+    rm -f "$sock.2"
+    upstream="unix:$sock; server unix:$sock.2"
+  fi
   port=$(free_port) || die "no free port for nginx"
   cat >"$work/nginx.conf" <<EOF
 $nginx_user
@@ -207,6 +220,7 @@ http {
   uwsgi_temp_path $work/tmp/uwsgi;
   scgi_temp_path $work/tmp/scgi;
   default_type text/plain;
+  upstream php_hosts { server $upstream; }
   # keep-alive to the client: wrk reuses its 8 connections for the whole run
   keepalive_timeout 65;
   keepalive_requests 100000000;
@@ -216,7 +230,7 @@ http {
     location = /$php_page {
       # fpm over a unix socket, one connection per request (php-fpm's usual setup; no
       # fastcgi_keep_conn: fpm workers would stay tied to nginx's idle connections)
-      fastcgi_pass unix:$sock;
+      fastcgi_pass php_hosts;
       # Debian's nginx package ships the standard CGI parameters
       include /etc/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
@@ -228,13 +242,24 @@ EOF
   setsid php-fpm8.2 "${COMMON_D[@]}" -d "error_log=$phplog" "$@" -F -y "$work/php-fpm.conf" \
     >>"$work/logs/fpm_$tag.out" 2>&1 &
   fpm_pid=$!
+  if [ "${FPM_HOSTS:-1}" = 2 ]; then
+    setsid php-fpm8.2 "${COMMON_D[@]}" -d "error_log=$phplog" "$@" -d wincache.namesalt=host2 \
+      -F -y "$work/php-fpm2.conf" >>"$work/logs/fpm2_$tag.out" 2>&1 &
+    fpm2_pid=$!
+  fi
   setsid nginx -p "$work" -c "$work/nginx.conf" -e "$work/logs/nginx_error_$tag.log" \
     >>"$work/logs/nginx_$tag.out" 2>&1 &
   nginx_pid=$!
   for ((i = 0; i < 100; i++)); do
     kill -0 "$fpm_pid" 2>/dev/null || break
     kill -0 "$nginx_pid" 2>/dev/null || break
-    if listening "$port" && [ -S "$sock" ] && [ "$(children "$fpm_pid" | wc -l)" -ge "$w" ]; then
+    local want=$w n
+    n=$(children "$fpm_pid" | wc -l)
+    if [ "${FPM_HOSTS:-1}" = 2 ]; then
+      want=$(((w / 2) * 2)); n=$((n + $(children "$fpm2_pid" | wc -l)))
+      [ -S "$sock.2" ] || n=0
+    fi
+    if listening "$port" && [ -S "$sock" ] && [ "$n" -ge "$want" ]; then
       ok=1; break
     fi
     sleep 0.1

@@ -106,7 +106,7 @@ $versus = static function (array $r): string {
 };
 
 $parts = ['core' => 'Core (C++)', 'php' => 'PHP, one process', 'fpm' => 'PHP, php-fpm + nginx + wrk',
-          'pressure' => 'PHP, memory pressure', 'sessions' => 'PHP sessions, php-fpm + nginx',
+          'pressure' => 'PHP, memory pressure', 'sessions' => 'PHP sessions, php-fpm + nginx', 'redis' => 'PHP sessions on Redis, 2 hosts',
           'files' => 'PHP files (includes, reroutes), php-fpm + nginx'];
 $md = [];
 if ($meta) {

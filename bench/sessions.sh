@@ -20,6 +20,10 @@
 #                files-disk, files-tmpfs, redis, memcached, empty): per-run lines and medians are
 #                printed, no rows appended (--out is still required). For A/B runs of two builds:
 #   --so2 PATH   a second wincache.so, the variant "wincache2" (same settings as wincache)
+#   --redis      instead of the above: sessions on Redis across 2 hosts (two php-fpm masters of
+#                WORKERS/2 workers with different namesalts behind nginx's round robin, one
+#                redis-server on a unix socket): ours (wincache.redis) vs phpredis with locking on,
+#                pages A and B, rows "sessions on Redis, 2 hosts: ..."
 #   SESSBENCH_DURING (environment): a command run by bash during each measured wrk run of page A,
 #                with $1 the php-fpm master's pid, $2 the variant, $3 the run's seconds (to attach
 #                perf, strace, ... to the workers); its output goes to the terminal
@@ -68,7 +72,7 @@ me=sessions.sh
 . "$here/fpm_lib.sh"
 usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-so="" out="" disk_dir="" workers_list="4" duration=8 reps=3 sessions=1000 b_secs=5 only="" so2=""
+so="" out="" disk_dir="" workers_list="4" duration=8 reps=3 sessions=1000 b_secs=5 only="" so2="" on_redis=0
 while (($#)); do
   case "$1" in
     --so) so=${2:-}; shift 2 || usage ;;
@@ -82,6 +86,7 @@ while (($#)); do
     --quick) workers_list="4"; duration=1; reps=1; b_secs=1; shift ;;
     --only) only=${2:-}; shift 2 || usage ;;
     --so2) so2=${2:-}; shift 2 || usage ;;
+    --redis) on_redis=1; shift ;;
     -h|--help) usage ;;
     *) echo "sessions.sh: unknown argument: $1" >&2; usage ;;
   esac
@@ -167,6 +172,9 @@ variant_d() {
   case $1 in
     wincache|empty) vpath=$disk/wincache
                     vd=(-d "extension=$so" -d session.save_handler=wincache) ;;
+    wincache-redis) vpath=$disk/wincache
+                    vd=(-d "extension=$so" -d session.save_handler=wincache
+                        -d "wincache.redis=\"unix:$work/redis.sock?prefix=bench\"") ;;
     wincache2) [ -n "$so2" ] || die "variant wincache2 needs --so2"
                vpath=$disk/wincache
                vd=(-d "extension=$so2" -d session.save_handler=wincache) ;;
@@ -183,17 +191,18 @@ variant_d() {
   vd+=(-d "session.save_path=\"$vpath\"")
   vwant="session.save_handler=$(handler_of "$1")"$'\n'"session.save_path=$vpath"$'\n'"session.gc_probability=0"
   case $1 in
+    wincache-redis) vwant+=$'\n'"wincache.redis=unix:$work/redis.sock?prefix=bench" ;;
     redis) vwant+=$'\n'"redis.session.locking_enabled=1" ;;
     memcached) vwant+=$'\n'"memcached.sess_locking=1"$'\n'"memcached.sess_persistent=1" ;;
   esac
 }
-handler_of() { case $1 in wincache|wincache2|empty) echo wincache ;; files-*) echo files ;; *) echo "$1" ;; esac; }
+handler_of() { case $1 in wincache|wincache2|wincache-redis|empty) echo wincache ;; files-*) echo files ;; *) echo "$1" ;; esac; }
 
 # start_peer VARIANT TAG: redis-server or memcached for their variants, fresh and empty
 start_peer() {
   local variant=$1 tag=$2 i
   case $variant in
-    redis)
+    redis|wincache-redis)
       rm -f "$work/redis.sock"
       mkdir -p "$work/redisdir"
       setsid redis-server --port 0 --unixsocket "$work/redis.sock" --unixsocketperm 777 \
@@ -307,7 +316,7 @@ run_b() {
             awk '{n = $1; $1 = ""; sub(/^ /, ""); printf "%s%dx %s", (NR > 1 ? "; " : ""), n, $0}')
   fi
   case $variant in
-    wincache|files-*)
+    wincache|wincache-redis|files-*)
       if [ "$b_fail" != 0 ] || [ -n "$b_log" ]; then
         failed=1; echo "$line"; say "$variant: page B: $b_fail failed requests; log: ${b_log:-empty}"; exit 1
       fi ;;
@@ -316,7 +325,7 @@ run_b() {
 
 sum() { tr ' ' '\n' <<<"$1" | grep . | awk '{s += $1} END {print s + 0}'; }
 jstr() { sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' <<<"$1" | tr -d '\n\r\t'; }
-label() { case $1 in wincache) echo ours ;; wincache2) echo "ours (--so2)" ;; files-disk) echo "files (disk)" ;; files-tmpfs) echo "files (tmpfs)" ;; *) echo "$1" ;; esac; }
+label() { case $1 in wincache) echo ours ;; wincache-redis) echo "ours on Redis" ;; wincache2) echo "ours (--so2)" ;; files-disk) echo "files (disk)" ;; files-tmpfs) echo "files (tmpfs)" ;; *) echo "$1" ;; esac; }
 
 PEERS=(files-disk files-tmpfs redis memcached)
 declare -A INI=()
@@ -325,10 +334,52 @@ say "save paths: $disk ($disk_fs), $shm ($shm_fs); redis-server $redis_version, 
 t_start=$(date +%s)
 rows=()
 summary=()
+row_part=sessions
 row() {  # NAME UNIT BETTER OURS PEER PEER_NAME TARGET TARGET_TEXT N NOTE
-  rows+=("$(printf '{"part":"sessions","name":"%s","unit":"%s","better":"%s","ours":%s,"peer":%s,"peer_name":%s,"target":%s,"target_text":"%s","n":%d,"note":"%s"}' \
-    "$(jstr "$1")" "$2" "$3" "$4" "$5" "$6" "$7" "$(jstr "$8")" "$9" "$(jstr "${10}")")")
+  rows+=("$(printf '{"part":"%s","name":"%s","unit":"%s","better":"%s","ours":%s,"peer":%s,"peer_name":%s,"target":%s,"target_text":"%s","n":%d,"note":"%s"}' \
+    "$row_part" "$(jstr "$1")" "$2" "$3" "$4" "$5" "$6" "$7" "$(jstr "$8")" "$9" "$(jstr "${10}")")")
 }
+
+# --- --redis: sessions on Redis, 2 hosts: ours vs phpredis (locking on), pages A and B ---------
+if ((on_redis)); then
+  export FPM_HOSTS=2
+  row_part=redis
+  avail=$(php8.2 -n -d "extension=$so" -d wincache.enablecli=1 -r 'echo (int)(wincache_extra_info()["redis"]["available"] ?? 0);' 2>/dev/null)
+  [ "$avail" = 1 ] || skip "$so was built without hiredis (libhiredis-dev): wincache.redis is unavailable"
+  RV=(wincache-redis redis)
+  declare -A R=() P=() BR=() BL=() BF=() BOK=() BLOG=()
+  w=$b_workers
+  for ((r = 1; r <= reps; r++)); do
+    for variant in "${RV[@]}"; do
+      run_a "$variant" "$w" "ra_r${r}_$variant"
+      R[$variant]+="$rps "; P[$variant]+="$p99 "
+      printf 'sessions.sh: redis A %-14s 2 hosts x %d workers, rep %d/%d: %9.1f req/s  p99 %8.3f ms\n' \
+        "$(label "$variant")" "$((w / 2))" "$r" "$reps" "$rps" "$p99"
+      run_b "$variant" "rb_r${r}_$variant"
+      BR[$variant]+="$b_rps "; BL[$variant]+="$b_lost "; BF[$variant]+="$b_fail "; BOK[$variant]+="$b_ok "
+      [ -n "$b_log" ] && BLOG[$variant]+="rep $r: $b_log. "
+      printf 'sessions.sh: redis B %-14s rep %d/%d: %8.1f ok req/s  ok %d  failed %d  final %d  lost %d\n' \
+        "$(label "$variant")" "$r" "$reps" "$b_rps" "$b_ok" "$b_fail" "$b_final" "$b_lost"
+    done
+  done
+  ini_of() { sed -n "s/^$2=//p" <<<"${INI[$1]:-}"; }
+  redis_lock="phpredis $phpredis_version: locking_enabled=$(ini_of redis redis.session.locking_enabled), lock_retries=$(ini_of redis redis.session.lock_retries) x lock_wait_time=$(ini_of redis redis.session.lock_wait_time) us, lock_expire=$(ini_of redis redis.session.lock_expire)"
+  hosts="2 php-fpm masters x $((w / 2)) workers (separate namesalts) behind nginx round robin, one redis-server $redis_version on a unix socket"
+  name="sessions on Redis, 2 hosts: session start + ~1 KB read + change + write, $sessions sessions"
+  row "$name: req/s" "req/s" higher "$(med "${R[wincache-redis]}")" "$(med "${R[redis]}")" '"phpredis, locking on"' \
+    '{"ratio":1}' ">= phpredis" "$reps" "$hosts; wrk -t$WRK_THREADS -c$WRK_CONNS ${duration}s; $redis_lock"
+  row "$name: p99 latency" "ms" lower "$(med "${P[wincache-redis]}")" "$(med "${P[redis]}")" '"phpredis, locking on"' \
+    null "" "$reps" "$hosts"
+  bname="sessions on Redis, 2 hosts: $B_CLIENTS clients on one session"
+  row "$bname: successful req/s" "req/s" higher "$(med "${BR[wincache-redis]}")" "$(med "${BR[redis]}")" \
+    '"phpredis, locking on"' null "" "$reps" "$hosts; phpredis failed $(sum "${BF[redis]}") of $(($(sum "${BOK[redis]}") + $(sum "${BF[redis]}"))) requests${BLOG[redis]:+; its PHP log: ${BLOG[redis]}}"
+  row "$bname: lost updates" "count" lower "$(sum "${BL[wincache-redis]}")" "$(sum "${BL[redis]}")" \
+    '"phpredis, locking on"' '{"max":0}' "ours: none lost" "$reps" "successful responses minus the final counter, totals over the runs"
+  s="2 hosts: A req/s ours $(med "${R[wincache-redis]}"), phpredis $(med "${R[redis]}"); p99 ms ours $(med "${P[wincache-redis]}"), phpredis $(med "${P[redis]}"); B ok req/s / lost / failed: ours $(med "${BR[wincache-redis]}") / $(sum "${BL[wincache-redis]}") / $(sum "${BF[wincache-redis]}"), phpredis $(med "${BR[redis]}") / $(sum "${BL[redis]}") / $(sum "${BF[redis]}")"
+  summary+=("redis $s")
+  append_rows
+  exit 0
+fi
 
 # --- --only: page A's runs of the listed variants, interleaved; medians printed, no rows -------
 if [ -n "$only" ]; then

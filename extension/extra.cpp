@@ -9,6 +9,7 @@
 
 #include "buffers.hpp"
 #include "features.hpp"
+#include "redis.hpp"
 #include "php_wincache.h"
 
 namespace wcx {
@@ -63,6 +64,7 @@ void extra_info(INTERNAL_FUNCTION_PARAMETERS) {
   locks_section(return_value, "locks", d);
   locks_section(return_value, "global_locks", joined_global());
   session_extra_info(return_value);
+  redis_extra_info(return_value);
   fcache_extra_info(return_value);
   opcache_extra_info(return_value);
   rplist_extra_info(return_value);

@@ -36,6 +36,8 @@ extern "C" {
 #include "zend_ini.h"
 }
 
+struct ps_module_struct;  // ext/session/php_session.h
+
 namespace wcx {
 
 // ---- process.cpp ------------------------------------------------------------------------------
@@ -93,6 +95,12 @@ std::uint64_t session_segment_bytes();  // the scachesize in force, in bytes
 void session_extra_info(zval* out);     // wincache_extra_info()['sessions']
 ZEND_INI_MH(ini_scachesize);
 ZEND_INI_MH(ini_sessionlockwait);
+const ::ps_module_struct* shm_session_module();  // the handler on shared memory
+std::uint64_t session_lock_deadline_ms();       // when a session lock wait gives up (now_ms clock)
+
+// ---- session_redis.cpp (wincache.redis set: sessions in Redis) ---------------------------------
+const ::ps_module_struct* session_front_module();  // "wincache": on shared memory or on Redis
+void redis_session_extra_info(zval* out);         // wincache_extra_info()['redis']['sessions']
 
 // ---- fcache.cpp -------------------------------------------------------------------------------
 void fcache_minit();            // clamps the directives, installs both hooks (rplist_install)

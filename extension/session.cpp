@@ -408,6 +408,9 @@ void scache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
 
 }  // namespace
 
+const ps_module* shm_session_module() { return &ps_mod_wincache; }
+std::uint64_t session_lock_deadline_ms() { return deadline_ms(); }
+
 ZEND_INI_MH(ini_scachesize) {
   ss.scachesize = ZEND_STRTOL(ZSTR_VAL(new_value), nullptr, 10);
   return SUCCESS;
@@ -424,7 +427,7 @@ void session_minit() {
     ss.scachesize = clamped;
     ini_write_back("wincache.scachesize", std::to_string(clamped));
   }
-  php_session_register_module(&ps_mod_wincache);
+  php_session_register_module(session_front_module());  // shared memory or Redis
 }
 
 std::uint64_t session_segment_bytes() { return std::uint64_t(ss.scachesize) << 20; }

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "features.hpp"  // first: PHP's headers redefine snprintf, which the core uses
+#include "redis.hpp"
 
 #include "buffers.hpp"
 #include "php_wincache.h"
@@ -53,6 +54,7 @@ PHP_INI_BEGIN()
   PHP_INI_ENTRY("wincache.locktimeout", "60", PHP_INI_ALL, wcx::ini_locktimeout)
   PHP_INI_ENTRY("wincache.scachesize", "8", PHP_INI_SYSTEM, wcx::ini_scachesize)
   PHP_INI_ENTRY("wincache.sessionlockwait", "0", PHP_INI_ALL, wcx::ini_sessionlockwait)
+  PHP_INI_ENTRY("wincache.redis", "", PHP_INI_SYSTEM | PHP_INI_PERDIR, wcx::ini_redis)
   PHP_INI_ENTRY("wincache.fcenabled", "1", PHP_INI_ALL, wcx::ini_fcenabled)
   PHP_INI_ENTRY("wincache.fcachesize", "24", PHP_INI_SYSTEM, wcx::ini_fcachesize)
   PHP_INI_ENTRY("wincache.maxfilesize", "256", PHP_INI_SYSTEM, wcx::ini_maxfilesize)
@@ -90,6 +92,7 @@ static PHP_MSHUTDOWN_FUNCTION(wincache) {
     wcx::reroute_mshutdown();
     wcx::fcache_mshutdown();
     wcx::locks_process_end();
+    wcx::redis_mshutdown();
     wcx::process_mshutdown();
   } catch (...) {
   }

@@ -6,7 +6,7 @@
 #                                         Debian 12 it first installs the packages it needs
 #   scripts/bench.sh --quick              a smoke run (~2 min): every part, tiny counts; its
 #                                         numbers mean nothing
-#   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm, sessions, files
+#   scripts/bench.sh --parts core,php     some parts only: core, php, pressure, fpm, sessions, redis, files
 #   scripts/bench.sh --out DIR            results in DIR (default build-bench/results)
 #   scripts/bench.sh --prebuilt BUILD     no configure/build: BUILD/bench/bench_core and
 #                                         BUILD/extension/wincache.so (the test suite's smoke test)
@@ -21,6 +21,9 @@
 #   sessions  session.save_handler = wincache vs files (disk, tmpfs), redis and memcached under
 #             php-fpm + nginx: wrk on 1,000 sessions, and 8 clients on one session counting
 #             lost updates (bench/sessions.sh; starts its own redis-server and memcached)
+#   redis     sessions on Redis across 2 hosts (two php-fpm masters behind nginx, one
+#             redis-server): wincache.redis vs phpredis with locking on, the same two pages
+#             (bench/sessions.sh --redis)
 #   files     an include-heavy page + 50 rerouted file reads per request under php-fpm + nginx,
 #             OPcache on: PHP alone vs ours (file cache, reroutes) on the disk and on a slow FUSE
 #             file system (bench/slowfs.c, built here); req/s, p99, file-system system calls per
@@ -31,7 +34,7 @@ build=$root/build-bench
 out=""
 quick=0
 prebuilt=""
-parts=core,php,pressure,fpm,sessions,files
+parts=core,php,pressure,fpm,sessions,redis,files
 while (($#)); do
   case $1 in
     --quick) quick=1 ;;
@@ -53,6 +56,7 @@ has_part fpm && packages+=(php8.2-fpm nginx wrk curl)
 # the session peers (Debian pulls php8.2-igbinary and php8.2-msgpack with them)
 has_part sessions && packages+=(php8.2-fpm nginx wrk curl redis-server memcached php8.2-redis
                                 php8.2-memcached)
+has_part redis && packages+=(php8.2-fpm nginx wrk curl redis-server php8.2-redis libhiredis-dev)
 # the files part builds bench/slowfs.c against libfuse3 and mounts it (fusermount3), counts with strace
 has_part files && packages+=(php8.2-fpm nginx wrk curl strace fuse3 libfuse3-dev pkg-config gcc libc6-dev)
 [ -n "$prebuilt" ] || packages+=(build-essential cmake ninja-build pkg-config libbenchmark-dev
@@ -131,6 +135,12 @@ if has_part sessions; then
     die "bench/sessions.sh failed"
   files+=("$out/sessions.jsonl")
 fi
+if has_part redis; then
+  say "part redis: bench/sessions.sh --redis"
+  "$root/bench/sessions.sh" --redis --so "$so" --out "$out/redis.jsonl" --disk-dir "$build" "${qflag[@]}" ||
+    die "bench/sessions.sh --redis failed"
+  files+=("$out/redis.jsonl")
+fi
 if has_part files; then
   say "part files: bench/files.sh"
   # the application is generated in the build tree (the machine's disk, not tmpfs)
@@ -138,7 +148,7 @@ if has_part files; then
     die "bench/files.sh failed"
   files+=("$out/files.jsonl")
 fi
-((${#files[@]})) || die "no part selected (--parts core,php,pressure,fpm,sessions,files)"
+((${#files[@]})) || die "no part selected (--parts core,php,pressure,fpm,sessions,redis,files)"
 
 echo
 say "all parts done in $((SECONDS - t0)) s; results in $out/results.{md,json,csv}"

@@ -9,6 +9,8 @@
 #
 # Stages (ctest labels): model (Relacy), prop (RapidCheck), unit (gtest), posix (real processes),
 # phpt (the extension under run-tests.php), multiprocess (real php-cgi / php-fpm / built-in server),
+# redis (wincache.redis: sessions on a real redis-server shared by php-fpm masters that play
+# separate hosts; fencing, killed holders, Redis stopped and killed, strict mode, lazy_write),
 # soak (scripts/soak.sh: 60 s of mixed load under kill -9, SIGSTOP and pool restarts; SOAK_SECONDS
 # in the environment for a longer run, SOAK_SEED to replay one),
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
@@ -31,6 +33,7 @@ rc_params=${RC_PARAMS_CI:-max_success=1000}
 packages=(build-essential cmake ninja-build pkg-config googletest libgtest-dev libgmock-dev
           libbenchmark-dev relacy-dev librapidcheck-dev libboost-dev
           php8.2-dev php-parser php8.2-cli php8.2-cgi php8.2-fpm php8.2-apcu nginx libfcgi-bin curl wrk
+          libhiredis-dev redis-server php8.2-redis
           chromium python3)
 win32_tests=${WIN32_TESTS:-1}
 if [ "$win32_tests" != 0 ]; then packages+=(g++-mingw-w64-x86-64 wine64 wine dpkg-dev); fi
@@ -89,6 +92,7 @@ stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
 stage phpt "the PHP extension: run-tests.php phpt files, library replays, the phpize build"
 stage multiprocess "php-cgi, php-fpm, the built-in server: one cache across workers, kill -9"
 stage soak "the kill-everything soak, ${SOAK_SECONDS:-60} s (scripts/soak.sh: load, kill -9, SIGSTOP, pool restarts)"
+stage redis "sessions on Redis: a real redis-server, php-fpm masters as separate hosts (tests/redis)"
 stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 

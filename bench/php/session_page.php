@@ -90,7 +90,7 @@ if ($op === '') {
               'redis.session.lock_retries', 'redis.session.lock_wait_time', 'redis.session.lock_expire',
               'memcached.sess_locking', 'memcached.sess_persistent', 'memcached.sess_lock_wait_min',
               'memcached.sess_lock_wait_max', 'memcached.sess_lock_retries', 'memcached.sess_lock_expire',
-              'wincache.sessionlockwait', 'wincache.scachesize', 'max_execution_time'] as $k) {
+              'wincache.sessionlockwait', 'wincache.scachesize', 'wincache.redis', 'max_execution_time'] as $k) {
         $v = ini_get($k);
         if ($v !== false) echo "$k=$v\n";
     }
