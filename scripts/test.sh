@@ -11,6 +11,8 @@
 # phpt (the extension under run-tests.php), multiprocess (real php-cgi / php-fpm / built-in server),
 # soak (scripts/soak.sh: 60 s of mixed load under kill -9, SIGSTOP and pool restarts; SOAK_SECONDS
 # in the environment for a longer run, SOAK_SEED to replay one),
+# fuzz (scripts/fuzz.sh: random calls of every wincache_* function, sessions and the rerouted
+# file functions, against a model; FUZZ_SEED to replay, FUZZ_CALLS/FUZZ_PROCS for a longer run),
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
 # browser (web/wincache.php in Debian's headless chromium against scripts/serve.sh: numbers,
 # escaping, actions, access, 100,000 entries paged; screenshots in $build/tests/browser/screenshots),
@@ -89,6 +91,7 @@ stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
 stage phpt "the PHP extension: run-tests.php phpt files, library replays, the phpize build"
 stage multiprocess "php-cgi, php-fpm, the built-in server: one cache across workers, kill -9"
 stage soak "the kill-everything soak, ${SOAK_SECONDS:-60} s (scripts/soak.sh: load, kill -9, SIGSTOP, pool restarts)"
+stage fuzz "the PHP API fuzzer, ${FUZZ_PROCS:-3} processes x ${FUZZ_CALLS:-60000} calls (scripts/fuzz.sh: model, no crash/hang/leak, documented messages only)"
 stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 
