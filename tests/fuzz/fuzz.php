@@ -58,6 +58,9 @@ const FZ_ALLOWED = [
   '/^session_(write_close|commit|abort|reset)\(\): .*no active session/i',
   '/^session_start\(\): Session cannot be started after headers have already been sent$/',
   '/^session_start\(\): Failed to decode session object\. Session has been destroyed$/',
+  // PHP's session serializer wrote $_SESSION nested deeper than its unserializer reads back
+  // (unserialize_max_depth, php.net/unserialize): the same with the files handler, the bytes are PHP's
+  '/^session_start\(\): Maximum depth of 4096 exceeded\. The depth limit can be changed/',
   // PHP's serialize(): __sleep naming a missing property (php.net/__sleep)
   '/^\w+\(\): "nosuchprop" returned as member variable from __sleep\(\) but does not exist$/',
   // PHP's include (php.net/include): a missing file
@@ -590,7 +593,21 @@ function fz_file_op(): void {
   $STATS['files']++;
   $f = array_rand($FILES);
   $e = &$FILES[$f];
-  switch (mt_rand(0, 9)) {
+  switch (mt_rand(0, 11)) {
+    case 10: {                                          // unlink and write again (reroute: invalidates)
+      FzLog::call($FZ_CALL, "unlink+write $f");
+      fz_expect(unlink($f), "unlink $f");
+      fz_expect(!file_exists($f), "file_exists after unlink $f");
+      file_put_contents($f, $e['now']);
+      return;
+    }
+    case 11: {                                          // rmdir of an empty directory (reroute: moves the epoch)
+      FzLog::call($FZ_CALL, 'mkdir+rmdir');
+      @mkdir("$FD/d");
+      [, $r] = fz_call('rmdir', ["$FD/d"]);
+      fz_expect($r === true, 'rmdir of an empty directory');
+      return;
+    }
     case 0: case 1: {                                   // rewrite, in place or renamed over
       $e['n']++;
       $tag = basename($f, '.php') . 'v' . $e['n'];
@@ -604,8 +621,8 @@ function fz_file_op(): void {
       return;
     }
     case 2: case 3: {                                   // include: some content this file had
-      FzLog::call($FZ_CALL, "include $f");
-      $r = include $f;
+      FzLog::call($FZ_CALL, "include/require $f");
+      $r = mt_rand(0, 1) ? include $f : require $f;
       FzLog::result(fz_repr($r));
       fz_expect(is_string($r) && isset($e['ever'][$r]), "include $f returns one of its versions, got " . fz_repr($r));
       return;
@@ -626,6 +643,8 @@ function fz_file_op(): void {
     case 6: {
       [, $r] = fz_call('is_file', [$f]);
       fz_expect($r === true, "is_file $f");
+      [, $r] = fz_call('file_exists', [$f]);
+      fz_expect($r === true, "file_exists $f");
       [, $r] = fz_call('realpath', [$f]);
       fz_expect($r === realpath($f), "realpath $f");
       return;
