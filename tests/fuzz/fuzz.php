@@ -538,7 +538,11 @@ function fz_model_op(): void {
     case 12: {                                          // a hostile value on a model key: unknown afterwards
       global $FZ_CALL;
       FzCtx::$key = $k;
-      $v = FzGen::any();
+      $v = match (mt_rand(0, 3)) {                      // half of them call back into the cache on $k
+        0 => new FzSer(mt_rand(3, 4), FzGen::plain(1)),
+        1 => new FzSleep(mt_rand(3, 4), FzGen::plain(1)),
+        default => FzGen::any(),
+      };
       FzCtx::$key = 's0';
       fz_call(mt_rand(0, 1) ? 'wincache_ucache_set' : 'wincache_ucache_add', [$k, $v]);
       $U[$k] = true;
@@ -697,7 +701,7 @@ function fz_session_op(): void {
 function fz_chaos_op(): void {
   global $FNS, $PARAMS, $PROCS, $CHAOS_KEYS;
   $fn = $FNS[mt_rand(0, count($FNS) - 1)];
-  if ($fn === 'wincache_ucache_clear' && mt_rand(0, 20) !== 0) $fn = 'wincache_ucache_get';
+  if ($fn === 'wincache_ucache_clear' && mt_rand(0, 60) !== 0) $fn = 'wincache_ucache_get';   // clears are rare: each one blinds every model
   if ($fn === 'wincache_lock' || $fn === 'wincache_unlock') return;  // fz_lock_op: a held lock needs its model
   $names = $PARAMS[$fn];
   $n = mt_rand(0, count($names) + 1);               // missing and extra arguments
