@@ -687,7 +687,14 @@ function fz_session_op(): void {
     }
     case 2: case 3:
       if ($active) { $_SESSION['k' . FzGen::str(4)] = FzGen::plain(); $_SESSION['n'] = ($_SESSION['n'] ?? 0) + 1; }
-      if (mt_rand(0, 6) === 0 && $active) { FzCtx::$key = 's1'; $_SESSION['o'] = FzGen::any(2); }
+      if (mt_rand(0, 6) === 0 && $active) {
+        // a hostile value only if PHP can encode it: an exception inside PHP's session encoder
+        // leaves truncated data that PHP itself cannot decode, whatever the handler (then
+        // "Unexpected end of serialized data" would hide a store that truncates)
+        FzCtx::$key = 's1';
+        $o = FzGen::any(2);
+        try { serialize($o); $_SESSION['o'] = $o; } catch (Throwable $e) { fz_expect(fz_allowed_exception($e), 'serialize threw ' . get_class($e)); }
+      }
       return;
     case 4: fz_call('session_write_close', []); return;
     case 5: fz_call('session_regenerate_id', [(bool)mt_rand(0, 1)]); return;
