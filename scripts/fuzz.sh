@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [wincache.so]           the CI chunk (the ctest `fuzz`, stage fuzz of scripts/test.sh)
 #   FUZZ_SEED=N scripts/fuzz.sh             replay a run (a single process replays call for call;
 #                                           several processes interleave differently each time)
-#   FUZZ_CALLS=N                            calls per process (default 200000: ~60-90 s on 2 cores)
+#   FUZZ_CALLS=N                            calls per process (default 250000: ~60-90 s on 2 cores)
 #   FUZZ_PROCS=N                            processes at once, one group (default 3)
 #   FUZZ_ROUNDS=N                           rounds, each with seed FUZZ_SEED+round (default 1)
 #   FUZZ_TIMEOUT=S                          a process over S seconds is a hang (default: 120 + calls/500)
@@ -22,7 +22,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 SO=${1:-${FUZZ_SO:-$root/build/extension/wincache.so}}
 FUZZ_SEED=${FUZZ_SEED:-$(((RANDOM << 15) | RANDOM))}
-FUZZ_CALLS=${FUZZ_CALLS:-200000}
+FUZZ_CALLS=${FUZZ_CALLS:-250000}
 FUZZ_PROCS=${FUZZ_PROCS:-3}
 FUZZ_ROUNDS=${FUZZ_ROUNDS:-1}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-$((120 + FUZZ_CALLS / 500))}

@@ -91,7 +91,7 @@ stage posix "real processes: PrimPosix, PosixOs, kill -9 recovery"
 stage phpt "the PHP extension: run-tests.php phpt files, library replays, the phpize build"
 stage multiprocess "php-cgi, php-fpm, the built-in server: one cache across workers, kill -9"
 stage soak "the kill-everything soak, ${SOAK_SECONDS:-60} s (scripts/soak.sh: load, kill -9, SIGSTOP, pool restarts)"
-stage fuzz "the PHP API fuzzer, ${FUZZ_PROCS:-3} processes x ${FUZZ_CALLS:-200000} calls (scripts/fuzz.sh: model, no crash/hang/leak, documented messages only)"
+stage fuzz "the PHP API fuzzer, ${FUZZ_PROCS:-3} processes x ${FUZZ_CALLS:-250000} calls (scripts/fuzz.sh: model, no crash/hang/leak, documented messages only)"
 stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 
