@@ -10,6 +10,8 @@
 #   FUZZ_TIMEOUT=S                          a process over S seconds is a hang (default: 120 + calls/500)
 #   FUZZ_BREAK=model                        the model expects inc/dec results off by one: the run
 #                                           must fail (the fuzzer's negative twin)
+#   FUZZ_BREAK=hang FUZZ_TIMEOUT=10         each worker stops halfway: reported as a HANG with
+#                                           its last calls
 #   FUZZ_VERBOSE=1                          print the messages each process collected
 #
 # Each round: a keeper process joins the group (wincache.apppoolid and namesalt of this run) and

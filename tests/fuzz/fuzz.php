@@ -3,7 +3,8 @@
 //
 //   php fuzz.php worker    FUZZ_SEED, FUZZ_CALLS, FUZZ_PROC (this process's index), FUZZ_PROCS,
 //                          FUZZ_DIR (scratch directory), FUZZ_BREAK (=model: the model expects a
-//                          wrong inc result, so the run must fail)
+//                          wrong inc result, so the run must fail; =hang: the worker stops
+//                          halfway, so the timeout must kill it and name the call)
 //   php fuzz.php keeper    started first and ended last in the workers' group: the cache's used
 //                          bytes before the load, then after the workers exit and a clear, and
 //                          the named locks still held (docs/fuzz.md, "no leak")
@@ -734,6 +735,10 @@ function fz_chaos_op(): void {
 fz_resync();
 $t0 = microtime(true);
 for ($FZ_CALL = 0; $FZ_CALL < $CALLS; $FZ_CALL++) {
+  if ($BREAK === 'hang' && $FZ_CALL === intdiv($CALLS, 2)) {   // the twin of the hang check
+    FzLog::call($FZ_CALL, 'FUZZ_BREAK=hang: sleeping forever');
+    for (;;) sleep(60);
+  }
   $x = mt_rand(0, 99);
   if ($x < 45) fz_model_op();
   elseif ($x < 70) fz_chaos_op();
