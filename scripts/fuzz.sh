@@ -12,6 +12,8 @@
 #                                           must fail (the fuzzer's negative twin)
 #   FUZZ_BREAK=hang FUZZ_TIMEOUT=10         each worker stops halfway: reported as a HANG with
 #                                           its last calls
+#   FUZZ_UCACHESIZE=MB                      wincache.ucachesize (default 64; 5 makes the cache
+#                                           evict all the time: the model resyncs after evictions)
 #   FUZZ_VERBOSE=1                          print the messages each process collected
 #
 # Each round: a keeper process joins the group (wincache.apppoolid and namesalt of this run) and
@@ -53,7 +55,7 @@ for ((round = 0; round < FUZZ_ROUNDS; round++)); do
   # One group for the round: the workers are not children of one parent (timeout(1) is), so
   # the group is named by wincache.apppoolid; the namesalt keeps it apart from other tests.
   ini=(-n -d "extension=$SO" -d wincache.enablecli=1 -d "wincache.apppoolid=fuzz$$r$round"
-       -d "wincache.namesalt=fz$((seed % 100000))" -d wincache.ucachesize=64 -d wincache.locktimeout=1
+       -d "wincache.namesalt=fz$((seed % 100000))" -d wincache.ucachesize=${FUZZ_UCACHESIZE:-64} -d wincache.locktimeout=1
        -d wincache.reroute_enabled=1 -d session.save_handler=wincache -d "session.save_path=$dir/sess"
        -d wincache.sessionlockwait=1 -d memory_limit=512M -d error_reporting=-1 -d display_errors=stderr
        -d log_errors=0)
