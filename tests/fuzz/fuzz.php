@@ -251,14 +251,16 @@ function fz_evictions(): int { return (int)(wincache_extra_info()['ucache']['evi
 function fz_resync(): void {
   global $M, $U, $SENT, $EVICT, $STATS;
   $STATS['resync']++;
+  // the sentinel and the eviction count first: a clear or an eviction while the keys are read
+  // back is then seen at the next mismatch
+  wincache_ucache_set($SENT, 1);
+  $EVICT = fz_evictions();
   foreach ($M as $k => $e) {
     $ok = false;
     $v = wincache_ucache_get($k, $ok);
     if (!$ok) unset($M[$k]);
     elseif (serialize($v) !== $e['v']) fz_fail('resync: key ' . fz_repr($k) . ' holds ' . fz_repr($v) . ', the model says ' . $e['v']);
   }
-  wincache_ucache_set($SENT, 1);
-  $EVICT = fz_evictions();
 }
 
 /**
@@ -273,7 +275,12 @@ function fz_gone(string $k, string $what, array $keys = []): void {
     fz_resync();
     return;
   }
-  fz_fail($what);
+  $ok = null;
+  $v = @wincache_ucache_get($k, $ok);
+  $info = wincache_ucache_info(true);
+  $x = wincache_extra_info()['ucache'];
+  fz_fail($what . ' (now: get ' . ($ok ? 'hit ' . fz_repr($v) : 'miss') . ', exists ' . fz_repr(wincache_ucache_exists($k))
+          . ", sentinel present, items {$info['total_item_count']}, evictions {$x['evictions']} (was $EVICT), expirations {$x['expirations']}, resets {$x['resets']}, recoveries {$x['recoveries']})");
 }
 
 function fz_expect(bool $cond, string $what): void { if (!$cond) fz_fail('model: ' . $what); }
