@@ -12,8 +12,8 @@
 #                                           must fail (the fuzzer's negative twin)
 #   FUZZ_BREAK=hang FUZZ_TIMEOUT=10         each worker stops halfway: reported as a HANG with
 #                                           its last calls
-#   FUZZ_UCACHESIZE=MB                      wincache.ucachesize (default 64; 5 makes the cache
-#                                           evict all the time: the model resyncs after evictions)
+#   FUZZ_UCACHESIZE=MB                      wincache.ucachesize (default 64; 5 puts the cache
+#                                           under pressure: the model resyncs after evictions)
 #   FUZZ_VERBOSE=1                          print the messages each process collected
 #
 # Each round: a keeper process joins the group (wincache.apppoolid and namesalt of this run) and
