@@ -12,6 +12,10 @@
 #                                           must fail (the fuzzer's negative twin)
 #   FUZZ_BREAK=hang FUZZ_TIMEOUT=10         each worker stops halfway: reported as a HANG with
 #                                           its last calls
+#   FUZZ_BREAK=crash                        each worker segfaults halfway (PHP's own serialize() of
+#                                           a 1,000,000-deep array): reported as a crash
+#   FUZZ_BREAK=leak                         the keeper stores 100 bytes after its clear: reported
+#                                           as a leak
 #   FUZZ_UCACHESIZE=MB                      wincache.ucachesize (default 64; 5 puts the cache
 #                                           under pressure: the model resyncs after evictions)
 #   FUZZ_VERBOSE=1                          print the messages each process collected

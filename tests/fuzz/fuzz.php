@@ -4,7 +4,9 @@
 //   php fuzz.php worker    FUZZ_SEED, FUZZ_CALLS, FUZZ_PROC (this process's index), FUZZ_PROCS,
 //                          FUZZ_DIR (scratch directory), FUZZ_BREAK (=model: the model expects a
 //                          wrong inc result, so the run must fail; =hang: the worker stops
-//                          halfway, so the timeout must kill it and name the call)
+//                          halfway, so the timeout must kill it and name the call; =crash: the
+//                          worker segfaults halfway, in PHP's own serialize(); =leak: the keeper
+//                          stores an entry after its clear, so the used bytes differ)
 //   php fuzz.php keeper    started first and ended last in the workers' group: the cache's used
 //                          bytes before the load, then after the workers exit and a clear, and
 //                          the named locks still held (docs/fuzz.md, "no leak")
@@ -206,15 +208,20 @@ if ($mode === 'keeper') {
   $before = wincache_ucache_meminfo();
   $items = wincache_ucache_info(true)['total_item_count'];
   wincache_ucache_clear();
+  if ($BREAK === 'leak') wincache_ucache_set('fz_break_leak', str_repeat('x', 100));   // the leak check's twin
   $m1 = wincache_ucache_meminfo();
   $used1 = $m1['memory_total'] - $m1['memory_free'];
   $locks = wincache_stats_locks();
-  $held = count($locks['held']) + count($locks['global_held']);
+  // held by a live process: a leak (every worker has exited); by a dead one (a crash): taken
+  // over by the next process that wants the lock (docs/extension.md, NL-2), reported only
+  $rows = array_merge($locks['held'], $locks['global_held']);
+  $held = count(array_filter($rows, fn($r) => $r['alive']));
+  $dead = count($rows) - $held;
   $waiting = count($locks['waiting']) + count($locks['global_waiting']);
   $x = wincache_extra_info();
-  printf("fuzz keeper: used bytes empty %d, at the end %d with %d items, after clear %d (blocks %d -> %d); locks held %d, waiting %d; evictions %d, recoveries %d, resets %d\n",
+  printf("fuzz keeper: used bytes empty %d, at the end %d with %d items, after clear %d (blocks %d -> %d); locks held %d (by dead processes %d), waiting %d; evictions %d, recoveries %d, resets %d\n",
          $used0, $before['memory_total'] - $before['memory_free'], $items, $used1, $m0['num_used_blks'], $m1['num_used_blks'],
-         $held, $waiting, $x['ucache']['evictions'], $x['ucache']['recoveries'], $x['ucache']['resets']);
+         $held, $dead, $waiting, $x['ucache']['evictions'], $x['ucache']['recoveries'], $x['ucache']['resets']);
   $bad = [];
   if ($used1 !== $used0 || $m1['num_used_blks'] !== $m0['num_used_blks']) $bad[] = "leak: used bytes $used0 before the load, $used1 after clear";
   if ($held !== 0) $bad[] = "named locks still held after every worker exited: $held";
@@ -742,6 +749,12 @@ function fz_chaos_op(): void {
 fz_resync();
 $t0 = microtime(true);
 for ($FZ_CALL = 0; $FZ_CALL < $CALLS; $FZ_CALL++) {
+  if ($BREAK === 'crash' && $FZ_CALL === intdiv($CALLS, 2)) {  // the twin of the crash check
+    FzLog::call($FZ_CALL, "FUZZ_BREAK=crash: PHP's own serialize() of a 1,000,000-deep array (a C stack overflow)");
+    $a = 1;
+    for ($i = 0; $i < 1000000; $i++) $a = [$a];
+    serialize($a);
+  }
   if ($BREAK === 'hang' && $FZ_CALL === intdiv($CALLS, 2)) {   // the twin of the hang check
     FzLog::call($FZ_CALL, 'FUZZ_BREAK=hang: sleeping forever');
     for (;;) sleep(60);
