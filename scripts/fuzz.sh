@@ -18,6 +18,8 @@
 #                                           as a leak
 #   FUZZ_UCACHESIZE=MB                      wincache.ucachesize (default 64; 5 puts the cache
 #                                           under pressure: the model resyncs after evictions)
+#   FUZZ_VALGRIND=1                         workers under valgrind memcheck (USE_ZEND_ALLOC=0,
+#                                           pcre.jit=0): a memory error is exit status 99
 #   FUZZ_VERBOSE=1                          print the messages each process collected
 #
 # Each round: a keeper process joins the group (wincache.apppoolid and namesalt of this run) and
@@ -63,6 +65,11 @@ for ((round = 0; round < FUZZ_ROUNDS; round++)); do
        -d wincache.reroute_enabled=1 -d session.save_handler=wincache -d "session.save_path=$dir/sess"
        -d wincache.sessionlockwait=1 -d memory_limit=512M -d error_reporting=-1 -d display_errors=stderr
        -d log_errors=0)
+  wrap=()
+  if [ "${FUZZ_VALGRIND:-0}" = 1 ]; then
+    wrap=(env USE_ZEND_ALLOC=0 valgrind -q --error-exitcode=99 --num-callers=30)
+    ini+=(-d pcre.jit=0)
+  fi
   FUZZ_SEED=$seed FUZZ_DIR=$dir timeout -s KILL $((FUZZ_TIMEOUT + 60)) \
     "$PHP" "${ini[@]}" "$root/tests/fuzz/fuzz.php" keeper >"$dir/keeper.out" 2>"$dir/keeper.err" &
   keeper=$!
@@ -72,7 +79,7 @@ for ((round = 0; round < FUZZ_ROUNDS; round++)); do
   workers=()
   for ((p = 0; p < FUZZ_PROCS; p++)); do
     FUZZ_SEED=$seed FUZZ_CALLS=$FUZZ_CALLS FUZZ_PROC=$p FUZZ_PROCS=$FUZZ_PROCS FUZZ_DIR=$dir \
-      timeout -s KILL "$FUZZ_TIMEOUT" "$PHP" "${ini[@]}" "$root/tests/fuzz/fuzz.php" worker \
+      timeout -s KILL "$FUZZ_TIMEOUT" "${wrap[@]}" "$PHP" "${ini[@]}" "$root/tests/fuzz/fuzz.php" worker \
       >"$dir/out.$p" 2>"$dir/err.$p" &
     workers+=($!)
     pids+=($!)
@@ -88,6 +95,7 @@ for ((round = 0; round < FUZZ_ROUNDS; round++)); do
       fail=1
       case $rc in
         137) echo "FUZZ FAIL FUZZ_SEED=$seed proc=$p: HANG (killed after ${FUZZ_TIMEOUT} s); its last calls:" ;;
+        99) echo "FUZZ FAIL FUZZ_SEED=$seed proc=$p: valgrind found memory errors (above); its last calls:" ;;
         1) ;;
         *) echo "FUZZ FAIL FUZZ_SEED=$seed proc=$p: exit status $rc (a crash: $((rc > 128 ? rc - 128 : 0)) is the signal); its last calls:" ;;
       esac
