@@ -13,6 +13,8 @@
 # separate hosts; fencing, killed holders, Redis stopped and killed, strict mode, lazy_write),
 # soak (scripts/soak.sh: 60 s of mixed load under kill -9, SIGSTOP and pool restarts; SOAK_SECONDS
 # in the environment for a longer run, SOAK_SEED to replay one),
+# fuzz (scripts/fuzz.sh: random calls of every wincache_* function, sessions and the rerouted
+# file functions, against a model; FUZZ_SEED to replay, FUZZ_CALLS/FUZZ_PROCS for a longer run),
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
 # browser (web/wincache.php in Debian's headless chromium against scripts/serve.sh: numbers,
 # escaping, actions, access, 100,000 entries paged; screenshots in $build/tests/browser/screenshots),
@@ -93,6 +95,7 @@ stage phpt "the PHP extension: run-tests.php phpt files, library replays, the ph
 stage multiprocess "php-cgi, php-fpm, the built-in server: one cache across workers, kill -9"
 stage soak "the kill-everything soak, ${SOAK_SECONDS:-60} s (scripts/soak.sh: load, kill -9, SIGSTOP, pool restarts)"
 stage redis "sessions on Redis: a real redis-server, php-fpm masters as separate hosts (tests/redis)"
+stage fuzz "the PHP API fuzzer, ${FUZZ_PROCS:-3} processes x ${FUZZ_CALLS:-250000} calls (scripts/fuzz.sh: model, no crash/hang/leak, documented messages only)"
 stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 
