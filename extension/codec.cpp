@@ -178,6 +178,41 @@ struct Inspector {
   }
 };
 
+// The nesting of serialize()'s output as PHP's unserializer counts it: every `{` opens a level
+// (an array, an object's properties or __serialize() data, a Serializable's data); the payloads
+// of strings, class names and enum cases (`s:`, `O:`, `C:`, `E:` with a byte length) are
+// skipped, and a Serializable's data counts as one level whatever it holds. A class that decides
+// what it stores is opaque to the Inspector; this is where its depth is seen.
+int serialized_depth(const char* s, std::size_t n) {
+  int d = 0, m = 0;
+  auto number = [&](std::size_t& i) {
+    std::size_t v = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') v = v * 10 + std::size_t(s[i++] - '0');
+    return v;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = s[i];
+    if ((c == 's' || c == 'E' || c == 'O' || c == 'C') && i + 1 < n && s[i + 1] == ':') {
+      std::size_t j = i + 2;
+      const std::size_t len = number(j);  // X:len:"payload"
+      i = j + 2 + len;                    // at the closing quote
+      if (c == 'C') {                     // C:len:"name":dlen:{data}
+        std::size_t k = i + 2;
+        const std::size_t dlen = number(k);
+        if (d + 1 > m) m = d + 1;
+        i = k + 1 + dlen;                 // at the data's closing brace
+      }
+      continue;
+    }
+    if (c == '{') {
+      if (++d > m) m = d;
+    } else if (c == '}') {
+      --d;
+    }
+  }
+  return m;
+}
+
 Encode serialize_into(zval* zv, Buffer& out) {
   {
     Inspector in;
@@ -195,6 +230,10 @@ Encode serialize_into(zval* zv, Buffer& out) {
     return Encode::exception;
   }
   const std::size_t n = buf.s ? ZSTR_LEN(buf.s) : 0;
+  if (n && serialized_depth(ZSTR_VAL(buf.s), n) > kMaxDepth) {  // unreadable: never stored
+    smart_str_free(&buf);
+    return Encode::too_deep;
+  }
   out.clear();
   out.push('Z');
   put(out, std::uint64_t(n));
