@@ -322,7 +322,7 @@ TEST_F(PosixOsDir, ProcessesReplacingTheSameObjectAtOnceShareTheResult) {
   auto a = os.open("a", kSize, true, nullptr);
   ASSERT_NE(a.base, nullptr) << os.last_reason();
   const std::string dir = os.dir();
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 200; ++round) {
     const std::string p = dir + "/x";
     ::unlink(p.c_str());
     const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -332,6 +332,8 @@ TEST_F(PosixOsDir, ProcessesReplacingTheSameObjectAtOnceShareTheResult) {
     constexpr int kProcs = 4;
     int pipes[kProcs][2];
     pid_t pids[kProcs];
+    int go[2];  // the start line: every child waits for its end of file, then all open at once
+    ASSERT_EQ(::pipe(go), 0);
     for (int i = 0; i < kProcs; ++i) {
       ASSERT_EQ(::pipe(pipes[i]), 0);
       std::fflush(nullptr);
@@ -339,6 +341,10 @@ TEST_F(PosixOsDir, ProcessesReplacingTheSameObjectAtOnceShareTheResult) {
       ASSERT_GE(pids[i], 0);
       if (pids[i] == 0) {
         ::alarm(30);
+        ::close(go[1]);
+        char c;
+        while (::read(go[0], &c, 1) > 0) {
+        }
         PosixOs mine(root_);
         auto m = mine.open("x", kSize, true, nullptr);
         std::uint64_t ino = m.base ? m.ino : 0;
@@ -347,6 +353,8 @@ TEST_F(PosixOsDir, ProcessesReplacingTheSameObjectAtOnceShareTheResult) {
       }
       ::close(pipes[i][1]);
     }
+    ::close(go[0]);
+    ::close(go[1]);
     std::uint64_t first = 0;
     for (int i = 0; i < kProcs; ++i) {
       std::uint64_t ino = 0;
