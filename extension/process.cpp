@@ -81,6 +81,21 @@ void process_minit() {
 
 bool process_enabled() { return ps.enabled; }
 
+// A process that had to repair its objects, or cannot share its group's cache, says so once,
+// in PHP's error log (stderr where none is set), with the reason: it is also in
+// wincache_extra_info(), but nobody reads that for a pool that went quietly private.
+static void log_start(const Domain& d) {
+  std::string msg;
+  const std::string fixed = d.repaired();
+  if (!fixed.empty()) msg = "PHP Warning:  wincache: group " + d.name() + ": " + fixed;
+  if (d.local()) {
+    if (!msg.empty()) msg += "; ";
+    else msg = "PHP Warning:  wincache: group " + d.name() + ": ";
+    msg += "this process runs on a private user cache: " + d.why_local();
+  }
+  if (!msg.empty()) php_log_err_with_severity(const_cast<char*>(msg.c_str()), LOG_WARNING);
+}
+
 Domain* local_domain() {
   if (!ps.enabled) return nullptr;
   forget_parent();
@@ -96,6 +111,7 @@ Domain* local_domain() {
                                         fcache_segment_bytes(), rplist_segment_bytes());
     if (forked_worker) workers_board_record();
     ps.local->start(forked_worker ? Prim::parent_id() : 0);
+    log_start(*ps.local);
   }
   return ps.local.get();
 }

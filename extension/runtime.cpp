@@ -127,6 +127,16 @@ std::string Domain::location() const {
 #endif
 }
 
+std::string Domain::repaired() const {
+#ifdef _WIN32
+  return "";
+#else
+  if (os_.repairs() == 0) return "";
+  return std::to_string(os_.repairs()) + " repair(s) in " + os_.dir() + ", the last: " +
+         os_.last_repair();
+#endif
+}
+
 void Domain::start(std::uint64_t anchor) {
   if (group_ || local_) return;
   std::vector<wc::KindSpec> kinds(kKinds);

@@ -160,6 +160,10 @@ class Domain {
   const std::string& why_no_locks() const { return why_no_locks_; }  // "" while shared
   // Where the segments live (a directory on POSIX), for diagnostics.
   std::string location() const;
+  // What the OS layer found wrong and repaired while this domain started ("" if nothing): an
+  // unusable entry at one of our names replaced, our directory's loose mode set to 0700
+  // (prims/posix_os.hpp OBJ-REPLACE). Logged once by the process (process.cpp).
+  std::string repaired() const;
 
  private:
   void map_cache();

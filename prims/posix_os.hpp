@@ -25,7 +25,8 @@
 //     O_PATH | O_DIRECTORY | O_NOFOLLOW) (a symlink or a non-directory fails ENOTDIR: skipped,
 //     never followed), fstat: S_ISDIR and st_uid == geteuid(), else skipped; then the directory
 //     is opened for reading through that descriptor (openat(fd, ".")), and a mode other than
-//     0700 (a looser one, or one the umask narrowed) is set to 0700 with fchmod. Creation is
+//     0700 (a looser one, or one the umask narrowed) is set to 0700 with fchmod (a looser one
+//     counts as a repair, for the log). Creation is
 //     mkdirat(root, name, 0700); EEXIST means someone was faster: inspect again.
 //   The root must be a directory owned by root or by us, and if group or others may write it,
 //     it must be sticky (as /dev/shm is): in a sticky directory nobody but the owner of an
@@ -43,13 +44,19 @@
 //       full tmpfs is a clear ENOSPC failure now rather than a SIGBUS at some later first touch.
 //       If the name exists (EEXIST), it is opened as below: "create if missing". Only a creating
 //       open makes the directory; every other operation on a user without one finds nothing.
-//     existing: openat(dir, name, O_RDWR | O_NOFOLLOW) (a symlink: EPERM), then fstat: it must be
-//       a regular file of our effective uid that grants nothing to group or others (EPERM
-//       otherwise: nobody else can write our directory, so such an object is debris of ours or
-//       root's, never something to share through), and its size must be `size` (another
-//       geometry: EINVAL). A size of 0 with `create` is a creator caught (or killed) between
-//       its O_EXCL open and its ftruncate: we size it ourselves, which is idempotent because
-//       every creator uses the same size and nobody could have written to a 0-byte object.
+//     existing: openat(dir, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) (a symlink:
+//       EPERM; a FIFO or a device node opens without waiting and is refused next), then fstat:
+//       it must be a regular file of our effective uid that grants nothing to group or others
+//       (EPERM otherwise: nobody else can write our directory, so such an object is debris of
+//       ours or root's, never something to share through), and its size must be `size`
+//       (another geometry: EINVAL). A size of 0 with `create` is a creator caught (or killed)
+//       between its O_EXCL open and its ftruncate: we size it ourselves, which is idempotent
+//       because every creator uses the same size and nobody could have written to a 0-byte
+//       object. Such a refusal is final for a plain open (the segment layer then falls back
+//       with the reason); a CREATING open instead replaces the entry (OBJ-REPLACE, at
+//       replace()): it is none of our live objects, so it is unlinked (never opened for use,
+//       never mapped) under a flock of the directory, and ours is created in its place;
+//       repairs() / last_repair() count and say what was found, for the log.
 //     at == nullptr: mmap(MAP_SHARED) anywhere. at != nullptr: mmap(at, MAP_SHARED |
 //       MAP_FIXED_NOREPLACE) and the returned address must equal `at` (kernels before 4.17
 //       ignore the flag and treat `at` as a hint): otherwise unmap and fail. Plain MAP_FIXED is
@@ -92,6 +99,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -126,6 +134,10 @@ class PosixOs {
   // us) before it gives up: each round needs another process to act in a window of a few
   // system calls.
   static constexpr unsigned kRounds = 8;
+  // How long a creating open waits for the directory's lock before it replaces an unusable
+  // entry (OBJ-REPLACE): held only for a few system calls by processes of this user, so only
+  // root holding it on purpose makes the wait run out.
+  static constexpr unsigned kLockWaitMs = 2000;
 
   explicit PosixOs(std::string root = kDefaultRoot) : root_(std::move(root)) {}
   ~PosixOs() { close_dir(); }
@@ -143,6 +155,7 @@ class PosixOs {
       Why why;
       const int dfd = dir_fd(create, &why);
       if (dfd < 0) return fail(why.e, why.e == ENOENT && !create ? "no such object" : why.what);
+      const bool last = round + 1 >= kRounds;
       if (create) {
         fd = ::openat(dfd, name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0) {
@@ -156,37 +169,72 @@ class PosixOs {
           }
           break;
         }
-        if (errno == ENOENT && round + 1 < kRounds) {  // the directory was removed under us
+        if (errno == ENOENT && !last) {  // the directory was removed under us
           close_dir();
           continue;
         }
         if (errno != EEXIST) return fail(errno, "the object could not be created");
       }
-      fd = ::openat(dfd, name.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-      if (fd >= 0) break;
-      const int e = errno;
-      // ENOENT: the object is missing, or our directory was removed and someone made a new one
-      // (a creating open also lands here when the object vanished after its EEXIST).
-      if (e == ENOENT && round + 1 < kRounds && (create || dir_stale())) {
-        if (dir_stale()) close_dir();
-        continue;
+      // O_NONBLOCK | O_NOCTTY: whatever sits at the name is opened without waiting for a peer
+      // (a FIFO) or becoming our terminal (a device node root put there); it is refused below.
+      fd = ::openat(dfd, name.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+      if (fd < 0) {
+        const int e = errno;
+        // ENOENT: the object is missing, or our directory was removed and someone made a new one
+        // (a creating open also lands here when the object vanished after its EEXIST).
+        if (e == ENOENT && !last && (create || dir_stale())) {
+          if (dir_stale()) close_dir();
+          continue;
+        }
+        const char* what = e == ELOOP    ? "a symbolic link sits at the object's name"
+                           : e == EISDIR ? "a directory sits at the object's name"
+                           : e == ENOENT ? "no such object"
+                                         : "the object could not be opened";
+        // A creating open replaces what cannot be an object of ours (OBJ-REPLACE below).
+        if (create && !last && e != ENOENT) {
+          struct stat st;
+          if (::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone
+          if (!our_private_file(st)) {
+            if (replace(dfd, name, st, what)) continue;
+            return fail(last_error_, reason_);
+          }
+          // A private file of ours we may not open: a creator between its O_EXCL open (mode
+          // 0600 narrowed by a umask) and its fchmod. Give it a moment and look again.
+          ::usleep(1000);
+          continue;
+        }
+        return fail(e == ELOOP ? EPERM : e, what);
       }
-      if (e == ELOOP) return fail(EPERM, "a symbolic link sits at the object's name");
-      return fail(e, e == ENOENT ? "no such object" : "the object could not be opened");
-    }
-    if (!created) {
+      if (created) break;
       struct stat st;
       if (::fstat(fd, &st) != 0) return close_fail(fd, errno, "fstat of the object failed");
-      if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
-        return close_fail(fd, EPERM, "the object is not a private regular file of this user");
+      const char* bad = nullptr;
+      int bad_e = 0;
+      if (!our_private_file(st)) {
+        bad = "the object is not a private regular file of this user";
+        bad_e = EPERM;
+      } else if (std::uint64_t(st.st_size) != size && !(create && st.st_size == 0)) {
+        bad = "the object has another size";
+        bad_e = EINVAL;
+      }
+      if (bad) {
+        ::close(fd);
+        fd = -1;
+        if (create && !last) {
+          if (replace(dfd, name, st, bad)) continue;
+          return fail(last_error_, reason_);
+        }
+        return fail(bad_e, bad);
+      }
       if (std::uint64_t(st.st_size) != size) {
-        if (!(create && st.st_size == 0))
-          return close_fail(fd, EINVAL, "the object has another size");
+        // Size 0 with `create`: a creator caught (or killed) between its O_EXCL open and its
+        // ftruncate; every creator uses the same size and nobody wrote to a 0-byte object.
         if (::ftruncate(fd, off_t(size)) != 0)
           return close_fail(fd, errno, "the object could not be sized");
         if (const int e = reserve(fd, size))
           return close_fail(fd, e, "the object could not be sized (memory full?)");
       }
+      break;
     }
     struct stat id;
     const bool have_id = ::fstat(fd, &id) == 0;
@@ -292,6 +340,11 @@ class PosixOs {
   // Why, in a few words, for a process that has to say why it could not share ("" if no
   // failure yet). A static string.
   const char* last_reason() const { return reason_; }
+  // How many times this object repaired what it found (an unusable entry at an object's name
+  // replaced, the directory's mode set to 0700), and what the last repair found ("" if none):
+  // a static string, for the log of a process that found its objects tampered with.
+  unsigned repairs() const { return repairs_; }
+  const char* last_repair() const { return repair_; }
   // The directory in use ("" before the first resolution, after a failed one, and after this
   // object removed the directory because it became empty).
   const std::string& dir() const { return dir_; }
@@ -509,10 +562,16 @@ class PosixOs {
       ::close(fd);
       return Probe::absent;
     }
-    if ((fs.st_mode & 07777) != 0700 && ::fchmod(fd, 0700) != 0) {
-      why.set(errno, "the per-user directory's mode cannot be set to 0700");
-      ::close(fd);
-      return Probe::error;
+    if ((fs.st_mode & 07777) != 0700) {
+      if (::fchmod(fd, 0700) != 0) {
+        why.set(errno, "the per-user directory's mode cannot be set to 0700");
+        ::close(fd);
+        return Probe::error;
+      }
+      if ((fs.st_mode & 077) != 0) {  // a narrower mode is our umask's doing: no news
+        ++repairs_;
+        repair_ = "the per-user directory had a looser mode than 0700";
+      }
     }
     dirfd_ = fd;
     euid_ = euid;
@@ -530,6 +589,57 @@ class PosixOs {
     if (::fstat(dirfd_, &mine) != 0 || ::lstat(dir_.c_str(), &named) != 0) return;
     if (mine.st_dev != named.st_dev || mine.st_ino != named.st_ino) return;
     if (::rmdir(dir_.c_str()) == 0) close_dir();  // ENOTEMPTY, EBUSY, ENOENT: leave it
+  }
+
+  // What an object of ours is: a regular file of our effective uid that grants nothing to group
+  // or others (the mode of our own creations is exactly 0600, or narrower for an instant).
+  static bool our_private_file(const struct stat& st) {
+    return S_ISREG(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) == 0;
+  }
+
+  // OBJ-REPLACE. A creating open found something at `name` that it cannot use: not a private
+  // regular file of ours (another owner's file root planted, a loose mode, a symlink, a FIFO, a
+  // socket, a device node, an empty directory), or one of another size (a different build, a
+  // truncation). It is none of our live objects: our creators make 0600 files of the one size
+  // every creator of the name uses. Nobody but this user and root can write our 0700
+  // directory, so we may remove the entry whoever owns it (it is never opened, let alone
+  // mapped), and create ours. Two processes of ours may judge the same entry at once: each
+  // replaces it only under an exclusive flock of the directory, and only while the name still
+  // names the inode it judged (`seen`), so none removes an object another one has just
+  // created. The lock is only taken here, by processes of this user (and root, who can hold it
+  // to no end: then we give up after kLockWaitMs, a clear failure and never a hang). The
+  // reason is kept for the log (last_repair(), repairs()). False: could not (reason set).
+  bool replace(int dfd, const std::string& name, const struct stat& seen, const char* why) {
+    bool locked = false;
+    for (unsigned waited = 0;; ++waited) {
+      if (::flock(dfd, LOCK_EX | LOCK_NB) == 0) {
+        locked = true;
+        break;
+      }
+      if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= kLockWaitMs) break;
+      ::usleep(1000);
+    }
+    if (!locked) {
+      fail(errno == EWOULDBLOCK ? EAGAIN : errno,
+           "an unusable object sits at the name and the directory stayed locked");
+      return false;
+    }
+    struct stat now;
+    bool ok = true;
+    if (::fstatat(dfd, name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == seen.st_dev &&
+        now.st_ino == seen.st_ino) {
+      if (::unlinkat(dfd, name.c_str(), S_ISDIR(now.st_mode) ? AT_REMOVEDIR : 0) == 0) {
+        ++repairs_;
+        repair_ = why;
+      } else if (errno != ENOENT) {
+        fail(errno, S_ISDIR(now.st_mode)
+                        ? "a directory that is not empty sits at the object's name"
+                        : "an unusable object sits at the name and cannot be removed");
+        ok = false;
+      }
+    }  // else gone or replaced meanwhile: look again
+    ::flock(dfd, LOCK_UN);
+    return ok;
   }
 
   // Commit the backing store now (tmpfs: ENOSPC instead of a later SIGBUS). Filesystems
@@ -561,6 +671,8 @@ class PosixOs {
   uid_t euid_ = 0;       // the effective uid it was resolved for
   int last_error_ = 0;
   const char* reason_ = "";
+  unsigned repairs_ = 0;     // entries replaced, directory modes set (OBJ-REPLACE, probe)
+  const char* repair_ = "";  // what the last repair found (a static string)
 };
 
 }  // namespace wc

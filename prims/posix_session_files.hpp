@@ -86,7 +86,7 @@ class SessionFiles {
       // PosixOs again, with its checks)
       const int dir = hot_dir(true, round > 0, me);
       if (dir < 0) return fail(os_.last_error(), os_.last_reason());
-      const int fd = ::openat(dir, name.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+      const int fd = ::openat(dir, name.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
       if (fd < 0) {
         if (errno == ENOENT || errno == ELOOP) {  // none yet, or a link where it should be
           if (errno == ELOOP) ::unlinkat(dir, name.c_str(), 0);
@@ -146,11 +146,11 @@ class SessionFiles {
     const uid_t me = ::geteuid();
     const std::string name = "s_" + id;
     int dir = hot_dir(false, false, me);
-    int fd = dir < 0 ? -1 : ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = dir < 0 ? -1 : ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0 && (dir < 0 || errno == ENOENT)) {  // not there: ask PosixOs again, with its checks
       dir = hot_dir(false, true, me);
       if (dir < 0) return Got::missing;
-      fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     }
     if (fd < 0) {
       if (errno == ENOENT) return Got::missing;

@@ -17,10 +17,12 @@ function child($code) {
 }
 // Where and under which name this group lives (the group goes when that process exits).
 list($group, $dir) = explode("\n", child('$i = wincache_extra_info(); echo $i["group"], "\n", $i["location"];'));
-// Something of another layout at the registry's name: the next process cannot join.
+// Something at the registry's name that is no registry and cannot be replaced (a directory
+// that is not empty; a file of another size or owner would be replaced: OBJ-REPLACE): the
+// next process cannot join.
 @mkdir($dir, 0700);
 $reg = "$dir/{$group}_reg";
-var_dump(file_put_contents($reg, 'not a registry'), chmod($reg, 0600));
+var_dump(mkdir($reg, 0700), file_put_contents("$reg/x", 'not a registry'));
 echo child('
     var_dump(wincache_lock("x"));
     var_dump(wincache_lock("x", true) && wincache_unlock("x"));   // the machine-wide group is another group
@@ -32,12 +34,15 @@ echo child('
     preg_match("/^VmRSS:\s+(\d+) kB/m", file_get_contents("/proc/self/status"), $r);
     echo "resident under 100 MB with a 512 MB local cache: ", var_export($r[1] < 100 * 1024, true), "\n";
 '), "\n";
-unlink($reg);
+unlink("$reg/x");
+rmdir($reg);
 @rmdir($dir);
 ?>
 --EXPECTF--
-int(14)
 bool(true)
+int(14)
+PHP Warning:  wincache: group %s: this process runs on a private user cache: %s(a directory that is not empty sits at the object's name)
+
 Warning: wincache_lock(): the lock 'x' is not taken: this process cannot use its group's shared lock table (%s) in Command line code on line %d
 bool(false)
 bool(true)

@@ -48,6 +48,8 @@ bool(true)
 int(1)
 exit=0
 int(1)
+PHP Warning:  wincache: group %s: this process runs on a private user cache: %s
+
 Warning: wincache_ucache_set(): the user cache is not available in this process: %s
 bool(false)
 bool(false)

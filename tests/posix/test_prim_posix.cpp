@@ -365,13 +365,21 @@ TEST_F(PosixOsTest, OpenExistingChecksSizeAndOwnership) {
   EXPECT_EQ(os_.last_error(), ENOENT);
   EXPECT_FALSE(ShmPrefix::exists(name("missing")));
 
-  // An object readable by others (debris in our own directory) is refused.
+  // An object readable by others (debris in our own directory) is refused by a plain open;
+  // a creating open replaces it with a new private object (OBJ-REPLACE) and counts a repair.
   int fd = make_file(name("wide"), 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::ftruncate(fd, off_t(size)), 0);
   ::close(fd);
-  EXPECT_EQ(os_.open(name("wide"), size, true, nullptr).base, nullptr);
+  EXPECT_EQ(os_.open(name("wide"), size, false, nullptr).base, nullptr);
   EXPECT_EQ(os_.last_error(), EPERM);
+  const unsigned repairs = os_.repairs();
+  auto w = os_.open(name("wide"), size, true, nullptr);
+  ASSERT_NE(w.base, nullptr) << os_.last_reason();
+  EXPECT_TRUE(w.created);
+  EXPECT_EQ(stat_of(name("wide")).st_mode & 07777, mode_t(0600));
+  EXPECT_EQ(os_.repairs(), repairs + 1);
+  os_.close(w);
 
   // A creator stopped between its O_EXCL open and its ftruncate left a 0-byte object: a
   // creating opener sizes it, a plain opener refuses it.
