@@ -620,9 +620,26 @@ class Group {
       if ((gen & XRef::kGenerationMask) == 0) ++gen;  // generation 0 means "none"
       reg_->last_generation_.store(gen, std::memory_order_relaxed);
       void* at = spec.fixed ? reinterpret_cast<void*>(spec.preferred_base) : nullptr;
-      a.map = os_.open(segment_name(group_, kind, gen), spec.size, true, at);
-      if (!a.map.base && at) a.map = os_.open(segment_name(group_, kind, gen), spec.size, true,
-                                              nullptr);  // preferred address taken: any will do
+      const std::string nm = segment_name(group_, kind, gen);
+      auto create = [&] {
+        a.map = os_.open(nm, spec.size, true, at);
+        if (!a.map.base && at)
+          a.map = os_.open(nm, spec.size, true, nullptr);  // preferred address taken: any will do
+      };
+      create();
+      // SEG-10: a new generation's name names a NEW, zero-filled object. One that was there
+      // already is stale (its registry was removed while it stayed, and generations began
+      // again at 1): never adopted, its bytes were written for another segment. Removed and
+      // created again; if the name still names an old object, this attach fails.
+      if (a.map.base && !a.map.created) {
+        os_.close(a.map);
+        os_.remove(nm);
+        create();
+        if (a.map.base && !a.map.created) {
+          os_.close(a.map);
+          return Status::map_failed;
+        }
+      }
       if (!a.map.base) return Status::map_failed;
       auto* h = static_cast<SegmentHeader*>(a.map.base);
       h->kind = kind;
