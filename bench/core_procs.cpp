@@ -399,6 +399,12 @@ std::vector<Row> run_lock_processes(const Options& opt) {
       r.peer = med[peer];
       r.peer_name = peer == 1 ? "pthread_rwlock" : "Boost interprocess_sharable_mutex";
       r.n = opt.reps;
+      // Issue 16: write-only at least pthread's speed, read-only at least 5x (reported only).
+      if (peer == 1 && mx.mix != Mix::mixed) {
+        r.target = Row::Target::ratio;
+        r.target_value = mx.mix == Mix::write ? 1.0 : 5.0;
+        r.target_text = mx.mix == Mix::write ? ">= 1x pthread" : ">= 5x pthread";
+      }
       char note[256];
       std::snprintf(note, sizeof note,
                     "wall time of 2 forked processes / total acquire-release pairs (2 x %llu); "

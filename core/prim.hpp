@@ -92,6 +92,9 @@ struct NoSeededBugs {
   static constexpr bool unfenced_release = false;      // release_slot clears the bit while the
                                                        // word is still claimable by others
   static constexpr bool release_skips_wake = false;    // release_slot never wakes a claimer
+  static constexpr bool sleep_without_recheck = false;  // a waiter announces its sleep after
+                                                       // its last check, not before
+  static constexpr bool release_unlock = false;        // unlock's store is release, not seq_cst
   // allocator
   static constexpr bool skip_coalesce = false;         // free() does not merge free neighbours
   static constexpr bool skip_footer = false;           // free() does not write the size footer

@@ -61,7 +61,13 @@
 // withdraws. Either way they are never both inside.
 //
 // Waiting is bounded: every sleep is Prim::wait on `seq_` with a timeout of Tuning::poll_ms.
-// Every release that could unblock someone bumps `seq_` and, if anyone sleeps, wakes them. When a
+// A waiter spins a little (looking, never writing: a CAS per spin would pull the holder's line
+// away from it), then announces itself in `sleepers_`, checks once more and sleeps. A release
+// that could unblock someone reads `sleepers_`: if nobody announced, that is all it costs (no
+// bump, no system call); otherwise it clears the flag, bumps `seq_` and wakes everybody (RW-2;
+// the order of the steps and why no wake-up is lost: `pause`). So a writer's acquire and
+// release cost one atomic read-modify-write each (the claim's CAS, the release's store), as
+// pthread's do, plus plain loads and the release store of ENTERED. When a
 // wait times out the waiter asks Prim::alive about whoever blocks it:
 //   - a dead writer: the waiter takes `writer_` over with a CAS from the dead word (RW-3);
 //   - a dead reader: the draining writer clears that slot with a CAS (RW-4);
@@ -150,8 +156,10 @@ class RwLock {
       state_.store(u32(LockState::broken), std::memory_order_relaxed);  // RW-6: unrepaired
     if constexpr (Bugs::relaxed_unlock)
       writer_.store(0, std::memory_order_relaxed);
+    else if constexpr (Bugs::release_unlock)
+      writer_.store(0, std::memory_order_release);  // twin: may pass notify's load (RW-2)
     else
-      writer_.store(0, std::memory_order_seq_cst);  // RW-1: release the critical section
+      writer_.store(0, std::memory_order_seq_cst);  // RW-1: release; RW-2: before notify's load
     notify();
     return true;
   }
@@ -279,46 +287,70 @@ class RwLock {
     return !Prim::alive(p);
   }
 
-  // Bump the wake-up sequence; wake sleepers if there are any. The sleeper increments
-  // `sleepers_` before it re-reads `seq_` inside Prim::wait, and we bump `seq_` before we read
-  // `sleepers_`, both seq_cst: either we see the sleeper or its wait sees the new sequence (RW-2).
+  // Called by every release that may unblock a waiter, AFTER its seq_cst change of the word
+  // the waiter checks (RW-2). Nobody announced a sleep since the last wake (the common case):
+  // one load, no write, no system call. Otherwise clear the flag, bump the sequence and wake
+  // everybody asleep on it; a release that finds the flag already cleared leaves the bump to
+  // the release that cleared it (that bump comes after the announcement, see `pause`).
   void notify() {
+    if (sleepers_.load(std::memory_order_seq_cst) == 0) return;        // RW-2
+    if (sleepers_.exchange(0, std::memory_order_seq_cst) == 0) return;  // RW-2
     seq_.fetch_add(1, std::memory_order_seq_cst);
-    if constexpr (Bugs::skip_wake) return;
-    if (sleepers_.load(std::memory_order_seq_cst) != 0) Prim::wake_all(seq_);
+    if constexpr (!Bugs::skip_wake) Prim::wake_all(seq_);
   }
 
-  // One bounded sleep on `seq_` (RW-2, RW-3): returns true if it timed out.
-  bool sleep(std::uint32_t seen) {
-    sleepers_.fetch_add(1, std::memory_order_seq_cst);
-    const auto r = Prim::wait(seq_, seen, Tuning::poll_ms);
-    sleepers_.fetch_sub(1, std::memory_order_relaxed);
-    return r == Prim::wait_result::timed_out;
-  }
+  // Where a blocked caller is between its checks: spinning, announced, or about to sleep.
+  struct Waiter {
+    unsigned spins = 0;
+    bool announced = false;           // set sleepers_ after reading `announced_seen`
+    std::uint32_t announced_seen = 0;  // the sequence read before the announcement
+  };
 
-  // Spin briefly, then sleep. Returns true when the caller should check liveness.
-  bool pause(unsigned& spins, std::uint32_t seen) {
-    if (spins < Tuning::spin) {
-      ++spins;
+  // Called after each failed check (which followed a read of `seen` from `seq_`). Spins first;
+  // then ANNOUNCES (sleepers_ = 1) and returns, so that the caller checks once more; after that
+  // check fails too it sleeps on the sequence it read before announcing. So a waiter reads the
+  // sequence (s), announces (a), checks (c) and sleeps if `seq_` still equals s; a release
+  // changes the word (w), then reads the flag (q), all seq_cst. If q misses a, then w < q < a < c
+  // in the total order and c sees the release; if q sees a, the release (or the one that
+  // cleared the flag after a) bumps `seq_` after s, and the sleep returns at once or is woken.
+  // The flag is a flag, not a count: a wake clears it and every sleeper announces again before
+  // its next sleep, so a waiter that dies or times out costs at most one needless wake.
+  // Returns true when the sleep timed out (the caller may then ask about liveness, RW-3).
+  bool pause(Waiter& w, std::uint32_t seen) {
+    if (w.spins < Tuning::spin) {
+      ++w.spins;
       Prim::relax();
       return false;
     }
-    return sleep(seen);
+    if (!w.announced) {
+      sleepers_.store(1, std::memory_order_seq_cst);  // RW-2: after `seen`, before the check
+      if constexpr (!Bugs::sleep_without_recheck) {
+        w.announced = true;
+        w.announced_seen = seen;
+        return false;  // check once more before sleeping
+      }
+      w.announced_seen = seen;  // twin: sleeps on a check made before announcing
+    }
+    w.announced = false;
+    return Prim::wait(seq_, w.announced_seen, Tuning::poll_ms) == Prim::wait_result::timed_out;
   }
 
   // `suspect`: the caller already found the owner unresponsive (a reader promoting after a
   // timed-out wait): check its liveness at the first failed claim instead of sleeping first.
   Acquire acquire_exclusive(bool blocking, bool suspect = false) {
     const proc_id me = Prim::self();
-    unsigned spins = 0;
+    Waiter wt;
     bool must_repair = false;  // took over from an owner that died inside
-    for (;;) {
+    for (bool first = true;; first = false) {
       const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
-      std::uint64_t cur = 0;
-      if (writer_.compare_exchange_strong(cur, me, std::memory_order_seq_cst)) break;
+      // The first attempt claims at once (the lock is usually free). Later ones look first and
+      // claim only a free word: a waiter's failing CAS would take the line away from the
+      // holder on every spin (the holder then misses on its own word at each release).
+      std::uint64_t cur = first ? 0 : writer_.load(std::memory_order_seq_cst);
+      if (cur == 0 && writer_.compare_exchange_strong(cur, me, std::memory_order_seq_cst)) break;
       if ((cur & kProcIdMask) == me) return Acquire::misuse;  // recursion would self-deadlock
       bool check = !blocking || suspect;
-      if (!check) check = pause(spins, seen);
+      if (!check) check = pause(wt, seen);
       suspect = false;
       if (check && is_dead(cur & kProcIdMask)) {
         // RW-3: take over from the dead owner; carry "needs repair" in the word itself.
@@ -349,7 +381,12 @@ class RwLock {
       writer_.store(me | kEntered | (must_repair ? kDirty : 0), std::memory_order_seq_cst);
       drain_readers(me, true);  // readers that slipped in while we were not yet ENTERED
     } else {
-      writer_.store(me | kEntered | (must_repair ? kDirty : 0), std::memory_order_seq_cst);
+      // Release is enough: no handshake reads ENTERED (readers yield to any non-zero word, the
+      // claim above was the Dekker half, RW-1); it only tells a survivor that we may have
+      // written (RW-3/6), and a survivor learns of our death through Prim::alive, which orders
+      // all we did before it. Release keeps the drain's reads before it: a death seen as
+      // ENTERED always came after the drain.
+      writer_.store(me | kEntered | (must_repair ? kDirty : 0), std::memory_order_release);
     }
     switch (LockState(state_.load(std::memory_order_relaxed))) {
       case LockState::consistent: return Acquire::ok;
@@ -381,7 +418,7 @@ class RwLock {
   // Wait until no reader slot holds a count (RW-1), clearing slots of dead readers (RW-4).
   // Non-blocking: one pass. Never waits for the caller's own read holds.
   Drain drain_readers(proc_id me, bool blocking) {
-    unsigned spins = 0;
+    Waiter wt;
     bool ask_liveness = !blocking;  // a blocking drain asks only after a timed-out sleep
     for (;;) {
       const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
@@ -409,13 +446,9 @@ class RwLock {
       }
       if (!busy) return Drain::empty;
       if (!blocking) return Drain::busy;
-      // A dead reader is only found by asking, which we do after a bounded sleep.
-      if (spins < Tuning::spin) {
-        ++spins;
-        Prim::relax();
-      } else {
-        ask_liveness = sleep(seen);  // Prim contract: liveness only after a bounded wait
-      }
+      // A dead reader is only found by asking, which we do after a bounded sleep (RW-2:
+      // unlock_shared notifies after its decrement).
+      ask_liveness = pause(wt, seen);  // Prim contract: liveness only after a bounded wait
     }
   }
 
@@ -446,7 +479,7 @@ class RwLock {
     // Fast path: claimed by an earlier acquire. Its bit is still set: only the word's owner
     // clears it (RW-8), and we own the word.
     if ((word.load(std::memory_order_relaxed) >> kCountBits) == me) return Claim::ours;
-    unsigned spins = 0;
+    Waiter wt;
     bool timed_out = false;  // a fenced word's owner is asked about only after a bounded wait
     for (;;) {
       const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);  // before the word
@@ -461,7 +494,7 @@ class RwLock {
       }
       if (!fenced) return Claim::held;
       if (!blocking) return Claim::fenced;
-      timed_out = pause(spins, seen);  // woken by the releaser's notify (RW-2)
+      timed_out = pause(wt, seen);  // woken by the releaser's notify (RW-2)
     }
     // RW-1: publish the slot to writers' scans after it is ours and before our first announce.
     if constexpr (!Bugs::skip_claim_bit)
@@ -479,7 +512,7 @@ class RwLock {
     }
     if ((slots_[slot].v.load(std::memory_order_relaxed) & kCountMask) >= kMaxHolds)
       return Acquire::misuse;  // 254 nested read holds
-    unsigned spins = 0;
+    Waiter wt;
     for (;;) {
       slots_[slot].v.fetch_add(1, std::memory_order_seq_cst);  // RW-1: announce
       const std::uint64_t w = writer_.load(std::memory_order_seq_cst);  // RW-1: look
@@ -503,7 +536,7 @@ class RwLock {
         const std::uint32_t seen = seq_.load(std::memory_order_seq_cst);
         const std::uint64_t cur = writer_.load(std::memory_order_seq_cst);
         if (cur == 0) break;
-        if (pause(spins, seen) && is_dead(cur & kProcIdMask)) {
+        if (pause(wt, seen) && is_dead(cur & kProcIdMask)) {
           if (clear_harmless_dead_writer(cur)) break;
           promote = true;
         }
@@ -524,9 +557,11 @@ class RwLock {
   typename Prim::template atomic<std::uint64_t> writer_;
   // LockState. Written only by the owner of writer_; read by readers (acquire) and owners.
   typename Prim::template atomic<std::uint32_t> state_;
-  // Wake-up sequence: bumped by every release that may unblock a waiter. Futex word.
+  // Wake-up sequence: bumped by a release that finds `sleepers_` set. Futex word.
   typename Prim::template atomic<std::uint32_t> seq_;
-  // Number of threads asleep in Prim::wait(seq_): releases skip the wake syscall when 0.
+  // 1: somebody announced that it may sleep on `seq_` since the last wake; 0: nobody did, and
+  // a release skips the bump and the wake (RW-2). Set (seq_cst store) by a waiter after it read
+  // `seq_` and before its last check; cleared (exchange, seq_cst) by the release that wakes.
   typename Prim::template atomic<std::uint32_t> sleepers_;
   // Counters for the statistics page (relaxed; informational).
   typename Prim::template atomic<std::uint32_t> reaped_{0};

@@ -8,6 +8,8 @@ struct RelaxedUnlock : NoSeededBugs { static constexpr bool relaxed_unlock = tru
 struct SkipDrain : NoSeededBugs { static constexpr bool skip_drain = true; };
 struct NoWake : NoSeededBugs { static constexpr bool skip_wake = true; };
 struct SkipClaimBit : NoSeededBugs { static constexpr bool skip_claim_bit = true; };
+struct SleepWithoutRecheck : NoSeededBugs { static constexpr bool sleep_without_recheck = true; };
+struct ReleaseUnlock : NoSeededBugs { static constexpr bool release_unlock = true; };
 
 int main(int argc, char** argv) {
   const Options o = parse_options(argc, argv);
@@ -22,6 +24,10 @@ int main(int argc, char** argv) {
                  rl::test_result_deadlock, o, t);
   must_catch<Exclusion<SkipClaimBit>>("twin: reader announces without its claim bit",
                  rl::test_result_data_race, o, t);
+  must_catch<Exclusion<SleepWithoutRecheck>>("twin: waiter announces its sleep after its check",
+                 rl::test_result_deadlock, o, t);
+  must_catch<Exclusion<ReleaseUnlock>>("twin: unlock's store is release, not seq_cst",
+                 rl::test_result_deadlock, o, t);
   t.summary("model lock exclusion");
   return t.exit_code();
 }
