@@ -88,7 +88,9 @@ std::size_t locks_held();      // by this process now
 ZEND_INI_MH(ini_locktimeout);
 
 // ---- session.cpp ------------------------------------------------------------------------------
-void session_minit();                   // clamps wincache.scachesize, registers the handler
+void session_minit();                   // clamps wincache.scachesize, registers the handler,
+                                        // wraps session_start / session_reset (read_guarded)
+void session_mshutdown();               // session_start / session_reset back (session_minit)
 std::uint64_t session_segment_bytes();  // the scachesize in force, in bytes
 void session_extra_info(zval* out);     // wincache_extra_info()['sessions']
 ZEND_INI_MH(ini_scachesize);
