@@ -30,6 +30,7 @@
 #include "features.hpp"
 
 #include "buffers.hpp"
+#include "codec.hpp"  // oom_pending()
 
 extern "C" {
 #include "SAPI.h"
@@ -118,17 +119,6 @@ void store_put(ModData* md, const std::string& k, const char* p, std::uint64_t n
   const wc::CacheStatus st = md->table->write(md->slot, k, p, n, std::uint64_t(maxlifetime),
                                               now_ms(), hint);
   if (st != wc::CacheStatus::ok) md->table->remove(md->slot, k, now_ms());
-}
-
-// A memory_limit error that PHP raises later: builds with fallible allocations (Debian's 8.2.36
-// has them; its unserializer uses them) fail the allocation, note the error, and raise it at the
-// next VM interrupt. The session's decode then fails "cleanly" on the way to that fatal error.
-bool oom_pending() {
-#ifdef ZEND_HAS_OOM
-  return ZEND_HAS_OOM();
-#else
-  return false;
-#endif
 }
 
 // Inside session_start()/session_reset(), after our read: is the request ending (a bailout on
