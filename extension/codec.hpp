@@ -59,6 +59,17 @@ Encode encode_value(zval* zv, Buffer& buf, Encoded* out);
 // it is call-owned memory (a Buffer), never memory another call can rewrite.
 bool decode_value(wc::ValueType type, const char* p, std::uint64_t n, zval* rv);
 
+// A memory_limit error that PHP raises later: in builds with fallible allocations (Debian's
+// 8.2.36: ZEND_HAS_OOM()), an allocation past the limit fails, the error is noted and raised at
+// the next VM interrupt; unserialize() then fails "cleanly" on the way to that fatal error.
+inline bool oom_pending() {
+#ifdef ZEND_HAS_OOM
+  return ZEND_HAS_OOM();
+#else
+  return false;
+#endif
+}
+
 // True for the types a get decodes in place under the read lock (no PHP allocation).
 inline bool decodes_in_place(wc::ValueType t) {
   return t != wc::ValueType::string_v && t != wc::ValueType::array_v &&

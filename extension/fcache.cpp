@@ -299,24 +299,37 @@ void fcache_fileinfo(INTERNAL_FUNCTION_PARAMETERS) {
   const std::uint64_t now = now_ms();
   const std::uint32_t epoch = std::uint32_t(st->lease->epoch()) & wc::kEpochMask;
   const std::uint64_t rel = fc.rel_ms(now);
-  const auto guard = fcache_guard();
   struct Row {
     std::string name;
     std::uint64_t add, use, check, size, hits;
   };
   std::vector<Row> rows;
   std::uint64_t files = 0;
-  const wc::CacheStats s = st->files->info(d->slot(), now, nullptr, 0, [&](const wc::EntryInfo& e) {
-    if (e.value_len < sizeof(wc::FileMeta)) return;
-    ++files;
-    if (summary) return;
-    wc::FileMeta m;
-    std::memcpy(&m, e.value, sizeof m);
-    const std::uint64_t checked = wc::aux_checked(e.aux);
-    const std::uint64_t since =
-        wc::aux_epoch(e.aux) != epoch ? 0 : rel > checked ? (rel - checked) / 1000 : 0;
-    rows.push_back(Row{std::string(e.key, e.key_len), e.age_s, e.idle_s, since, m.size, e.hits});
-  });
+  bool rows_lost = false;
+  wc::CacheStats s;
+  {
+    // Rows are gathered under the guard and the store's read lock, the PHP arrays built after
+    // both: an emalloc past memory_limit is a longjmp, which would leave this process's guard
+    // locked (its next include and its watcher thread would wait forever). The callback does not
+    // throw either (that would unwind out of the held read lock): out of memory, it stops.
+    const auto guard = fcache_guard();
+    s = st->files->info(d->slot(), now, nullptr, 0, [&](const wc::EntryInfo& e) noexcept {
+      if (e.value_len < sizeof(wc::FileMeta)) return;
+      ++files;
+      if (summary || rows_lost) return;
+      wc::FileMeta m;
+      std::memcpy(&m, e.value, sizeof m);
+      const std::uint64_t checked = wc::aux_checked(e.aux);
+      const std::uint64_t since =
+          wc::aux_epoch(e.aux) != epoch ? 0 : rel > checked ? (rel - checked) / 1000 : 0;
+      try {
+        rows.push_back(Row{std::string(e.key, e.key_len), e.age_s, e.idle_s, since, m.size, e.hits});
+      } catch (...) {
+        rows_lost = true;
+      }
+    });
+  }
+  if (rows_lost) php_error_docref(nullptr, E_WARNING, "not enough memory to list every entry");
   array_init(return_value);
   add_assoc_long(return_value, "total_cache_uptime",
                  zend_long(now >= s.created_ms ? (now - s.created_ms) / 1000 : 0));
@@ -346,8 +359,12 @@ void fcache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
   Domain* d = nullptr;
   const FileStores* st = info_stores(&d);
   if (!st) RETURN_FALSE;
-  const auto guard = fcache_guard();
-  meminfo_array(return_value, st->files->meminfo(d->slot()));
+  wc::AllocStats m;
+  {
+    const auto guard = fcache_guard();  // not held while PHP allocates (a bailout would keep it)
+    m = st->files->meminfo(d->slot());
+  }
+  meminfo_array(return_value, m);
 }
 
 // null: every entry re-checked once (the epoch moves; resolved paths go stale with it). A string
@@ -538,28 +555,35 @@ void fcache_extra_info(zval* out) {
     add_assoc_long(&z, "resolve_gen", zend_long(l.resolve_gen));
     add_assoc_long(&z, "events_applied", zend_long(l.applied));
     add_assoc_long(&z, "watch_requests", zend_long(l.requests));
+    // The guard is never held while PHP allocates (a bailout would keep it locked).
+    wc::CacheStats t;
+    std::uint64_t active = 0;
     {
       const auto guard = fcache_guard();
-      const wc::CacheStats t = st->table->stats(d->slot());
-      std::uint64_t active = 0;
+      t = st->table->stats(d->slot());
       FileWatch(*st->lease, *st->table, *st->files, kWindowsPaths)
           .for_each_dir(d->slot(), now_ms(), [&](const std::string&, char, std::uint64_t a) {
             if (a != 0 && a == l.epoch) ++active;
           });
-      add_assoc_long(&z, "watched_dirs", zend_long(t.items));
-      add_assoc_long(&z, "watched_dirs_active", zend_long(active));
     }
+    add_assoc_long(&z, "watched_dirs", zend_long(t.items));
+    add_assoc_long(&z, "watched_dirs_active", zend_long(active));
     add_assoc_long(&z, "watcher_events_here", zend_long(watcher_events_here()));
     add_assoc_long(&z, "watcher_os_watches_here", zend_long(watcher_watches_here()));
     add_assoc_string(&z, "watcher_why_not_here", watcher_why_not().c_str());
-    const auto guard = fcache_guard();
-    const wc::CacheStats s = st->files->stats(d->slot());
+    wc::CacheStats s;
+    std::uint64_t retired = 0;
+    {
+      const auto guard = fcache_guard();
+      s = st->files->stats(d->slot());
+      retired = st->files->retired_pending();
+    }
     add_assoc_long(&z, "epoch", zend_long(l.epoch));
     add_assoc_long(&z, "items", zend_long(s.items));
     add_assoc_long(&z, "evictions", zend_long(s.evictions));
     add_assoc_long(&z, "expirations", zend_long(s.expirations));
     add_assoc_long(&z, "recoveries", zend_long(s.recoveries));
-    add_assoc_long(&z, "retired_pending", zend_long(st->files->retired_pending()));
+    add_assoc_long(&z, "retired_pending", zend_long(retired));
   }
   add_assoc_long(&z, "served_trusted_here", zend_long(fs.served));
   add_assoc_long(&z, "served_after_stat_here", zend_long(fs.served_checked));

@@ -90,13 +90,20 @@ std::size_t locks_held();      // by this process now
 ZEND_INI_MH(ini_locktimeout);
 
 // ---- session.cpp ------------------------------------------------------------------------------
-void session_minit();                   // clamps wincache.scachesize, registers the handler
+void session_minit();                   // clamps wincache.scachesize, registers the handler,
+                                        // wraps session_start / session_reset (read_guarded)
+void session_mshutdown();               // session_start / session_reset back (session_minit)
 std::uint64_t session_segment_bytes();  // the scachesize in force, in bytes
 void session_extra_info(zval* out);     // wincache_extra_info()['sessions']
 ZEND_INI_MH(ini_scachesize);
 ZEND_INI_MH(ini_sessionlockwait);
 const ::ps_module_struct* shm_session_module();  // the handler on shared memory
 std::uint64_t session_lock_deadline_ms();       // when a session lock wait gives up (now_ms clock)
+// The read guard (docs/extension.md "Resource limits"), shared by the handler on Redis:
+void session_note_read();        // our read got the session: a bailout from here is unfinished
+bool session_read_unfinished();  // the read of this request's session did not finish
+bool session_read_ending_now();  // the request is ending inside the read (marks it unfinished)
+void session_read_forget();      // open/close: a new session
 
 // ---- session_redis.cpp (wincache.redis set: sessions in Redis) ---------------------------------
 const ::ps_module_struct* session_front_module();  // "wincache": on shared memory or on Redis

@@ -259,20 +259,27 @@ void rplist_fileinfo(INTERNAL_FUNCTION_PARAMETERS) {
   std::vector<Row> rows;
   std::uint64_t count = 0;
   const std::uint64_t now = now_ms();
-  const auto visit = [&](const wc::EntryInfo& e) {
+  bool rows_lost = false;
+  // Under the store's read lock: must not throw (that would unwind out of the held lock).
+  const auto visit = [&](const wc::EntryInfo& e) noexcept {
     ++count;
-    if (summary) return;
-    // input \0 cwd \0 exec dir \0 include_path \0 open_basedir
-    std::vector<std::string> parts(1);
-    for (std::uint32_t i = 0; i < e.key_len; ++i) {
-      if (e.key[i] == '\0') parts.emplace_back();
-      else parts.back() += e.key[i];
+    if (summary || rows_lost) return;
+    try {
+      // input \0 cwd \0 exec dir \0 include_path \0 open_basedir
+      std::vector<std::string> parts(1);
+      for (std::uint32_t i = 0; i < e.key_len; ++i) {
+        if (e.key[i] == '\0') parts.emplace_back();
+        else parts.back() += e.key[i];
+      }
+      parts.resize(5);
+      rows.push_back(Row{parts[0], parts[1] + "|" + parts[2]});
+    } catch (...) {
+      rows_lost = true;
     }
-    parts.resize(5);
-    rows.push_back(Row{parts[0], parts[1] + "|" + parts[2]});
   };
   st->resolve->info(d->slot(), now, nullptr, 0, visit);
   st->missing->info(d->slot(), now, nullptr, 0, visit);
+  if (rows_lost) php_error_docref(nullptr, E_WARNING, "not enough memory to list every entry");
   array_init(return_value);
   add_assoc_long(return_value, "total_file_count", zend_long(count));
   zval entries;

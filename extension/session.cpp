@@ -30,10 +30,12 @@
 #include "features.hpp"
 
 #include "buffers.hpp"
+#include "codec.hpp"  // oom_pending()
 
 extern "C" {
 #include "SAPI.h"
 #include "ext/session/php_session.h"
+#include "zend_exceptions.h"
 #include "main/fopen_wrappers.h"
 #include "main/php_open_temporary_file.h"
 }
@@ -48,6 +50,17 @@ struct SessionState {
   // This process's counters (wincache_extra_info()['sessions']).
   std::uint64_t lock_timeouts = 0, damaged = 0, loaded = 0, backing_errors = 0, reconciled = 0;
   bool used = false;  // a session store was opened in this process (scache_info)
+  // A read that never finished (docs/extension.md "Resource limits"). PHP reads a session in
+  // session_start() (and session_reset()): our read, then the session module's decode into
+  // $_SESSION. A fatal error in between (memory_limit, max_execution_time in a __wakeup(),
+  // E_ERROR) or an exit() from user code called there ends the request with $_SESSION empty or
+  // half decoded, and the session module's request shutdown still writes it back: the
+  // session would be wiped or torn. So those calls run through read_guarded(), which notes a
+  // read of ours that did not return normally, and our write refuses to store that $_SESSION.
+  int reading = 0;              // read_guarded() calls running (nested: one per level)
+  bool read_here = false;       // our PS_READ ran (got the lock) inside the outermost one
+  bool unfinished = false;      // ... and that call ended by a bailout or exit(): no write
+  zif_handler orig_start = nullptr, orig_reset = nullptr;  // session_start, session_reset
 };
 SessionState ss;
 
@@ -108,6 +121,14 @@ void store_put(ModData* md, const std::string& k, const char* p, std::uint64_t n
   if (st != wc::CacheStatus::ok) md->table->remove(md->slot, k, now_ms());
 }
 
+// Inside session_start()/session_reset(), after our read: is the request ending (a bailout on
+// its way, or an exit() unwinding)? Then $_SESSION is not what was stored (read_guarded).
+bool read_ending() {
+  return ss.reading > 0 && ss.read_here &&
+         (CG(unclean_shutdown) || oom_pending() ||
+          (EG(exception) && zend_is_unwind_exit(EG(exception))));
+}
+
 // Locks session `id` for this request (bounded). False (with a warning) if it cannot.
 bool lock(ModData* md, zend_string* id, const std::string& k, bool* taken_over) {
   *taken_over = false;
@@ -138,6 +159,7 @@ bool lock(ModData* md, zend_string* id, const std::string& k, bool* taken_over) 
 }
 
 PS_OPEN_FUNC(wincache) {
+  ss.unfinished = false;
   try {
     Domain* d = local_domain();
     if (!d) {
@@ -175,6 +197,7 @@ PS_OPEN_FUNC(wincache) {
 }
 
 PS_CLOSE_FUNC(wincache) {
+  ss.unfinished = false;  // the session this request could not finish reading is closed
   ModData* md = md_of(mod_data);
   if (!md) return SUCCESS;
   release(md);
@@ -191,6 +214,7 @@ PS_READ_FUNC(wincache) {
     const std::string k = Sessions::key(md->tag, id.data(), id.size());
     bool taken_over = false;
     if (!lock(md, key, k, &taken_over)) return FAILURE;
+    if (ss.reading) ss.read_here = true;  // from here a bailout leaves $_SESSION incomplete
     Buffer buf;
     int hit = taken_over ? 0 : store_read(md, k, buf);
     if (taken_over) ++ss.reconciled;  // the backing has the newest committed write: read it
@@ -242,6 +266,14 @@ PS_READ_FUNC(wincache) {
 PS_WRITE_FUNC(wincache) {
   ModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
+  if (ss.unfinished) {  // $_SESSION may be empty or half decoded: keep the stored session
+    php_error_docref(nullptr, E_WARNING,
+                     "wincache: session %s was not written: the request ended (a fatal error "
+                     "or exit()) while session_start() was reading it, so $_SESSION may be "
+                     "incomplete; the stored session is kept as it was",
+                     ZSTR_VAL(key));
+    return SUCCESS;
+  }
   try {
     const std::string id = id_str(key);
     const std::string k = Sessions::key(md->tag, id.data(), id.size());
@@ -270,6 +302,18 @@ PS_WRITE_FUNC(wincache) {
 PS_DESTROY_FUNC(wincache) {
   ModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
+  if (read_ending()) {
+    // The session module destroys a session whose decode bailed out (php_session_decode's
+    // zend_catch) or failed because user code called exit(): the data is sound, this request
+    // only ran out of memory or time, so it is kept. Flagged first: the warning may bail out.
+    ss.unfinished = true;
+    php_error_docref(nullptr, E_WARNING,
+                     "wincache: session %s was not destroyed: the request ended (a fatal error "
+                     "or exit()) while session_start() was decoding it; the stored session is "
+                     "kept as it was",
+                     ZSTR_VAL(key));
+    return SUCCESS;
+  }
   try {
     const std::string id = id_str(key);
     md->table->remove(md->slot, Sessions::key(md->tag, id.data(), id.size()), now_ms());
@@ -362,6 +406,36 @@ PS_UPDATE_TIMESTAMP_FUNC(wincache) {
 
 const ps_module ps_mod_wincache = {PS_MOD_UPDATE_TIMESTAMP(wincache)};
 
+// session_start() / session_reset() through `orig`, noting whether a read of ours in it did not
+// return normally (SessionState::unfinished). No C++ object lives in this frame: a bailout passes
+// through it (zend_catch re-throws), and one skips no destructor.
+void read_guarded(zif_handler orig, INTERNAL_FUNCTION_PARAMETERS) {
+  if (ss.reading++ == 0) ss.read_here = false;
+  zend_try {
+    orig(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+  } zend_catch {
+    if (--ss.reading == 0 && ss.read_here) ss.unfinished = true;
+    zend_bailout();
+  } zend_end_try();
+  // exit() from user code the decode ran (__wakeup, __unserialize, an error handler) is an
+  // unwind, not a bailout, and a fallible allocation's memory_limit error is raised only at the
+  // next VM interrupt: the request ends from here as well.
+  if (--ss.reading == 0 && ss.read_here &&
+      (oom_pending() || (EG(exception) && zend_is_unwind_exit(EG(exception)))))
+    ss.unfinished = true;
+}
+ZEND_NAMED_FUNCTION(guarded_session_start) {
+  read_guarded(ss.orig_start, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+ZEND_NAMED_FUNCTION(guarded_session_reset) {
+  read_guarded(ss.orig_reset, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+zend_internal_function* php_function(const char* name) {
+  auto* f = static_cast<zend_function*>(
+      zend_hash_str_find_ptr(CG(function_table), name, std::strlen(name)));
+  return f && f->type == ZEND_INTERNAL_FUNCTION ? &f->internal_function : nullptr;
+}
+
 // ---- wincache_scache_info / wincache_scache_meminfo ----------------------------------------------
 
 SessionStore* used_store() {
@@ -409,6 +483,18 @@ void scache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
 }  // namespace
 
 const ps_module* shm_session_module() { return &ps_mod_wincache; }
+// The read guard's state, for the handler on Redis (session_redis.cpp), which keeps the same
+// promise: a session whose read did not finish is neither written back nor destroyed.
+void session_note_read() {
+  if (ss.reading) ss.read_here = true;
+}
+bool session_read_unfinished() { return ss.unfinished; }
+bool session_read_ending_now() {
+  if (!read_ending()) return false;
+  ss.unfinished = true;
+  return true;
+}
+void session_read_forget() { ss.unfinished = false; }
 std::uint64_t session_lock_deadline_ms() { return deadline_ms(); }
 
 ZEND_INI_MH(ini_scachesize) {
@@ -428,6 +514,21 @@ void session_minit() {
     ini_write_back("wincache.scachesize", std::to_string(clamped));
   }
   php_session_register_module(session_front_module());  // shared memory or Redis
+  if (zend_internal_function* f = php_function("session_start")) {
+    ss.orig_start = f->handler;
+    f->handler = guarded_session_start;
+  }
+  if (zend_internal_function* f = php_function("session_reset")) {
+    ss.orig_reset = f->handler;
+    f->handler = guarded_session_reset;
+  }
+}
+
+void session_mshutdown() {
+  zend_internal_function* f = php_function("session_start");
+  if (f && ss.orig_start && f->handler == guarded_session_start) f->handler = ss.orig_start;
+  f = php_function("session_reset");
+  if (f && ss.orig_reset && f->handler == guarded_session_reset) f->handler = ss.orig_reset;
 }
 
 std::uint64_t session_segment_bytes() { return std::uint64_t(ss.scachesize) << 20; }

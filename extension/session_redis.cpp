@@ -354,6 +354,7 @@ void release_lock(RModData* md) {
 // ---- the handler ---------------------------------------------------------------------------------
 
 PS_OPEN_FUNC(wincache_redis) {
+  session_read_forget();
   const RedisEndpoint& e = redis_endpoint();
   if (!redis_built()) {
     php_error_docref(nullptr, E_WARNING,
@@ -383,6 +384,7 @@ PS_OPEN_FUNC(wincache_redis) {
 }
 
 PS_CLOSE_FUNC(wincache_redis) {
+  session_read_forget();  // the session this request could not finish reading is closed
   RModData* md = md_of(mod_data);
   if (!md) return SUCCESS;
   release_lock(md);
@@ -401,6 +403,7 @@ PS_READ_FUNC(wincache_redis) {
     const bool have_local = local_get(md, id, lgen, ldata);
     RedisValue got;
     if (take_lock(md, id, have_local ? lgen : "", got) != Locked::yes) return FAILURE;
+    session_note_read();  // from here a bailout leaves $_SESSION incomplete
     ++rs.reads;
     const auto& el = got.elements;
     if (el.size() < 2) {  // no such session in Redis (never written, expired, destroyed)
@@ -438,9 +441,22 @@ int fenced(const std::string& id, RedisScript s, const std::vector<std::string>&
   return r.type == RedisValue::Type::integer ? int(r.integer) : -1;
 }
 
+// The request ended (a fatal error or exit()) while session_start() was reading: $_SESSION may
+// be empty or half decoded, the stored session is kept (docs/extension.md "Resource limits").
+bool keep_unfinished(zend_string* key) {
+  if (!session_read_unfinished()) return false;
+  php_error_docref(nullptr, E_WARNING,
+                   "wincache: session %s was not written: the request ended (a fatal error "
+                   "or exit()) while session_start() was reading it, so $_SESSION may be "
+                   "incomplete; the stored session is kept as it was",
+                   ZSTR_VAL(key));
+  return true;
+}
+
 PS_WRITE_FUNC(wincache_redis) {
   RModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
+  if (keep_unfinished(key)) return SUCCESS;  // (close releases the lock)
   try {
     const std::string id(ZSTR_VAL(key), ZSTR_LEN(key));
     if (md->held != id) {  // not read in this request (PHP reads first; be safe)
@@ -483,6 +499,14 @@ PS_WRITE_FUNC(wincache_redis) {
 PS_DESTROY_FUNC(wincache_redis) {
   RModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
+  if (session_read_ending_now()) {  // as the shared-memory handler: the data is sound, kept
+    php_error_docref(nullptr, E_WARNING,
+                     "wincache: session %s was not destroyed: the request ended (a fatal error "
+                     "or exit()) while session_start() was decoding it; the stored session is "
+                     "kept as it was",
+                     ZSTR_VAL(key));
+    return SUCCESS;
+  }
   try {
     const std::string id(ZSTR_VAL(key), ZSTR_LEN(key));
     local_drop(md, id);
@@ -548,6 +572,7 @@ PS_VALIDATE_SID_FUNC(wincache_redis) {
 PS_UPDATE_TIMESTAMP_FUNC(wincache_redis) {
   RModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
+  if (keep_unfinished(key)) return SUCCESS;
   try {
     const std::string id(ZSTR_VAL(key), ZSTR_LEN(key));
     if (md->held != id) return ps_write_wincache_redis(mod_data, key, val, maxlifetime);

@@ -250,19 +250,32 @@ void stats_entries(INTERNAL_FUNCTION_PARAMETERS) {
   add_assoc_zval(return_value, "by_age", &ah);
 }
 
-template <class Store>
-void memory_of(Store* s, unsigned slot, zval* rv) {
+// Gathered first (under the caller's fcache_guard, for the file stores), turned into PHP arrays
+// after: an emalloc past memory_limit is a longjmp, which would leave the guard locked.
+struct Memory {
+  wc::AllocStats m;
   std::uint64_t hist[kSizeBuckets] = {};
   std::uint64_t largest = 0;
-  const wc::AllocStats m = s->free_blocks(slot, [&](std::uint64_t bytes) {
-    ++hist[size_bucket(bytes)];
-    largest = std::max(largest, bytes);
+};
+template <class Store>
+Memory gather_memory(Store* s, unsigned slot) {
+  Memory r;
+  r.m = s->free_blocks(slot, [&](std::uint64_t bytes) {
+    ++r.hist[size_bucket(bytes)];
+    r.largest = std::max(r.largest, bytes);
   });
-  meminfo_array(rv, m);  // WinCache's five keys, then ours
-  add_assoc_long(rv, "memory_used", zend_long(m.used));
-  add_assoc_long(rv, "largest_free_block", zend_long(largest));
-  add_assoc_double(rv, "fragmentation", m.fragmentation);
-  add_size_hist(rv, "free_blocks_by_size", hist);
+  return r;
+}
+void memory_array(const Memory& r, zval* rv) {
+  meminfo_array(rv, r.m);  // WinCache's five keys, then ours
+  add_assoc_long(rv, "memory_used", zend_long(r.m.used));
+  add_assoc_long(rv, "largest_free_block", zend_long(r.largest));
+  add_assoc_double(rv, "fragmentation", r.m.fragmentation);
+  add_size_hist(rv, "free_blocks_by_size", r.hist);
+}
+template <class Store>
+void memory_of(Store* s, unsigned slot, zval* rv) {
+  memory_array(gather_memory(s, slot), rv);
 }
 
 void stats_memory(INTERNAL_FUNCTION_PARAMETERS) {
@@ -292,11 +305,13 @@ void stats_memory(INTERNAL_FUNCTION_PARAMETERS) {
     default: {
       const FileStores* st = d->file_stores();
       if (!st) RETURN_FALSE;
-      const auto guard = fcache_guard();  // the watcher thread shares this process's reader slot
-      if (w == Which::file)
-        memory_of(st->files, d->slot(), return_value);
-      else
-        memory_of(st->resolve, d->slot(), return_value);
+      Memory r;
+      {
+        const auto guard = fcache_guard();  // the watcher thread shares this process's reader slot
+        r = w == Which::file ? gather_memory(st->files, d->slot())
+                             : gather_memory(st->resolve, d->slot());
+      }
+      memory_array(r, return_value);
       return;
     }
   }

@@ -116,7 +116,7 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
     return false;
   }
   if (!decode_value(type, buf.data(), buf.size(), rv)) {
-    if (!EG(exception))
+    if (!EG(exception) && !oom_pending())  // out of memory: PHP's fatal error follows, not ours
       php_error_docref(nullptr, E_WARNING, "the cached value of key '%.*s' could not be decoded",
                        int(n < 200 ? n : 200), k);
     return false;

@@ -92,6 +92,7 @@ static PHP_MSHUTDOWN_FUNCTION(wincache) {
     wcx::reroute_mshutdown();
     wcx::fcache_mshutdown();
     wcx::locks_process_end();
+    wcx::session_mshutdown();
     wcx::redis_mshutdown();
     wcx::process_mshutdown();
   } catch (...) {

@@ -11,7 +11,7 @@
 #   start_cgi PORT CHILDREN [php -d args...]   php-cgi -b (CHILDREN 0: no PHP_FCGI_CHILDREN);
 #                      run through ${CGI_WRAP[@]} if set (e.g. setpriv ... to run as nobody),
 #                      with ${CGI_D[@]} (more -d settings) after the common ones
-#   start_fpm PORT WORKERS [ini lines...]      php-fpm static pool
+#   start_fpm PORT WORKERS [ini lines...]      php-fpm static pool (FPM_RTT: its request_terminate_timeout, 60)
 #   start_builtin PORT WORKERS [php -d args...]
 #   fcgi PORT QUERY    one FastCGI request of api.php, body on stdout (fails on timeout/no end=1)
 #   http PORT QUERY    the same over HTTP (built-in server)
@@ -233,7 +233,7 @@ start_fpm() {
     echo "pm.max_children = $workers"
     echo "pm.max_requests = ${FPM_MAXREQ:-0}"
     echo "catch_workers_output = yes"
-    echo "request_terminate_timeout = 60"
+    echo "request_terminate_timeout = ${FPM_RTT:-60}"
     echo "php_admin_value[error_log] = $TMP/logs/php_fpm_$port.log"
     echo "php_admin_flag[log_errors] = on"
     echo "php_admin_value[error_reporting] = -1"

@@ -18,6 +18,8 @@
 #      the same port (scripts gone: NOSCRIPT) sessions work again without restarting php-fpm
 #   7. strict mode: a made-up id is replaced; an id destroyed on A is refused on B, which had it
 #   8. lazy_write keeps a session alive: gc_maxlifetime 3 s, read-only requests every 1 s for 7 s
+#  10. exit() in a __wakeup() during session_start()'s decode: the stored session is neither
+#      wiped nor destroyed (docs/extension.md "Resource limits"), and the lock is released
 #   9. the lock-wait budget: 5 requests holding one session 1.5 s each, wincache.sessionlockwait
 #      2: the late ones fail cleanly ("gave up waiting"), no write fails after a successful read
 # usage: test_redis_sessions.sh /path/to/wincache.so
@@ -227,5 +229,13 @@ for i in 1 2 3 4 5; do
 done
 check "9. 5 holders of 1.5 s, a 2 s wait budget: $ok wrote, $gave_up gave up cleanly, $bad otherwise" \
   test "$ok" -ge 1 -a "$gave_up" -ge 1 -a "$bad" = 0
+
+# ---- 10. a request that ends inside session_start()'s decode ---------------------------------------
+req "$B" "op=setobj&sid=boom1&v=kept" >/dev/null
+out=$(req "$B" "op=boom&sid=boom1")
+v=$(req "$C" "op=get&sid=boom1" | field v)
+out2=$(req "$B" "op=inc&sid=boom1")
+check "10. exit() in a __wakeup() during session_start(): the stored session is kept (v=$v) and not locked (next start $(field start_ms <<<"$out2") ms)" \
+  test "$v" = kept -a "$(field wrote <<<"$out2")" = 1 -a "$(field start_ms <<<"$out2")" -lt 1000
 
 exit $((MP_FAILS > 0))
