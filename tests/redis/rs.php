@@ -7,18 +7,20 @@
 //   op=set&sid=S&v=V              start, $_SESSION['v'] = V, write: wrote=
 //   op=hold&sid=S&ms=N&pidfile=F  start S, write this pid to F, hold N ms, set v=held, write
 //   op=late&sid=S&ms=N&v=V        start S, hold N ms, set v=V, write: wrote= (false: fenced off)
-//   op=setobj&sid=S&v=V           v=V and an object whose __wakeup() exits on op=boom
-//   op=boom&sid=S                 session_start() whose decode calls exit()
+//   op=setobj&sid=S&v=V           v=V and an object whose __wakeup() times out on op=boom
+//   op=boom&sid=S                 session_start() whose decode ends on max_execution_time
 //   op=touch&sid=S                start S, change nothing, write_close: wrote=
 //   op=strict&sid=S               strict mode start with the id S: id= (the id in use)
 //   op=destroy&sid=S              start S, session_destroy: destroyed=
 //   op=info                       wincache_extra_info()['redis'] as json
 // lw=S sets wincache.sessionlockwait; h=phpredis&rport=P uses php8.2-redis's handler instead.
-// A value whose decode ends the request when the query says so (op=boom): exit() inside
-// session_start()'s decode must neither wipe nor destroy the stored session.
+// A value whose decode ends the request when the query says so (op=boom): max_execution_time
+// inside session_start()'s decode (a bailout) must neither wipe nor destroy the stored session.
 class Boom {
   public $n = 1;
-  public function __wakeup() { if (!empty($GLOBALS['boom'])) exit("boom\n"); }
+  public function __wakeup() {
+    if (!empty($GLOBALS['boom'])) { set_time_limit(1); for (;;) {} }
+  }
 }
 $boom = ($_GET['op'] ?? '') === 'boom';
 ini_set('session.use_cookies', '0');
@@ -85,8 +87,7 @@ switch ($op) {
     break;
   case 'setobj':  // v=V and a Boom object
     if ($start($q['sid'])) {
-      $_SESSION['v'] = $q['v'];
-      $_SESSION['o'] = new Boom();
+      $_SESSION = ['o' => new Boom(), 'v' => $q['v']];  // the object first: v is decoded after it
       echo "wrote=", $close() ? 1 : 0, "\n";
     }
     break;

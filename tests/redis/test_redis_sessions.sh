@@ -18,7 +18,7 @@
 #      the same port (scripts gone: NOSCRIPT) sessions work again without restarting php-fpm
 #   7. strict mode: a made-up id is replaced; an id destroyed on A is refused on B, which had it
 #   8. lazy_write keeps a session alive: gc_maxlifetime 3 s, read-only requests every 1 s for 7 s
-#  10. exit() in a __wakeup() during session_start()'s decode: the stored session is neither
+#  10. max_execution_time in a __wakeup() during session_start()'s decode: the stored session is neither
 #      wiped nor destroyed (docs/extension.md "Resource limits"), and the lock is released
 #   9. the lock-wait budget: 5 requests holding one session 1.5 s each, wincache.sessionlockwait
 #      2: the late ones fail cleanly ("gave up waiting"), no write fails after a successful read
@@ -235,7 +235,7 @@ req "$B" "op=setobj&sid=boom1&v=kept" >/dev/null
 out=$(req "$B" "op=boom&sid=boom1")
 v=$(req "$C" "op=get&sid=boom1" | field v)
 out2=$(req "$B" "op=inc&sid=boom1")
-check "10. exit() in a __wakeup() during session_start(): the stored session is kept (v=$v) and not locked (next start $(field start_ms <<<"$out2") ms)" \
+check "10. max_execution_time in a __wakeup() during session_start(): the stored session is kept (v=$v) and not locked (next start $(field start_ms <<<"$out2") ms)" \
   test "$v" = kept -a "$(field wrote <<<"$out2")" = 1 -a "$(field start_ms <<<"$out2")" -lt 1000
 
 exit $((MP_FAILS > 0))
