@@ -23,6 +23,7 @@ if [ "${1:-}" = exec ]; then
   preload=$2
   shift 2
   logs=$(mktemp -d "${TMPDIR:-/tmp}/wc-sanitize.XXXXXX") || exit 2
+  chmod 1777 "$logs"  # the reroute corpus runs PHP as nobody: its reports must land here too
   # verify_asan_link_order=0: the shim comes before the ASan runtime (it must see dlopen first).
   # Leak checking stays on in every process; tests/sanitize/lsan.supp names the only suppressed
   # leaks, none in wincache.so. Reports go to files (log_path): run-tests.php compares only a
