@@ -89,6 +89,7 @@ n_all=$(echo "$out" | sed -nE 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/
 n_bad=$(echo "$out" | sed -nE 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/p')
 n_all=${n_all:-0}
 n_bad=${n_bad:-0}
+n_ok=$((n_all - n_bad))
 if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then n_bad=1; fi  # no test ran, or ctest failed
-echo "asan: $((n_all - n_bad)) passed, $n_bad failed (build $t_build s, tests $t_run s)"
+echo "asan: $n_ok passed, $n_bad failed (build $t_build s, tests $t_run s)"
 [ "$n_bad" = 0 ]
