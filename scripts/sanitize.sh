@@ -80,7 +80,9 @@ t_build=$((SECONDS - t0))
 # Left out: phpt_build_phpize (builds its own unsanitized copy), phpt_arginfo_current (a source
 # check), reroute_compare_selftest (PHP alone, without the extension).
 t1=$SECONDS
-out=$(ctest --test-dir "$build" -L '^(unit|posix|phpt)$' \
+# The unit and posix executables are sanitized themselves: ASan's and UBSan's defaults, plus a
+# stack for a UBSan report (the PHP tests' launcher sets its own options, above).
+out=$(UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --test-dir "$build" -L '^(unit|posix|phpt)$' \
         -E '^(phpt_build_phpize|phpt_arginfo_current|reroute_compare_selftest)$' \
         -j"$jobs" --output-on-failure 2>&1)
 rc=$?
