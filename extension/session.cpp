@@ -225,7 +225,7 @@ PS_READ_FUNC(wincache) {
       return FAILURE;
     }
     if (hit) {
-      *val = zend_string_init(buf.data(), buf.size(), 0);
+      *val = buf.size() ? zend_string_init(buf.data(), buf.size(), 0) : ZSTR_EMPTY_ALLOC();
       return SUCCESS;
     }
     std::string data;

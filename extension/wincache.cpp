@@ -27,6 +27,9 @@ extern "C" {
 }
 
 #include "wincache_arginfo.h"
+#ifdef WINCACHE_SANITIZE_TWINS
+#include "sanitize_twin.hpp"  // the sanitized build only: seeded defects
+#endif
 
 namespace wcx {
 
@@ -106,6 +109,9 @@ static PHP_RINIT_FUNCTION(wincache) {
   ZEND_TSRMLS_CACHE_UPDATE();
 #endif
   wcx::buffers_reset();
+#ifdef WINCACHE_SANITIZE_TWINS
+  wcx::sanitize_twin();
+#endif
   try {
     wcx::process_rinit();
     wcx::fcache_rinit();

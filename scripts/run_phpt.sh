@@ -12,8 +12,11 @@ trap 'rm -rf "$dir"' EXIT
 cp "$test" "$dir/"
 cp "$(dirname "$test")"/*.inc "$dir/" 2>/dev/null || true
 name=$(basename "$test" .phpt)
+# PHPT_ARGS: more run-tests.php arguments (the sanitizer stage's launcher, scripts/sanitize.sh:
+# -d report_memleaks=0); unset, none.
+read -ra extra <<<"${PHPT_ARGS:-}"
 out=$(NO_INTERACTION=1 REPORT_EXIT_STATUS=1 "$php" "$runner" -q -p "$php" -d extension="$so" \
-      "$dir/$name.phpt" 2>&1)
+      "${extra[@]}" "$dir/$name.phpt" 2>&1)
 rc=$?
 if [ "$rc" != 0 ] || ! grep -q "^Tests passed *: *1" <<<"$out"; then
   if grep -q "^Tests skipped *: *1" <<<"$out"; then echo "SKIP $name"; exit 0; fi

@@ -18,6 +18,9 @@
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
 # browser (web/wincache.php in Debian's headless chromium against scripts/serve.sh: numbers,
 # escaping, actions, access, 100,000 entries paged; screenshots in $build/tests/browser/screenshots),
+# asan (scripts/sanitize.sh: the unit, posix and phpt labels again in $build/asan, built with
+# AddressSanitizer and UndefinedBehaviorSanitizer, Debian's php with the ASan runtime preloaded and
+# USE_ZEND_ALLOC=0; any sanitizer report fails it; SANITIZE_TESTS=0 skips it),
 # win32glue (extension/ and core/ compiled for x86_64 Windows with mingw-w64 against PHP 8.2's own
 # Windows headers, php_wincache.dll linked against an import library of the php8.dll symbols it
 # uses, in $build/win32glue, see scripts/win32_glue.sh), win32 (the Win32 backends cross-compiled
@@ -98,6 +101,34 @@ stage redis "sessions on Redis: a real redis-server, php-fpm masters as separate
 stage fuzz "the PHP API fuzzer, ${FUZZ_PROCS:-3} processes x ${FUZZ_CALLS:-250000} calls (scripts/fuzz.sh: model, no crash/hang/leak, documented messages only)"
 stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timing asserted)"
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
+
+# asan: its own build ($build/asan) with AddressSanitizer and UndefinedBehaviorSanitizer, the labels
+# unit, posix and phpt (scripts/sanitize.sh prints the tests' lines and "asan: N passed, M failed").
+asan_stage() {
+  local t0=$SECONDS out rc n_ok n_bad
+  echo
+  echo "== stage asan: unit, posix and phpt built with -fsanitize=address,undefined, php under the ASan runtime (scripts/sanitize.sh)"
+  out=$(BUILD_DIR="$build" JOBS="$jobs" "$root/scripts/sanitize.sh" 2>&1)
+  rc=$?
+  echo "$out" | grep -v "^asan: "
+  n_ok=$(echo "$out" | sed -nE 's/^asan: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' | tail -1)
+  n_bad=$(echo "$out" | sed -nE 's/^asan: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' | tail -1)
+  n_ok=${n_ok:-0}
+  n_bad=${n_bad:-0}
+  if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then n_bad=1; fi
+  local detail
+  detail=$(echo "$out" | sed -nE 's/^asan: [0-9]+ passed, [0-9]+ failed \((.*)\)$/\1/p' | tail -1)
+  summaries+=("stage asan: $n_ok passed, $n_bad failed (${detail:+$detail, }stage $((SECONDS - t0)) s)")
+  total_pass=$((total_pass + n_ok))
+  total_fail=$((total_fail + n_bad))
+}
+if [ "${SANITIZE_TESTS:-1}" != 0 ]; then
+  asan_stage
+else
+  echo
+  echo "== stage asan: SKIP (SANITIZE_TESTS=0)"
+  summaries+=("stage asan: skipped (SANITIZE_TESTS=0)")
+fi
 
 # win32: its own cross-compiled build; Wine is started before ctest and stopped after it.
 win32_stage() {

@@ -2,6 +2,7 @@
 Defect 10: out of memory (an address-space limit) is a warning and false, never an abort: at start-up and on a large get
 --SKIPIF--
 <?php include __DIR__ . '/skipif.inc';
+if (getenv('SKIP_ASAN')) die('skip limits the address space: not under ASan (its shadow memory needs terabytes)');
 if (!is_readable('/proc/self/maps') || !function_exists('proc_open')) die('skip Linux /proc and proc_open needed'); ?>
 --INI--
 wincache.enablecli=1
