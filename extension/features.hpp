@@ -100,10 +100,13 @@ ZEND_INI_MH(ini_sessionlockwait);
 const ::ps_module_struct* shm_session_module();  // the handler on shared memory
 std::uint64_t session_lock_deadline_ms();       // when a session lock wait gives up (now_ms clock)
 // The read guard (docs/extension.md "Resource limits"), shared by the handler on Redis:
-void session_note_read();        // our read got the session: a bailout from here is unfinished
-bool session_read_unfinished();  // the read of this request's session did not finish
-bool session_read_ending_now();  // the request is ending inside the read (marks it unfinished)
-void session_read_forget();      // open/close: a new session
+void session_note_read();  // our read got the session: a bailout from here is unfinished
+// true (with a warning): the read of this request's session did not finish; do not write it
+bool session_keep_unfinished(zend_string* key);
+// true (with a warning): the request is ending inside the read; do not destroy the session
+bool session_keep_when_ending(zend_string* key);
+void session_read_forget();                // open/close: a new session
+bool session_valid_id(zend_string* id);    // as PHP's files handler checks it (a warning if not)
 
 // ---- session_redis.cpp (wincache.redis set: sessions in Redis) ---------------------------------
 const ::ps_module_struct* session_front_module();  // "wincache": on shared memory or on Redis

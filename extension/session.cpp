@@ -89,14 +89,7 @@ std::uint64_t deadline_ms() {
   return now + (left != 0 ? left : 30000);
 }
 
-bool valid_id(zend_string* id) {
-  if (php_session_valid_key(ZSTR_VAL(id)) == SUCCESS && ZSTR_LEN(id) == std::strlen(ZSTR_VAL(id)))
-    return true;
-  php_error_docref(nullptr, E_WARNING,
-                   "Session ID is too long or contains illegal characters. Only the A-Z, a-z, "
-                   "0-9, \"-\", and \",\" characters are allowed");
-  return false;
-}
+bool valid_id(zend_string* id) { return session_valid_id(id); }
 
 std::string id_str(zend_string* id) { return std::string(ZSTR_VAL(id), ZSTR_LEN(id)); }
 
@@ -266,14 +259,7 @@ PS_READ_FUNC(wincache) {
 PS_WRITE_FUNC(wincache) {
   ModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
-  if (ss.unfinished) {  // $_SESSION may be empty or half decoded: keep the stored session
-    php_error_docref(nullptr, E_WARNING,
-                     "wincache: session %s was not written: the request ended (a fatal error "
-                     "or exit()) while session_start() was reading it, so $_SESSION may be "
-                     "incomplete; the stored session is kept as it was",
-                     ZSTR_VAL(key));
-    return SUCCESS;
-  }
+  if (session_keep_unfinished(key)) return SUCCESS;
   try {
     const std::string id = id_str(key);
     const std::string k = Sessions::key(md->tag, id.data(), id.size());
@@ -302,18 +288,7 @@ PS_WRITE_FUNC(wincache) {
 PS_DESTROY_FUNC(wincache) {
   ModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
-  if (read_ending()) {
-    // The session module destroys a session whose decode bailed out (php_session_decode's
-    // zend_catch) or failed because user code called exit(): the data is sound, this request
-    // only ran out of memory or time, so it is kept. Flagged first: the warning may bail out.
-    ss.unfinished = true;
-    php_error_docref(nullptr, E_WARNING,
-                     "wincache: session %s was not destroyed: the request ended (a fatal error "
-                     "or exit()) while session_start() was decoding it; the stored session is "
-                     "kept as it was",
-                     ZSTR_VAL(key));
-    return SUCCESS;
-  }
+  if (session_keep_when_ending(key)) return SUCCESS;
   try {
     const std::string id = id_str(key);
     md->table->remove(md->slot, Sessions::key(md->tag, id.data(), id.size()), now_ms());
@@ -488,13 +463,37 @@ const ps_module* shm_session_module() { return &ps_mod_wincache; }
 void session_note_read() {
   if (ss.reading) ss.read_here = true;
 }
-bool session_read_unfinished() { return ss.unfinished; }
-bool session_read_ending_now() {
+bool session_keep_unfinished(zend_string* key) {
+  if (!ss.unfinished) return false;  // $_SESSION may be empty or half decoded: keep the stored one
+  php_error_docref(nullptr, E_WARNING,
+                   "wincache: session %s was not written: the request ended (a fatal error "
+                   "or exit()) while session_start() was reading it, so $_SESSION may be "
+                   "incomplete; the stored session is kept as it was",
+                   ZSTR_VAL(key));
+  return true;
+}
+bool session_keep_when_ending(zend_string* key) {
+  // The session module destroys a session whose decode bailed out (php_session_decode's
+  // zend_catch) or failed because user code called exit(): the data is sound, this request
+  // only ran out of memory or time, so it is kept. Flagged first: the warning may bail out.
   if (!read_ending()) return false;
   ss.unfinished = true;
+  php_error_docref(nullptr, E_WARNING,
+                   "wincache: session %s was not destroyed: the request ended (a fatal error "
+                   "or exit()) while session_start() was decoding it; the stored session is "
+                   "kept as it was",
+                   ZSTR_VAL(key));
   return true;
 }
 void session_read_forget() { ss.unfinished = false; }
+bool session_valid_id(zend_string* id) {
+  if (php_session_valid_key(ZSTR_VAL(id)) == SUCCESS && ZSTR_LEN(id) == std::strlen(ZSTR_VAL(id)))
+    return true;
+  php_error_docref(nullptr, E_WARNING,
+                   "Session ID is too long or contains illegal characters. Only the A-Z, a-z, "
+                   "0-9, \"-\", and \",\" characters are allowed");
+  return false;
+}
 std::uint64_t session_lock_deadline_ms() { return deadline_ms(); }
 
 ZEND_INI_MH(ini_scachesize) {

@@ -192,14 +192,7 @@ bool holder_dead_here(const std::string&) { return false; }
 std::string skey(const std::string& id) { return redis_endpoint().prefix + ":s:" + id; }
 std::string lkey(const std::string& id) { return skey(id) + ":lock"; }
 
-bool valid_id(zend_string* id) {
-  if (php_session_valid_key(ZSTR_VAL(id)) == SUCCESS && ZSTR_LEN(id) == std::strlen(ZSTR_VAL(id)))
-    return true;
-  php_error_docref(nullptr, E_WARNING,
-                   "Session ID is too long or contains illegal characters. Only the A-Z, a-z, "
-                   "0-9, \"-\", and \",\" characters are allowed");
-  return false;
-}
+bool valid_id(zend_string* id) { return session_valid_id(id); }
 
 void fail_warning(const char* what, const std::string& id, const std::string& err) {
   ++rs.failures;
@@ -441,22 +434,10 @@ int fenced(const std::string& id, RedisScript s, const std::vector<std::string>&
   return r.type == RedisValue::Type::integer ? int(r.integer) : -1;
 }
 
-// The request ended (a fatal error or exit()) while session_start() was reading: $_SESSION may
-// be empty or half decoded, the stored session is kept (docs/extension.md "Resource limits").
-bool keep_unfinished(zend_string* key) {
-  if (!session_read_unfinished()) return false;
-  php_error_docref(nullptr, E_WARNING,
-                   "wincache: session %s was not written: the request ended (a fatal error "
-                   "or exit()) while session_start() was reading it, so $_SESSION may be "
-                   "incomplete; the stored session is kept as it was",
-                   ZSTR_VAL(key));
-  return true;
-}
-
 PS_WRITE_FUNC(wincache_redis) {
   RModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
-  if (keep_unfinished(key)) return SUCCESS;  // (close releases the lock)
+  if (session_keep_unfinished(key)) return SUCCESS;  // (close releases the lock)
   try {
     const std::string id(ZSTR_VAL(key), ZSTR_LEN(key));
     if (md->held != id) {  // not read in this request (PHP reads first; be safe)
@@ -499,14 +480,7 @@ PS_WRITE_FUNC(wincache_redis) {
 PS_DESTROY_FUNC(wincache_redis) {
   RModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
-  if (session_read_ending_now()) {  // as the shared-memory handler: the data is sound, kept
-    php_error_docref(nullptr, E_WARNING,
-                     "wincache: session %s was not destroyed: the request ended (a fatal error "
-                     "or exit()) while session_start() was decoding it; the stored session is "
-                     "kept as it was",
-                     ZSTR_VAL(key));
-    return SUCCESS;
-  }
+  if (session_keep_when_ending(key)) return SUCCESS;  // as the shared-memory handler
   try {
     const std::string id(ZSTR_VAL(key), ZSTR_LEN(key));
     local_drop(md, id);
@@ -572,7 +546,7 @@ PS_VALIDATE_SID_FUNC(wincache_redis) {
 PS_UPDATE_TIMESTAMP_FUNC(wincache_redis) {
   RModData* md = md_of(mod_data);
   if (!md || !valid_id(key)) return FAILURE;
-  if (keep_unfinished(key)) return SUCCESS;
+  if (session_keep_unfinished(key)) return SUCCESS;
   try {
     const std::string id(ZSTR_VAL(key), ZSTR_LEN(key));
     if (md->held != id) return ps_write_wincache_redis(mod_data, key, val, maxlifetime);
