@@ -74,6 +74,8 @@ namespace wc {
 struct NoCacheBugs {
   static constexpr bool ignore_ttl = false;         // expired entries stay visible
   static constexpr bool evict_newest = false;       // eviction takes the MOST recently used first
+  static constexpr bool evict_frequent = false;     // Eviction::frequency: outside the window,
+                                                    // the MOST often asked for per byte first
   static constexpr bool wipe_when_full = false;     // APCu: a full cache is wiped whole
   static constexpr bool unjournaled_links = false;  // index links written around the journal
   static constexpr bool free_pinned = false;        // pin_reads: removal frees at once
@@ -621,6 +623,28 @@ class KeyedStore {
     return m > fixed ? m - fixed : 0;
   }
 
+  // The bytes an entry of this key and value length asks the allocator for.
+  static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
+    return kEntryBytes + round8(klen) + vlen;
+  }
+  // Eviction::frequency ranks candidates outside the window by this, the lowest first (STORE-4).
+  static std::uint64_t eviction_density(unsigned estimate, std::uint32_t klen, std::uint64_t vlen) {
+    return (std::uint64_t(estimate) << 32) / entry_bytes(klen, vlen);
+  }
+  // Eviction::frequency: the sketch's estimate for the key (0..255; 0 without a sketch). No lock
+  // and no statistics: a hint, for the statistics page and the tests.
+  unsigned frequency(const char* key, std::uint32_t klen) {
+    if constexpr (kFreq) return sketch().estimate(hash_of(key, klen));
+    (void)key;
+    (void)klen;
+    return 0;
+  }
+  // The recency window eviction uses now, in permille of the candidates (Eviction::frequency;
+  // at least one candidate is in it). 0 for lru.
+  std::uint64_t window_permille() const {
+    return kFreq ? h().freq.window.load(std::memory_order_relaxed) : 0;
+  }
+
   static std::uint64_t hash_of(const char* k, std::uint32_t n) {
     // 64-bit multiply-xorshift over 8-byte words, then the tail; seeded with the length.
     std::uint64_t hv = 0x9E3779B97F4A7C15ull ^ (std::uint64_t(n) * 0xC2B2AE3D27D4EB4Full);
@@ -653,9 +677,6 @@ class KeyedStore {
     const std::uint64_t m = alloc().max_request();
     const std::uint64_t b = alloc().usable_size(h().buckets) + Alloc::kHead;
     return m > b ? m - b : 0;
-  }
-  static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
-    return kEntryBytes + round8(klen) + vlen;
   }
   Entry& entry(std::uint64_t e) { return *reinterpret_cast<Entry*>(base() + e); }
   const Entry& entry(std::uint64_t e) const { return *reinterpret_cast<const Entry*>(base() + e); }
@@ -850,11 +871,11 @@ class KeyedStore {
       n += c.hits.load(std::memory_order_relaxed) + c.misses.load(std::memory_order_relaxed);
     return n;
   }
-  // How much an entry is worth keeping per byte: its estimated frequency (0..255) over the bytes
-  // of its block, scaled by 2^32 (a value of 1.8 KB asked for as often as one of 256 B is the
+  // How much an entry is worth keeping per byte: its estimated frequency (0..255) over its
+  // entry_bytes(), scaled by 2^32 (a value of 1.8 KB asked for as often as one of 256 B is the
   // better victim: evicting it frees seven times the room for the same loss).
   std::uint64_t density(const Sketch& sk, std::uint64_t e) const {
-    return (std::uint64_t(sk.estimate(entry(e).hash)) << 32) / alloc().usable_size(e);
+    return eviction_density(sk.estimate(entry(e).hash), entry(e).key_len, entry(e).value_len);
   }
 
   // Halves the sketch once per kAgeFactor accesses per entry held since the last aging (as many
@@ -1064,8 +1085,9 @@ class KeyedStore {
       age_sketch();
       climb_window();
       // The window: candidates used at or after the stamp of the window's oldest member.
-      const std::size_t w =
-          order.size() * std::min<std::uint64_t>(h().freq.window.load(std::memory_order_relaxed), 1000) / 1000;
+      // At least one: the most recently used candidate always goes last (UC-5(d), never a wipe).
+      const std::size_t w = std::max<std::size_t>(
+          order.empty() ? 0 : 1, order.size() * std::min<std::uint64_t>(window_permille(), 1000) / 1000);
       std::uint64_t since = ~std::uint64_t{0};
       if (w > 0) {
         std::vector<std::uint64_t> uses;
@@ -1077,7 +1099,9 @@ class KeyedStore {
       }
       Sketch sk = sketch();
       for (Victim& v : order)
-        std::get<0>(v) = std::get<1>(v) >= since ? ~std::uint64_t{0} : density(sk, std::get<3>(v));
+        std::get<0>(v) = std::get<1>(v) >= since ? ~std::uint64_t{0}
+                               : Bugs::evict_frequent ? ~std::uint64_t{0} - 1 - density(sk, std::get<3>(v))
+                                                      : density(sk, std::get<3>(v));
     }
     const auto older = [](const Victim& a, const Victim& b) {
       return Bugs::evict_newest ? b < a : a < b;
