@@ -1,28 +1,30 @@
-// core/freq_sketch.hpp: how often each key was asked for lately: a count-min sketch of 4-bit
+// core/freq_sketch.hpp: how often each key was asked for lately: a count-min sketch of 8-bit
 // counters in shared memory, the frequency hint of the keyed store's frequency-aware eviction
 // (Eviction::frequency, core/store.hpp; UC-5 and STORE-4 in docs/invariants/ucache.md).
 //
-// The sketch is an array of 64-bit words, a power of two of them, in the store's region
-// between its header and the allocator (so that it is neither an arena block nor journaled).
-// Each word holds sixteen 4-bit counters in four rows of four. A key (by its 64-bit store hash,
-// mixed again so that the sketch's bits are not the bucket's) maps to ONE word, and in it to one
-// counter of each row: one cache line per access, four counters. Its estimate is the least of
-// its four counters (a count-min: collisions only ever add); an increment raises only the
-// counters equal to that least value (the "conservative update"), and none past 15.
+// The sketch is an array of 64-bit words, a power of two of them, in the store's region between
+// its header and the allocator (so that it is neither an arena block nor journaled). Two words
+// make a block of sixteen 8-bit counters in four rows of four. A key (by its 64-bit store hash,
+// mixed again so that the sketch's bits are not the bucket's) maps to ONE block (16 bytes, one
+// cache line), and in it to one counter of each row. Its estimate is the least of its four
+// counters (a count-min: collisions only ever add); an increment raises only the counters equal
+// to that least value (the "conservative update"), and none past 255.
 //
-// Aging: when as many accesses as ten times the entries the store holds have been counted since
-// the last aging, every counter is halved (one shift and mask per word). What was popular long
-// ago fades; a key that is popular now climbs back within a few accesses (15 is the ceiling:
-// the old favourites are never more than 15 accesses ahead of a new one).
+// Aging: the store halves every counter once the accesses counted since the last aging reach
+// KeyedStore::kAgeFactor per entry held (one shift and mask per word). What was popular long ago
+// fades; 8 bits leave room to tell apart the keys near the eviction boundary, which at a quarter
+// of a Zipf(0.8) working set are asked for a few times per hundred thousand accesses (4-bit
+// counters, which saturate at 15, cost up to 2 points of hit rate there: bench/pressure_sim.cpp).
 //
-// Concurrency and crashes: the words are Prim atomics read and written with relaxed order and
-// no compare-and-swap. Two processes incrementing the same word at once may lose one increment,
+// Concurrency and crashes: the words are Prim atomics read and written with relaxed order and no
+// compare-and-swap. Two processes incrementing the same block at once may lose one increment,
 // and an increment racing an aging may undo the halving of that one word; a process killed
 // anywhere leaves every word a valid set of counters. All of that only makes the estimate less
 // precise. The sketch is a hint: the store uses it to ORDER eviction victims and for nothing
 // else, so no correctness property depends on what it says (STORE-4).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace wc {
@@ -54,37 +56,27 @@ class FreqSketch {
 
   // The least of the key's four counters: 0 .. kMax.
   unsigned estimate(std::uint64_t hash) const {
-    const std::uint64_t m = mix(hash);
-    const std::uint64_t v[2] = {w_[2 * block(m)].load(std::memory_order_relaxed),
-                                w_[2 * block(m) + 1].load(std::memory_order_relaxed)};
-    unsigned least = kMax;
-    for (unsigned row = 0; row < 4; ++row) {
-      const unsigned c = unsigned(v[row >> 1] >> shift(m, row)) & kMax;
-      if (c < least) least = c;
-    }
-    return least;
+    const Slots k(mix(hash), mask_);
+    const std::uint64_t a = w_[k.word].load(std::memory_order_relaxed);
+    const std::uint64_t b = w_[k.word + 1].load(std::memory_order_relaxed);
+    return least(a, b, k);
   }
 
   // One access of the key: the counters at the key's least value go up by one (none past kMax).
   // Two loads, and a store of each word where something changed (a key at kMax writes nothing).
   void add(std::uint64_t hash) {
-    const std::uint64_t m = mix(hash);
-    A<std::uint64_t>* w = &w_[2 * block(m)];
-    const std::uint64_t v[2] = {w[0].load(std::memory_order_relaxed),
-                                w[1].load(std::memory_order_relaxed)};
-    unsigned least = kMax;
-    for (unsigned row = 0; row < 4; ++row) {
-      const unsigned c = unsigned(v[row >> 1] >> shift(m, row)) & kMax;
-      if (c < least) least = c;
-    }
-    if (least == kMax) return;
-    std::uint64_t nv[2] = {v[0], v[1]};
-    for (unsigned row = 0; row < 4; ++row) {
-      const unsigned s = shift(m, row);
-      if ((unsigned(v[row >> 1] >> s) & kMax) == least) nv[row >> 1] += std::uint64_t{1} << s;
-    }
-    if (nv[0] != v[0]) w[0].store(nv[0], std::memory_order_relaxed);
-    if (nv[1] != v[1]) w[1].store(nv[1], std::memory_order_relaxed);
+    const Slots k(mix(hash), mask_);
+    A<std::uint64_t>* w = &w_[k.word];
+    const std::uint64_t a = w[0].load(std::memory_order_relaxed);
+    const std::uint64_t b = w[1].load(std::memory_order_relaxed);
+    const unsigned c0 = unsigned(a >> k.s0) & kMax, c1 = unsigned(a >> k.s1) & kMax;
+    const unsigned c2 = unsigned(b >> k.s2) & kMax, c3 = unsigned(b >> k.s3) & kMax;
+    const unsigned lo = std::min(std::min(c0, c1), std::min(c2, c3));
+    if (lo == kMax) return;
+    const std::uint64_t da = (std::uint64_t{c0 == lo} << k.s0) + (std::uint64_t{c1 == lo} << k.s1);
+    const std::uint64_t db = (std::uint64_t{c2 == lo} << k.s2) + (std::uint64_t{c3 == lo} << k.s3);
+    if (da) w[0].store(a + da, std::memory_order_relaxed);
+    if (db) w[1].store(b + db, std::memory_order_relaxed);
   }
 
   // Every counter halved, `times` times (at most 8: then all are 0).
@@ -107,10 +99,22 @@ class FreqSketch {
     std::uint64_t m = (hash ^ (hash >> 31)) * 0x9E3779B97F4A7C15ull;
     return m ^ (m >> 29);
   }
-  std::uint64_t block(std::uint64_t m) const { return (m >> 20) & mask_; }
-  // Row r's counter: byte 4 * (r % 2) + (two bits of m) of word r / 2, as a bit offset.
-  static unsigned shift(std::uint64_t m, unsigned row) {
-    return 8u * (4u * (row & 1u) + unsigned((m >> (2 * row)) & 3u));
+  // Where a key's counters are: its block's first word, and the bit offset of its counter in
+  // each row (row r: byte 4 * (r % 2) + two bits of m, in word r / 2 of the block).
+  struct Slots {
+    std::uint64_t word;
+    unsigned s0, s1, s2, s3;
+    Slots(std::uint64_t m, std::uint64_t mask)
+        : word(2 * ((m >> 20) & mask)),
+          s0(8u * unsigned(m & 3u)),
+          s1(8u * (4u + unsigned((m >> 2) & 3u))),
+          s2(8u * unsigned((m >> 4) & 3u)),
+          s3(8u * (4u + unsigned((m >> 6) & 3u))) {}
+  };
+  static unsigned least(std::uint64_t a, std::uint64_t b, const Slots& k) {
+    const unsigned c0 = unsigned(a >> k.s0) & kMax, c1 = unsigned(a >> k.s1) & kMax;
+    const unsigned c2 = unsigned(b >> k.s2) & kMax, c3 = unsigned(b >> k.s3) & kMax;
+    return std::min(std::min(c0, c1), std::min(c2, c3));
   }
 
   A<std::uint64_t>* w_;
