@@ -639,6 +639,9 @@ class KeyedStore {
     (void)klen;
     return 0;
   }
+  // Eviction::frequency statistics: the sketch's bytes (0 for lru) and how often it was aged.
+  std::uint64_t sketch_bytes() const { return h().sketch_words * 8; }
+  std::uint64_t sketch_agings() const { return h().freq.agings.load(std::memory_order_relaxed); }
   // The recency window eviction uses now, in permille of the candidates (Eviction::frequency;
   // at least one candidate is in it). 0 for lru.
   std::uint64_t window_permille() const {
