@@ -6,7 +6,8 @@
 // Layout of the region the store owns (all references are offsets from the region's start, so
 // every process may map it anywhere):
 //
-//   [Header: magic, geometry, counters, the RwLock, reader epochs] [Allocator + journal] [arena]
+//   [Header: magic, geometry, counters, the RwLock, reader epochs] [frequency sketch, if the
+//   policy evicts by frequency] [Allocator + journal] [arena]
 //
 // The arena holds one block for the bucket array (nbuckets offsets, 0 = empty chain) and one
 // block per entry: an Entry record, the key bytes, then the value bytes. The value is opaque to
@@ -20,6 +21,9 @@
 //   evictable(flags)      which entries a full store may evict (flags are the caller's, given to
 //                         store()); false for all: a store that does not fit fails (full), and
 //                         nothing the policy protects is ever dropped to make room
+//   eviction              (optional; default lru) Eviction::frequency: victims by a shared
+//                         frequency sketch per byte, outside an adaptive recency window
+//                         (STORE-4, below at make_room; core/freq_sketch.hpp)
 //   pin_reads             a reader may keep using the bytes a get handed out after the read lock
 //                         is released, between pin(slot) and unpin(slot) (a file streamed from
 //                         the cache, a value handed out without copying). Removal then RETIRES
@@ -45,8 +49,9 @@
 // Eviction and clear commit entry by entry, so a death there loses nothing but the entries
 // already removed on purpose.
 //
-// Memory full (UC-5): a store first sweeps expired entries, then evicts in least-recently-used
-// order the entries the policy lets it evict, until the new entry fits. It fails only when the
+// Memory full (UC-5): a store first sweeps expired entries, then evicts in the policy's order
+// (least recently used, or least often asked for per byte outside a recency window: STORE-4)
+// the entries the policy lets it evict, until the new entry fits. It fails only when the
 // entry cannot fit even an empty arena, or when what is left is protected. No whole-cache wipe
 // (APCu), no permanently full cache (WinCache).
 #pragma once
@@ -164,6 +169,7 @@ class KeyedStore {
   static constexpr std::uint64_t kWindowMin = 10, kWindowMax = 800, kClimbStep = 50;  // permille
   static constexpr std::uint64_t kAgeFactor = 100;  // age the sketch every 100 accesses per entry
   static constexpr std::uint64_t kClimbFactor = 4;  // a climb step every 4 gets per entry
+  static constexpr std::uint64_t kInWindow = ~std::uint64_t{0};  // the window's rank
   using Sketch = FreqSketch<Prim>;
 
   struct Header {
@@ -627,9 +633,16 @@ class KeyedStore {
   static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
     return kEntryBytes + round8(klen) + vlen;
   }
-  // Eviction::frequency ranks candidates outside the window by this, the lowest first (STORE-4).
+  // Eviction::frequency ranks candidates outside the window by this, the lowest first (STORE-4):
+  // the estimate per byte, the bytes rounded up to 3 significant bits (steps of 12.5% or less), so
+  // that entries of about the same size and frequency tie and go by last use (with exact sizes,
+  // a value one byte longer would always go first, whatever its recency).
   static std::uint64_t eviction_density(unsigned estimate, std::uint32_t klen, std::uint64_t vlen) {
-    return (std::uint64_t(estimate) << 32) / entry_bytes(klen, vlen);
+    std::uint64_t n = entry_bytes(klen, vlen);
+    unsigned shift = 0;
+    while ((n >> shift) >= 8) ++shift;
+    n = ((n + (std::uint64_t{1} << shift) - 1) >> shift) << shift;
+    return (std::uint64_t(estimate) << 32) / n;
   }
   // Eviction::frequency: the sketch's estimate for the key (0..255; 0 without a sketch). No lock
   // and no statistics: a hint, for the statistics page and the tests.
@@ -1073,9 +1086,9 @@ class KeyedStore {
     //    Only the oldest part is ordered (nth_element, then a sort of that part); the rest is
     //    sorted only in the rare case the batch runs out before the entry fits.
     // Entries with the same use-clock stamp are ordered by hit count, the less used first.
-    // Eviction::frequency (STORE-4): first by the sketch's estimate (0..15), then as LRU; the
-    // most recently used window_percent percent of the candidates rank above every estimate
-    // (16), so they go last.
+    // STORE-4: Eviction::frequency ranks first by eviction_density() (the sketch's estimate per
+    // entry byte), then as LRU; the window (the most recently used window_permille() of the
+    // candidates, at least one) ranks above every density, so it goes last.
     using Victim = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
     std::vector<Victim> order;  // (rank, last use, hits, e)
     for_each_entry([&](std::uint64_t e) {
@@ -1102,8 +1115,8 @@ class KeyedStore {
       }
       Sketch sk = sketch();
       for (Victim& v : order)
-        std::get<0>(v) = std::get<1>(v) >= since ? ~std::uint64_t{0}
-                               : Bugs::evict_frequent ? ~std::uint64_t{0} - 1 - density(sk, std::get<3>(v))
+        std::get<0>(v) = std::get<1>(v) >= since ? kInWindow
+                               : Bugs::evict_frequent ? kInWindow - 1 - density(sk, std::get<3>(v))
                                                       : density(sk, std::get<3>(v));
     }
     const auto older = [](const Victim& a, const Victim& b) {
@@ -1122,6 +1135,10 @@ class KeyedStore {
     bool fits = false;
     for (std::size_t i = 0; i < order.size(); ++i) {
       if (i == head) std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
+      // Eviction::frequency: once the entry fits, the batch stops at the window, whatever it
+      // freed (the window goes only to make the entry fit; its most recent member last:
+      // UC-5(d), never a wipe).
+      if (kFreq && fits && std::get<0>(order[i]) == kInWindow) break;
       const std::uint64_t e = std::get<3>(order[i]);
       freed += alloc().usable_size(e);
       alloc().begin();
