@@ -63,6 +63,10 @@ foreach ($rows as &$r) {
         // an absolute bound on ours (e.g. lost updates: none), judged with or without a peer
         $r['met'] = $o <= (float)$t['max'];
     }
+    if (is_array($t) && isset($t['min'])) {
+        // an absolute floor for ours (e.g. a hit rate against a model of the same trace)
+        $r['met'] = $o >= (float)$t['min'];
+    }
     if ($p !== null) {
         $sign = $r['better'] === 'higher' ? 1.0 : -1.0;
         $r['diff'] = $sign * ($o - $p);

@@ -31,7 +31,8 @@
 namespace wc {
 
 // 3: the stores' aux word (WCUCACH3, WCSESSN2) and the lock tables' probing (NL-4).
-inline constexpr unsigned kFormatVersion = 3;
+// 4: every store's header grew the frequency-eviction fields; the user cache's sketch (WCUCACH4).
+inline constexpr unsigned kFormatVersion = 4;
 // The namesalt is at most 8 bytes (WinCache cut the directive to 8 characters).
 inline constexpr std::size_t kMaxSalt = 8;
 

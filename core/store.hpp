@@ -6,7 +6,8 @@
 // Layout of the region the store owns (all references are offsets from the region's start, so
 // every process may map it anywhere):
 //
-//   [Header: magic, geometry, counters, the RwLock, reader epochs] [Allocator + journal] [arena]
+//   [Header: magic, geometry, counters, the RwLock, reader epochs] [frequency sketch, if the
+//   policy evicts by frequency] [Allocator + journal] [arena]
 //
 // The arena holds one block for the bucket array (nbuckets offsets, 0 = empty chain) and one
 // block per entry: an Entry record, the key bytes, then the value bytes. The value is opaque to
@@ -20,6 +21,9 @@
 //   evictable(flags)      which entries a full store may evict (flags are the caller's, given to
 //                         store()); false for all: a store that does not fit fails (full), and
 //                         nothing the policy protects is ever dropped to make room
+//   eviction              (optional; default lru) Eviction::frequency: victims by a shared
+//                         frequency sketch per byte, outside an adaptive recency window
+//                         (STORE-4, below at make_room; core/freq_sketch.hpp)
 //   pin_reads             a reader may keep using the bytes a get handed out after the read lock
 //                         is released, between pin(slot) and unpin(slot) (a file streamed from
 //                         the cache, a value handed out without copying). Removal then RETIRES
@@ -45,8 +49,9 @@
 // Eviction and clear commit entry by entry, so a death there loses nothing but the entries
 // already removed on purpose.
 //
-// Memory full (UC-5): a store first sweeps expired entries, then evicts in least-recently-used
-// order the entries the policy lets it evict, until the new entry fits. It fails only when the
+// Memory full (UC-5): a store first sweeps expired entries, then evicts in the policy's order
+// (least recently used, or least often asked for per byte outside a recency window: STORE-4)
+// the entries the policy lets it evict, until the new entry fits. It fails only when the
 // entry cannot fit even an empty arena, or when what is left is protected. No whole-cache wipe
 // (APCu), no permanently full cache (WinCache).
 #pragma once
@@ -55,12 +60,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "allocator.hpp"
+#include "freq_sketch.hpp"
 #include "prim.hpp"
 #include "reclaim.hpp"
 #include "rwlock.hpp"
@@ -71,6 +79,8 @@ namespace wc {
 struct NoCacheBugs {
   static constexpr bool ignore_ttl = false;         // expired entries stay visible
   static constexpr bool evict_newest = false;       // eviction takes the MOST recently used first
+  static constexpr bool evict_frequent = false;     // Eviction::frequency: outside the window,
+                                                    // the MOST often asked for per byte first
   static constexpr bool wipe_when_full = false;     // APCu: a full cache is wiped whole
   static constexpr bool unjournaled_links = false;  // index links written around the journal
   static constexpr bool free_pinned = false;        // pin_reads: removal frees at once
@@ -82,6 +92,26 @@ struct NoCacheBugs {
 
 // When an entry's ttl starts to count.
 enum class Expiry : std::uint8_t { since_store, since_use };
+
+// Which evictable entries a full store drops first (UC-5(c), STORE-4).
+//   lru        the least recently used (by the use clock; ties: the less hit)
+//   frequency  the least often asked for lately, by the store's frequency sketch
+//              (core/freq_sketch.hpp), except the most recently used `window_percent` percent
+//              of the entries, which go last (a key just stored gets its chance to be asked for
+//              again before it is judged); ties: the least recently used.
+// A policy without an `eviction` member evicts lru (sessions, the file caches).
+enum class Eviction : std::uint8_t { lru, frequency };
+
+template <class P, class = void>
+struct EvictionOf {
+  static constexpr Eviction value = Eviction::lru;
+  static constexpr unsigned window_percent = 0;
+};
+template <class P>
+struct EvictionOf<P, std::void_t<decltype(P::eviction)>> {
+  static constexpr Eviction value = P::eviction;
+  static constexpr unsigned window_percent = P::window_percent;
+};
 
 // What info() reports as value_type; the encoding of everything but long_int is the caller's.
 enum class ValueType : std::uint32_t {
@@ -132,6 +162,15 @@ class KeyedStore {
   static constexpr bool kPins = Policy::pin_reads;
   using Readers = EpochReaders<Prim, kPins ? Lock::kSlots : 1>;
   static constexpr std::uint32_t kMaxKey = 4096;
+  static constexpr bool kFreq = EvictionOf<Policy>::value == Eviction::frequency;
+  static constexpr unsigned kWindowPercent = EvictionOf<Policy>::window_percent;
+  static_assert(kWindowPercent <= 100, "window_percent: 0 .. 100");
+  // Eviction::frequency tuning (docs/benchmarks.md "pressure": bench/pressure_sim.cpp chose them)
+  static constexpr std::uint64_t kWindowMin = 10, kWindowMax = 800, kClimbStep = 50;  // permille
+  static constexpr std::uint64_t kAgeFactor = 100;  // age the sketch every 100 accesses per entry
+  static constexpr std::uint64_t kClimbFactor = 4;  // a climb step every 4 gets per entry
+  static constexpr std::uint64_t kInWindow = ~std::uint64_t{0};  // the window's rank
+  using Sketch = FreqSketch<Prim>;
 
   struct Header {
     std::uint64_t magic;
@@ -142,6 +181,20 @@ class KeyedStore {
     std::uint64_t created_ms;   // this incarnation's birth (uptime); reset() renews it
     std::uint64_t items;        // journaled
     std::uint64_t retired;      // pin_reads: head of the retired list (journaled), 0 = empty
+    std::uint64_t sketch_words; // Eviction::frequency: the sketch's words, right after this
+                                // header (0: no sketch); fixed at create
+    // Eviction::frequency: hints about the sketch and the recency window, read and written by
+    // writers only (under the write lock), relaxed; a torn or stale value only makes eviction
+    // choose less well (STORE-4). Never reset (like the hit counters they are computed from).
+    struct FreqState {
+      A<std::uint64_t> aged_at;     // accesses() at the sketch's last aging
+      A<std::uint64_t> agings;      // agings so far (statistics)
+      A<std::uint64_t> window;      // the recency window, permille of the eviction candidates
+      A<std::uint64_t> grow;        // 1: the climb's last step grew the window, 0: shrank it
+      A<std::uint64_t> climb_gets;  // gets (hits + misses) at the last climb step
+      A<std::uint64_t> climb_hits;  // hits at the last climb step
+      A<std::uint64_t> climb_rate;  // hits per million gets between the last two steps
+    } freq;
     A<std::uint64_t> evictions, expirations, resets, recoveries;
     A<std::uint64_t> retired_count, reclaimed;  // pin_reads: entries retired / freed since
     Lock lock;
@@ -224,7 +277,9 @@ class KeyedStore {
                         Fn&& fn) {
     const Held held = read_lock(slot);
     if (held == Held::none) return CacheStatus::busy;
-    const std::uint64_t e = find(key, klen, hash_of(key, klen), nullptr);
+    const std::uint64_t hash = hash_of(key, klen);
+    const std::uint64_t e = find(key, klen, hash, nullptr);
+    if constexpr (kFreq) sketch().add(hash);  // hit or miss: the key was asked for
     CacheStatus st = CacheStatus::miss;
     if (e && !expired(e, now_ms)) {
       Entry& en = entry(e);
@@ -387,6 +442,8 @@ class KeyedStore {
     const std::uint64_t hash = hash_of(key, klen);
     std::uint64_t link = 0;
     std::uint64_t old = find(key, klen, hash, &link);
+    if constexpr (kFreq)  // a store is an access too (one that a get did not precede, or did)
+      sketch().add(hash);
     if (old && expired(old, now_ms)) {
       alloc().begin();
       remove_entry(old, link, /*expired=*/true);
@@ -572,6 +629,38 @@ class KeyedStore {
     return m > fixed ? m - fixed : 0;
   }
 
+  // The bytes an entry of this key and value length asks the allocator for.
+  static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
+    return kEntryBytes + round8(klen) + vlen;
+  }
+  // Eviction::frequency ranks candidates outside the window by this, the lowest first (STORE-4):
+  // the estimate per byte, the bytes rounded up to 3 significant bits (steps of 12.5% or less), so
+  // that entries of about the same size and frequency tie and go by last use (with exact sizes,
+  // a value one byte longer would always go first, whatever its recency).
+  static std::uint64_t eviction_density(unsigned estimate, std::uint32_t klen, std::uint64_t vlen) {
+    std::uint64_t n = entry_bytes(klen, vlen);
+    unsigned shift = 0;
+    while ((n >> shift) >= 8) ++shift;
+    n = ((n + (std::uint64_t{1} << shift) - 1) >> shift) << shift;
+    return (std::uint64_t(estimate) << 32) / n;
+  }
+  // Eviction::frequency: the sketch's estimate for the key (0..255; 0 without a sketch). No lock
+  // and no statistics: a hint, for the statistics page and the tests.
+  unsigned frequency(const char* key, std::uint32_t klen) {
+    if constexpr (kFreq) return sketch().estimate(hash_of(key, klen));
+    (void)key;
+    (void)klen;
+    return 0;
+  }
+  // Eviction::frequency statistics: the sketch's bytes (0 for lru) and how often it was aged.
+  std::uint64_t sketch_bytes() const { return h().sketch_words * 8; }
+  std::uint64_t sketch_agings() const { return h().freq.agings.load(std::memory_order_relaxed); }
+  // The recency window eviction uses now, in permille of the candidates (Eviction::frequency;
+  // at least one candidate is in it). 0 for lru.
+  std::uint64_t window_permille() const {
+    return kFreq ? h().freq.window.load(std::memory_order_relaxed) : 0;
+  }
+
   static std::uint64_t hash_of(const char* k, std::uint32_t n) {
     // 64-bit multiply-xorshift over 8-byte words, then the tail; seeded with the length.
     std::uint64_t hv = 0x9E3779B97F4A7C15ull ^ (std::uint64_t(n) * 0xC2B2AE3D27D4EB4Full);
@@ -604,9 +693,6 @@ class KeyedStore {
     const std::uint64_t m = alloc().max_request();
     const std::uint64_t b = alloc().usable_size(h().buckets) + Alloc::kHead;
     return m > b ? m - b : 0;
-  }
-  static std::uint64_t entry_bytes(std::uint32_t klen, std::uint64_t vlen) {
-    return kEntryBytes + round8(klen) + vlen;
   }
   Entry& entry(std::uint64_t e) { return *reinterpret_cast<Entry*>(base() + e); }
   const Entry& entry(std::uint64_t e) const { return *reinterpret_cast<const Entry*>(base() + e); }
@@ -642,12 +728,26 @@ class KeyedStore {
   }
 
   bool init(std::uint64_t size, std::uint64_t now_ms, bool zeroed) {
-    const std::uint64_t alloc_off = (sizeof(Header) + 63) / 64 * 64;
+    const std::uint64_t words = kFreq ? Sketch::words_for(size) : 0;
+    const std::uint64_t alloc_off = sketch_off() + words * 8;
     if (size < alloc_off + sizeof(Alloc) + 4096) return false;
     Header* hd = &hd_;
     hd->magic = 0;
     hd->size = size;
     hd->alloc_off = alloc_off;
+    hd->sketch_words = words;
+    hd->freq.aged_at.store(0, std::memory_order_relaxed);
+    hd->freq.agings.store(0, std::memory_order_relaxed);
+    hd->freq.window.store(kWindowPercent * 10, std::memory_order_relaxed);
+    hd->freq.grow.store(1, std::memory_order_relaxed);
+    hd->freq.climb_gets.store(0, std::memory_order_relaxed);
+    hd->freq.climb_hits.store(0, std::memory_order_relaxed);
+    hd->freq.climb_rate.store(0, std::memory_order_relaxed);
+    if constexpr (kFreq) {
+      for (std::uint64_t i = 0; i < words; ++i)
+        new (base() + sketch_off() + i * 8) A<std::uint64_t>();
+      if (!zeroed) sketch().clear();
+    }
     hd->created_ms = now_ms;
     hd->items = 0;
     hd->retired = 0;
@@ -773,6 +873,83 @@ class KeyedStore {
     }
     if (v != nullptr) reset(h().created_ms);
     h().lock.mark_consistent();
+  }
+
+  // The frequency sketch (Eviction::frequency): the words right after the header.
+  static constexpr std::uint64_t sketch_off() { return (sizeof(Header) + 63) / 64 * 64; }
+  Sketch sketch() {
+    return Sketch(reinterpret_cast<A<std::uint64_t>*>(base() + sketch_off()), h().sketch_words);
+  }
+  // Accesses counted so far: every get (hit or miss) and every write that advanced the use clock.
+  std::uint64_t accesses() const {
+    std::uint64_t n = h().use_clock.now.load(std::memory_order_relaxed);
+    for (const auto& c : h().per_slot)
+      n += c.hits.load(std::memory_order_relaxed) + c.misses.load(std::memory_order_relaxed);
+    return n;
+  }
+  // How much an entry is worth keeping per byte: its estimated frequency (0..255) over its
+  // entry_bytes(), scaled by 2^32 (a value of 1.8 KB asked for as often as one of 256 B is the
+  // better victim: evicting it frees seven times the room for the same loss).
+  std::uint64_t density(const Sketch& sk, std::uint64_t e) const {
+    return eviction_density(sk.estimate(entry(e).hash), entry(e).key_len, entry(e).value_len);
+  }
+
+  // Halves the sketch once per kAgeFactor accesses per entry held since the last aging (as many
+  // times as whole periods passed, at most eight). Checked when an eviction needs the sketch,
+  // under the write lock.
+  void age_sketch() {
+    auto& f = h().freq;
+    const std::uint64_t seen = accesses();
+    const std::uint64_t at = f.aged_at.load(std::memory_order_relaxed);
+    const std::uint64_t period = kAgeFactor * std::max<std::uint64_t>(h().items, 64);
+    if (seen < at) {  // a torn hint (cannot happen with one writer): start counting again
+      f.aged_at.store(seen, std::memory_order_relaxed);
+    } else if (seen - at >= period) {
+      sketch().age(unsigned(std::min<std::uint64_t>((seen - at) / period, 8)));
+      f.aged_at.store(seen, std::memory_order_relaxed);
+      f.agings.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // The recency window adapts by hill climbing on the hit rate (Caffeine's idea): once per
+  // sample of gets (kClimbFactor per entry held), the window moves one step (5% of the
+  // candidates); in the same direction as the last step if the hit rate of the sample that
+  // followed it is at least the previous sample's, otherwise back. Traffic where frequency
+  // predicts best (Zipf) drives it towards the smallest window (1%); traffic where recency does
+  // (a moving hot set) towards the largest (80%: nearly LRU). Under the write lock.
+  void climb_window() {
+    auto& f = h().freq;
+    std::uint64_t hits = 0, gets = 0;
+    for (const auto& c : h().per_slot) {
+      const std::uint64_t hh = c.hits.load(std::memory_order_relaxed);
+      hits += hh;
+      gets += hh + c.misses.load(std::memory_order_relaxed);
+    }
+    const std::uint64_t g0 = f.climb_gets.load(std::memory_order_relaxed);
+    const std::uint64_t h0 = f.climb_hits.load(std::memory_order_relaxed);
+    const std::uint64_t sample = kClimbFactor * std::max<std::uint64_t>(h().items, 64);
+    if (gets < g0 || hits < h0) {  // a torn hint: start a sample again
+      f.climb_gets.store(gets, std::memory_order_relaxed);
+      f.climb_hits.store(hits, std::memory_order_relaxed);
+      return;
+    }
+    if (gets - g0 < sample) return;
+    const std::uint64_t rate = (hits - h0) * 1000000 / (gets - g0);
+    bool grow = f.grow.load(std::memory_order_relaxed) != 0;
+    if (rate < f.climb_rate.load(std::memory_order_relaxed)) grow = !grow;
+    std::uint64_t w = f.window.load(std::memory_order_relaxed);
+    if (grow) {
+      w = std::min<std::uint64_t>(w + kClimbStep, kWindowMax);
+      if (w == kWindowMax) grow = false;
+    } else {
+      w = w > kWindowMin + kClimbStep ? w - kClimbStep : kWindowMin;
+      if (w == kWindowMin) grow = true;
+    }
+    f.window.store(w, std::memory_order_relaxed);
+    f.grow.store(grow ? 1 : 0, std::memory_order_relaxed);
+    f.climb_rate.store(rate, std::memory_order_relaxed);
+    f.climb_gets.store(gets, std::memory_order_relaxed);
+    f.climb_hits.store(hits, std::memory_order_relaxed);
   }
 
   // Advances the use clock. Under the write lock only: one writer, no lost update.
@@ -909,31 +1086,67 @@ class KeyedStore {
     //    Only the oldest part is ordered (nth_element, then a sort of that part); the rest is
     //    sorted only in the rare case the batch runs out before the entry fits.
     // Entries with the same use-clock stamp are ordered by hit count, the less used first.
-    using Victim = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>;  // (use, hits, e)
-    std::vector<Victim> order;
+    // STORE-4: Eviction::frequency ranks first by eviction_density() (the sketch's estimate per
+    // entry byte), then as LRU; the window (the most recently used window_permille() of the
+    // candidates, at least one) ranks above every density, so it goes last.
+    using Victim = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
+    std::vector<Victim> order;  // (rank, last use, hits, e)
     for_each_entry([&](std::uint64_t e) {
       // STORE-2: only what the policy lets go.
       if (e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags)))
-        order.emplace_back(entry(e).last_use.load(std::memory_order_relaxed),
+        order.emplace_back(0, entry(e).last_use.load(std::memory_order_relaxed),
                            entry(e).hits.load(std::memory_order_relaxed), e);
     });
+    if constexpr (kFreq) {
+      age_sketch();
+      climb_window();
+      // The window: candidates used at or after the stamp of the window's oldest member.
+      // At least one: the most recently used candidate always goes last (UC-5(d), never a wipe).
+      const std::size_t w = std::max<std::size_t>(
+          order.empty() ? 0 : 1, order.size() * std::min<std::uint64_t>(window_permille(), 1000) / 1000);
+      std::uint64_t since = ~std::uint64_t{0};
+      if (w > 0) {
+        std::vector<std::uint64_t> uses;
+        uses.reserve(order.size());
+        for (const Victim& v : order) uses.push_back(std::get<1>(v));
+        std::nth_element(uses.begin(), uses.begin() + std::ptrdiff_t(w - 1), uses.end(),
+                         std::greater<std::uint64_t>());
+        since = uses[w - 1];
+      }
+      Sketch sk = sketch();
+      for (Victim& v : order)
+        std::get<0>(v) = std::get<1>(v) >= since ? kInWindow
+                               : Bugs::evict_frequent ? kInWindow - 1 - density(sk, std::get<3>(v))
+                                                      : density(sk, std::get<3>(v));
+    }
     const auto older = [](const Victim& a, const Victim& b) {
       return Bugs::evict_newest ? b < a : a < b;
     };
     const std::size_t head = std::min(order.size(), std::max<std::size_t>(256, order.size() / 8));
     std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(head), order.end(), older);
     std::sort(order.begin(), order.begin() + std::ptrdiff_t(head), older);
+    //    Eviction::frequency counts what THIS batch freed: its victims are scattered over the
+    //    arena (LRU's are mostly neighbours, allocated one after the other), so the free space
+    //    it leaves is in holes, and a batch that stopped once the arena's free bytes reached the
+    //    reserve would stop after a victim or two and be paid again at the next store (a scan of
+    //    every entry per store: 25x slower on the scan trace of bench/php/pressure.php).
     const std::uint64_t reserve = need + alloc().max_request() / 16;
+    std::uint64_t freed = 0;
     bool fits = false;
     for (std::size_t i = 0; i < order.size(); ++i) {
       if (i == head) std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
-      const std::uint64_t e = std::get<2>(order[i]);
+      // Eviction::frequency: once the entry fits, the batch stops at the window, whatever it
+      // freed (the window goes only to make the entry fit; its most recent member last:
+      // UC-5(d), never a wipe).
+      if (kFreq && fits && std::get<0>(order[i]) == kInWindow) break;
+      const std::uint64_t e = std::get<3>(order[i]);
+      freed += alloc().usable_size(e);
       alloc().begin();
       remove_entry(e, link_of(e), false, false);
       alloc().commit();
       h().evictions.fetch_add(1, std::memory_order_relaxed);
       if (!fits && alloc().largest_free_block() >= alloc().guaranteed_fit(need)) fits = true;
-      if (fits && alloc().stats().free >= reserve) break;
+      if (fits && (kFreq ? freed : alloc().stats().free) >= reserve) break;
     }
     alloc().begin();
     if (const std::uint64_t e = alloc().alloc(need)) return e;

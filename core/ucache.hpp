@@ -2,8 +2,10 @@
 // (core/store.hpp) with WinCache's user-cache policy.
 //
 //   - a ttl counts from the store (WinCache: an entry is visible while floor(elapsed s) <= ttl);
-//   - when memory is full, expired entries go first, then any entry in least-recently-used order
-//     (WinCache refused every store of a full cache; APCu wipes it whole);
+//   - when memory is full, expired entries go first, then the entries least often asked for
+//     lately per byte, by a frequency sketch, sparing a window of the most recently used
+//     (W-TinyLFU's idea as a victim choice: every store that returns ok is stored; WinCache
+//     refused every store of a full cache; APCu wipes it whole);
 //   - a get copies the value out under the read lock: values are not pinned past it (the zero-copy
 //     values of a later issue will switch this on for the fixed-address segment kind).
 #pragma once
@@ -13,10 +15,15 @@
 namespace wc {
 
 struct UserCachePolicy {
-  static constexpr std::uint64_t magic = 0x5743554341434833ull;  // "WCUCACH3" (3: the entry's aux word)
+  static constexpr std::uint64_t magic = 0x5743554341434834ull;  // "WCUCACH4" (4: the frequency sketch)
   static constexpr Expiry expiry = Expiry::since_store;
   static constexpr bool pin_reads = false;
   static constexpr bool evictable(std::uint16_t /*flags*/) { return true; }
+  // A full cache evicts the entries asked for least often lately per byte (a frequency sketch
+  // remembers keys that are gone too), sparing the most recently used window (1% at first; it
+  // adapts by hill climbing on the hit rate), STORE-4.
+  static constexpr Eviction eviction = Eviction::frequency;
+  static constexpr unsigned window_percent = 1;
 };
 
 template <class Prim, class Bugs = NoCacheBugs, class LockTuning = RwLockTuning>

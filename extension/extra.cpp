@@ -58,6 +58,10 @@ void extra_info(INTERNAL_FUNCTION_PARAMETERS) {
     add_assoc_long(&uc, "resets", zend_long(s.resets));
     add_assoc_long(&uc, "lock_writer_takeovers", zend_long(c->h().lock.writer_takeovers()));
     add_assoc_long(&uc, "lock_reaped_readers", zend_long(c->h().lock.reaped_readers()));
+    // The frequency eviction's hints (STORE-4): the sketch's size, its agings, the window.
+    add_assoc_long(&uc, "sketch_bytes", zend_long(c->sketch_bytes()));
+    add_assoc_long(&uc, "sketch_agings", zend_long(c->sketch_agings()));
+    add_assoc_long(&uc, "eviction_window_permille", zend_long(c->window_permille()));
   }
   add_assoc_zval(return_value, "ucache", &uc);
 

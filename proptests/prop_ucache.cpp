@@ -9,11 +9,14 @@
 //    hold live (evicted keys leave the model only at the store that evicted them, and only if
 //    stats().evictions grew by exactly their number); a model-expired key is never returned; add
 //    of a live key says exists; a store is too_large iff value_len > max_value(klen) (UC-5);
-//    at each store that evicted: no surviving entry was used less recently (by the use clock:
-//    stores, incs and cas advance it, gets stamp it) than an evicted one,
+//    at each store that evicted: no surviving entry ranks below an evicted one (the user
+//    cache's Eviction::frequency: the recency window first, then the sketch's estimate per
+//    entry byte, then last use; LRU, when the machine runs over an LRU policy: last use, by the
+//    use clock: stores, incs and cas advance it, gets stamp it),
 //    no expired entry is left (expired go first); and a store of <= 1/4 of the region of a key
 //    that was absent keeps the unique most recently used other key if that one is <= 1/8 of
-//    the region (never a wipe). Twins: ignore_ttl, evict_newest, wipe_when_full.
+//    the region (never a wipe). Twins: ignore_ttl, evict_newest (under both orders),
+//    wipe_when_full.
 // 2. UcacheCrash: the same operations, plus KillDuring(op, at): the op (store, which may evict,
 //    remove, add_int, clear) first runs uninterrupted on a byte copy of the region, which gives
 //    its number of atomic steps T and its complete effect; then it runs on the region as a process
@@ -26,12 +29,15 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/ucache.hpp"
@@ -48,8 +54,21 @@ constexpr unsigned kKeys = 10;
 
 using SimTuning = SimLockTuning<4>;
 
+// The user cache's policy (Eviction::frequency), or the same with LRU eviction (the order the
+// sessions and file caches use) when the Bugs struct says lru_run: one machine checks both.
+struct LruUserPolicy {
+  static constexpr std::uint64_t magic = 0x5743554C52553031ull;
+  static constexpr Expiry expiry = Expiry::since_store;
+  static constexpr bool pin_reads = false;
+  static constexpr bool evictable(std::uint16_t) { return true; }
+};
+template <class B, class = void>
+struct LruRun : std::false_type {};
+template <class B>
+struct LruRun<B, std::void_t<decltype(B::lru_run)>> : std::true_type {};
 template <class Bugs>
-using Cache = UserCache<PrimSim, Bugs, SimTuning>;
+using Cache = KeyedStore<PrimSim, std::conditional_t<LruRun<Bugs>::value, LruUserPolicy,
+                                                     UserCachePolicy>, Bugs, SimTuning>;
 using Bytes = std::vector<std::uint64_t>;
 
 std::string key_name(unsigned i) {
@@ -106,6 +125,7 @@ struct MEntry {
 
 struct Stat {
   unsigned stores = 0, evicting = 0, too_large = 0, nowipe_checks = 0, expired_gets = 0;
+  unsigned by_frequency = 0;  // evicting stores where the estimates ordered evicted and kept
 };
 Stat& stat() {
   static Stat s;
@@ -234,13 +254,43 @@ struct Store : Timed<Bugs> {
               std::to_string(evicted.size()) + " live keys vanished");
     if (evicted.empty()) return;
     ++stat().evicting;
-    // LRU: no survivor was used less recently than an evicted entry.
+    // The eviction order (UC-5(c), STORE-4): no survivor ranks below an evicted entry. LRU ranks
+    // by last use. Eviction::frequency ranks the window (the w most recently used candidates, w
+    // = max(1, candidates * window_permille / 1000), the window as the store left it) above
+    // everything, the rest by the sketch's estimate per entry byte, then by last use. The
+    // estimates read now are those the store ranked by: it counts its own key before it makes
+    // room, and ages the sketch (if due) before it ranks.
+    using C = Cache<Bugs>;
+    std::map<unsigned, std::pair<std::uint64_t, std::uint64_t>> rank;  // (class, last use)
+    if constexpr (C::kFreq) {
+      std::vector<std::uint64_t> uses;
+      for (unsigned i : live_before) uses.push_back(s.m.at(i).last_use);
+      std::sort(uses.begin(), uses.end(), std::greater<std::uint64_t>());
+      const std::size_t w = std::max<std::size_t>(
+          1, live_before.size() * std::min<std::uint64_t>(s.c->window_permille(), 1000) / 1000);
+      const std::uint64_t since = uses[w - 1];
+      for (unsigned i : live_before) {
+        const std::string ki = key_name(i);
+        const unsigned est = s.as([&] { return s.c->frequency(ki.data(), std::uint32_t(ki.size())); });
+        rank[i] = {s.m.at(i).last_use >= since
+                       ? ~std::uint64_t{0}
+                       : C::eviction_density(est, std::uint32_t(ki.size()), s.m.at(i).v.bytes.size()),
+                   s.m.at(i).last_use};
+      }
+    } else {
+      for (unsigned i : live_before) rank[i] = {0, s.m.at(i).last_use};
+    }
+    bool by_frequency = false;  // did an estimate decide between an evicted and a kept entry?
     for (unsigned e : evicted)
-      for (unsigned x : survived)
-        if (s.m.at(x).last_use < s.m.at(e).last_use)
-          RC_FAIL("evicted " + key_name(e) + " (last use " + std::to_string(s.m.at(e).last_use) +
-                  ") but kept " + key_name(x) + " (last use " +
+      for (unsigned x : survived) {
+        by_frequency |= rank.at(x).first != rank.at(e).first && rank.at(x).first != ~0ull;
+        if (rank.at(x) < rank.at(e))
+          RC_FAIL("evicted " + key_name(e) + " (rank " + std::to_string(rank.at(e).first) +
+                  ", last use " + std::to_string(s.m.at(e).last_use) + ") but kept " +
+                  key_name(x) + " (rank " + std::to_string(rank.at(x).first) + ", last use " +
                   std::to_string(s.m.at(x).last_use) + ")");
+      }
+    if (by_frequency) ++stat().by_frequency;
     // Expired entries went first: none is left once a live one was evicted.
     unsigned present = 0;
     for (unsigned i = 0; i < kKeys; ++i) present += s.exists(i);
@@ -552,6 +602,15 @@ struct IgnoreTtl : NoCacheBugs {
 struct EvictNewest : NoCacheBugs {
   static constexpr bool evict_newest = true;
 };
+struct EvictFrequent : NoCacheBugs {
+  static constexpr bool evict_frequent = true;
+};
+struct LruOrder : NoCacheBugs {
+  static constexpr bool lru_run = true;
+};
+struct LruEvictNewest : EvictNewest {
+  static constexpr bool lru_run = true;
+};
 struct WipeWhenFull : NoCacheBugs {
   static constexpr bool wipe_when_full = true;
 };
@@ -559,17 +618,36 @@ struct UnjournaledLinks : NoCacheBugs {
   static constexpr bool unjournaled_links = true;
 };
 
-TEST(UcacheMachine, MatchesTheModelEvictsLruNeverWipes) {
+TEST(UcacheMachine, MatchesTheModelEvictsByFrequencyNeverWipes) {
   stat() = Stat{};
   EXPECT_TRUE(model_machine_holds<NoCacheBugs>("user cache state machine"));
   const Stat& s = stat();
-  std::printf("[ucache] stores %u (too_large %u, evicting %u, no-wipe checks %u), gets of "
-              "expired keys %u\n",
-              s.stores, s.too_large, s.evicting, s.nowipe_checks, s.expired_gets);
+  std::printf("[ucache] stores %u (too_large %u, evicting %u, of which ordered by the estimates "
+              "%u, no-wipe checks %u), gets of expired keys %u\n",
+              s.stores, s.too_large, s.evicting, s.by_frequency, s.nowipe_checks, s.expired_gets);
+  EXPECT_GT(s.by_frequency, 0u);
   EXPECT_GT(s.evicting, 0u);
   EXPECT_GT(s.too_large, 0u);
   EXPECT_GT(s.nowipe_checks, 0u);
   EXPECT_GT(s.expired_gets, 0u);
+}
+
+// The same machine over the LRU order (the sessions' and file caches' eviction).
+TEST(UcacheMachine, LruOrderMatchesTheModelNeverWipes) {
+  stat() = Stat{};
+  EXPECT_TRUE(model_machine_holds<LruOrder>("user cache state machine, LRU order"));
+  EXPECT_GT(stat().evicting, 0u);
+  EXPECT_GT(stat().nowipe_checks, 0u);
+}
+
+TEST(UcacheMachineTwin, EvictingTheNewestUnderLruIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(model_machine_holds<LruEvictNewest>("twin: LRU eviction takes the most recent"));
+}
+
+TEST(UcacheMachineTwin, EvictingTheMostFrequentIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(model_machine_holds<EvictFrequent>("twin: eviction takes the most frequent"));
 }
 
 TEST(UcacheMachineTwin, ExpiredEntriesStayingVisibleIsRefuted) {

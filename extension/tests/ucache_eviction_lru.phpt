@@ -1,5 +1,5 @@
 --TEST--
-wincache_ucache: eviction prefers expired entries, then the least recently used
+wincache_ucache: eviction prefers expired entries, then the least often used outside the recency window (the most recently used stays)
 --SKIPIF--
 <?php include __DIR__ . '/skipif.inc'; ?>
 --INI--

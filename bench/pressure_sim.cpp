@@ -1,0 +1,189 @@
+// bench/pressure_sim.cpp: hit rate of the keyed store's eviction policies, in one process, on
+// the real store (wc::KeyedStore over PrimStd in a private buffer), cache-aside: get, and on a
+// miss set. The same traces as bench/php/pressure.php (docs/benchmarks.md "pressure"), with many
+// more steps, and the static oracle for the Zipf traces.
+//
+//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X]
+// Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
+// with the frequency policy the user cache ships (and the recency window it ended with), and the
+// oracle.
+//
+// Traces (key i has a value of 256 + (i * 7919) % 1536 bytes, the working set is the sum):
+//   zipf S       keys drawn from Zipf(S) over N keys
+//   recency      90% of the draws uniform over a hot set of N/20 keys that slides by one key
+//                every 10 steps (a key stays hot for 10,000 steps, about 9 draws of its own, then never
+//                returns), 10% uniform over all N keys
+//   scan         Zipf(1), and every other step one key of a one-pass scan (each scanned key is
+//                new and never asked for again)
+// Oracle (Zipf only): the hit rate of a cache that holds exactly a fixed set of keys, the set
+// with the highest total probability that fits: keys taken greedily by probability per byte of
+// their entry (entry record + key + value + the allocator's head, rounded as the allocator
+// rounds) until the arena of an empty store of the same size is full. This ignores the free
+// space eviction keeps (its batch reserve, fragmentation): no real cache reaches it.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/store.hpp"
+#include "core/ucache.hpp"
+#include "prims/prim_std.hpp"
+
+namespace {
+
+struct LruPolicy {
+  static constexpr std::uint64_t magic = 0x53494D4C52553031ull;
+  static constexpr wc::Expiry expiry = wc::Expiry::since_store;
+  static constexpr bool pin_reads = false;
+  static constexpr bool evictable(std::uint16_t) { return true; }
+};
+// What the user cache ships (core/ucache.hpp), under the simulator's own magic.
+struct FreqPolicy : LruPolicy {
+  static constexpr wc::Eviction eviction = wc::UserCachePolicy::eviction;
+  static constexpr unsigned window_percent = wc::UserCachePolicy::window_percent;
+};
+
+std::uint64_t vlen_of(std::uint64_t i) { return 256 + (i * 7919) % 1536; }
+
+struct Trace {
+  std::vector<std::uint32_t> keys;  // the key of every step (warm-up first)
+};
+
+std::vector<double> zipf_cdf(std::uint64_t n, double s) {
+  std::vector<double> c(n);
+  double sum = 0;
+  for (std::uint64_t r = 0; r < n; ++r) c[r] = (sum += 1.0 / std::pow(double(r + 1), s));
+  for (double& x : c) x /= sum;
+  return c;
+}
+std::uint32_t draw(const std::vector<double>& cdf, std::mt19937_64& g) {
+  const double u = std::uniform_real_distribution<double>(0, 1)(g);
+  return std::uint32_t(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+}
+
+template <class Policy>
+double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uint64_t region,
+           std::uint64_t* evictions, std::uint64_t* window = nullptr) {
+  using Store = wc::KeyedStore<wc::PrimStd, Policy>;
+  std::unique_ptr<char[]> mem(new char[region + 64]);
+  void* base = reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(mem.get()) + 63) & ~63ull);
+  std::memset(base, 0, region);
+  Store* st = Store::create(base, region, 1000, true);
+  if (!st) std::abort();
+  static char val[4096];
+  std::uint64_t hits = 0;
+  char key[32];
+  for (std::uint64_t t = 0; t < trace.size(); ++t) {
+    const std::uint32_t i = trace[t];
+    const int kl = std::snprintf(key, sizeof key, "p:%u", i);
+    bool hit = false;
+    st->get(0, key, std::uint32_t(kl), 1000, [&](wc::ValueType, const char*, std::uint64_t) { hit = true; });
+    if (hit) {
+      if (t >= warm) ++hits;
+    } else {
+      const auto r = st->store(0, key, std::uint32_t(kl), wc::ValueType::string_v, val,
+                               vlen_of(i), 0, 1000, Store::Mode::set);
+      if (r != wc::CacheStatus::ok) std::abort();
+    }
+  }
+  if (evictions) *evictions = st->stats(0).evictions;
+  if (window) *window = st->h().freq.window.load();
+  if (const char* v = st->violation()) {
+    std::fprintf(stderr, "violation: %s\n", v);
+    std::abort();
+  }
+  return 100.0 * double(hits) / double(trace.size() - warm);
+}
+
+// Arena bytes of an empty store of `region` bytes, and the block an entry of key i takes.
+std::uint64_t arena_of(std::uint64_t region) {
+  using Store = wc::KeyedStore<wc::PrimStd, LruPolicy>;
+  std::unique_ptr<char[]> mem(new char[region + 64]);
+  void* base = reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(mem.get()) + 63) & ~63ull);
+  Store* st = Store::create(base, region, 1000, false);
+  return st->meminfo(0).free;
+}
+std::uint64_t block_of(std::uint64_t i) {
+  const std::uint64_t klen = std::to_string(i).size() + 2;
+  const std::uint64_t need = sizeof(wc::KeyedStore<wc::PrimStd, LruPolicy>::Entry) +
+                             ((klen + 7) & ~7ull) + vlen_of(i) + 8;
+  return std::max<std::uint64_t>(32, (need + 15) / 16 * 16);
+}
+double oracle(const std::vector<double>& cdf, std::uint64_t arena) {
+  std::vector<std::pair<double, std::uint32_t>> by;  // (probability per byte, key)
+  for (std::uint32_t i = 0; i < cdf.size(); ++i) {
+    const double p = cdf[i] - (i ? cdf[i - 1] : 0);
+    by.emplace_back(p / double(block_of(i)), i);
+  }
+  std::sort(by.begin(), by.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  double hit = 0;
+  std::uint64_t used = 0;
+  for (auto& [d, i] : by) {
+    if (used + block_of(i) > arena) continue;
+    used += block_of(i);
+    hit += cdf[i] - (i ? cdf[i - 1] : 0);
+  }
+  return 100.0 * hit;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::uint64_t only = 9, n = 20000, warm = 200000, steps = 1000000, seed = 20261121;
+  for (int a = 1; a + 1 < argc; a += 2) {
+    const std::string o = argv[a];
+    const std::uint64_t v = std::strtoull(argv[a + 1], nullptr, 10);
+    if (o == "--keys") n = v;
+    else if (o == "--warm") warm = v;
+    else if (o == "--steps") steps = v;
+    else if (o == "--seed") seed = v;
+    else if (o == "--only") only = v;
+  }
+  std::uint64_t ws = 0;
+  for (std::uint64_t i = 0; i < n; ++i) ws += vlen_of(i);
+  std::printf("%llu keys, working set %.1f MB, %llu warm-up + %llu measured steps\n",
+              (unsigned long long)n, double(ws) / 1048576, (unsigned long long)warm,
+              (unsigned long long)steps);
+  std::printf("%-10s %5s %8s %10s %8s %8s\n", "trace", "cache", "LRU", "frequency", "window",
+              "oracle");
+  struct T { std::string name; double s; };
+  for (const T& tr : {T{"zipf 0.8", 0.8}, T{"zipf 1.0", 1.0}, T{"zipf 1.2", 1.2},
+                      T{"recency", 0}, T{"scan", -1}}) {
+    if (only != 9 && (only != 0) != (tr.s > 0)) continue;
+    std::mt19937_64 g(seed);
+    std::vector<std::uint32_t> keys;
+    const std::vector<double> cdf = zipf_cdf(n, tr.s > 0 ? tr.s : 1.0);
+    std::uint32_t scan_next = std::uint32_t(n);
+    const std::uint64_t hot = std::max<std::uint64_t>(1, n / 20);
+    for (std::uint64_t t = 0; t < warm + steps; ++t) {
+      if (tr.s > 0) {
+        keys.push_back(draw(cdf, g));
+      } else if (tr.s == 0) {
+        const std::uint64_t b = t / 10;
+        if (std::uniform_real_distribution<double>(0, 1)(g) < 0.9)
+          keys.push_back(std::uint32_t((b + g() % hot) % n));
+        else
+          keys.push_back(std::uint32_t(g() % n));
+      } else {
+        keys.push_back(t % 2 ? scan_next++ : draw(cdf, g));
+      }
+    }
+    for (const double frac : {0.25, 0.5}) {
+      const std::uint64_t region = std::uint64_t(double(ws) * frac);
+      std::uint64_t ev = 0;
+      const double lru = run<LruPolicy>(keys, warm, region, &ev, nullptr);
+      std::uint64_t fev = 0, window = 0;
+      const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window);
+      std::printf("%-10s %4.0f%% %8.2f %10.2f %7.1f%%", tr.name.c_str(), frac * 100, lru, freq,
+                  double(window) / 10);
+      if (tr.s > 0) std::printf(" %8.2f", oracle(cdf, arena_of(region)));
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+  }
+}
