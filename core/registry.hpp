@@ -85,7 +85,8 @@ struct RegistryTuning {
                                                   // with pm.max_children up to 1023 + its master)
   static constexpr std::uint32_t poll_ms = 20;    // liveness poll while waiting for the initialiser
   static constexpr unsigned init_polls = 250;     // ~5 s, then init_timeout
-  static constexpr unsigned spin = 64;            // the registry lock's spin before sleeping
+  static constexpr unsigned spin = 6;             // the registry lock's looks before sleeping (RwLock
+                                                  // backs off 2^k relax() before the k-th)
 };
 
 // What a segment kind is: its size and whether it must sit at the same address everywhere.
