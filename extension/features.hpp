@@ -112,6 +112,27 @@ bool session_valid_id(zend_string* id);    // as PHP's files handler checks it (
 const ::ps_module_struct* session_front_module();  // "wincache": on shared memory or on Redis
 void redis_session_extra_info(zval* out);         // wincache_extra_info()['redis']['sessions']
 
+// ---- ucache_redis.cpp (wincache.redis with ucache=near: the user cache and locks on Redis) -----
+bool near_on();  // the near cache is configured (and built): the hooks below replace the local paths
+void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_set_or_add(Cache* c, INTERNAL_FUNCTION_PARAMETERS, bool add);
+void near_delete(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_inc_dec(Cache* c, INTERNAL_FUNCTION_PARAMETERS, int sign);
+void near_cas(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_exists(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_clear(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+unsigned near_stripe_of(const char* key, std::size_t n);  // the stripe of APP:u:<key>
+bool redis_locks_on();
+bool redis_lock(const char* k, std::size_t n, std::uint64_t until_ms);  // false: warned or timed out
+bool redis_unlock(const char* k, std::size_t n);
+void redis_locks_release_all(bool log);
+void redis_locks_after_fork();
+void redis_near_extra_info(zval* out);  // wincache_extra_info()['redis']['near']
+// ---- near_listener.cpp ---------------------------------------------------------------------------
+// Starts this host's invalidation listener if none lives (rate-limited); it lives while the
+// process `anchor` (a proc_id) does. True if one was started.
+bool near_listener_ensure(NearArea* a, std::uint64_t anchor);
+
 // ---- fcache.cpp -------------------------------------------------------------------------------
 void fcache_minit();            // clamps the directives, installs both hooks (rplist_install)
 void fcache_mshutdown();        // puts the previous hooks back
