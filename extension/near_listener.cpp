@@ -57,11 +57,14 @@ struct Listener {
   std::uint64_t pending_seq = 0, pending_sent = 0;  // the canary in flight (0: none)
   std::uint64_t next_canary = 0, last_alive_check = 0;
   bool registered = false;
+  bool exiting = false;        // sticky: once the anchor is gone or the slot taken over
+  std::uint64_t last_tick = 0;  // mono_ms() of the loop's last pass (a stop or starvation past D)
 
   std::uint64_t D() const { return e.staleness_ms; }
   std::uint64_t H() const { return e.staleness_ms / 4 > 10 ? e.staleness_ms / 4 : 10; }
 
   void close_all() {
+    last_tick = 0;
     if (in) redisFree(in);
     if (tr) redisFree(tr);
     in = tr = nullptr;
@@ -77,11 +80,12 @@ struct Listener {
     close_all();
   }
   bool should_exit() {
-    if (a->listener.load() != me) return true;
+    if (exiting) return true;
+    if (a->listener.load() != me) return exiting = true;
     const std::uint64_t now = mono_ms();
     if (now - last_alive_check >= 200) {
       last_alive_check = now;
-      if (!Prim::alive(anchor)) return true;
+      if (!Prim::alive(anchor)) return exiting = true;
     }
     return false;
   }
@@ -247,8 +251,10 @@ struct Listener {
       }
       const std::uint64_t now = mono_ms();
       // The canary's deadline is checked BEFORE what arrived is read: a listener that was
-      // stopped past D flushes (N4), whatever it finds waiting.
-      if (pending_seq != 0 && now - pending_sent > D()) {
+      // stopped (SIGSTOP, starved) past D flushes (N4), whatever it finds waiting.
+      const bool stalled = last_tick != 0 && now - last_tick > D();
+      last_tick = now;
+      if (stalled || (pending_seq != 0 && now - pending_sent > D())) {
         doubt();
         continue;
       }
@@ -270,7 +276,7 @@ struct Listener {
         continue;
       }
       if (n > 0 && (pf.revents & (POLLIN | POLLHUP | POLLERR))) {
-        if (pending_seq != 0 && mono_ms() - pending_sent > D()) {
+        if ((pending_seq != 0 && mono_ms() - pending_sent > D()) || mono_ms() - last_tick > D()) {
           doubt();
           continue;
         }

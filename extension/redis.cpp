@@ -190,6 +190,12 @@ bool parse_redis_endpoint(const std::string& text, RedisEndpoint& out) {
       const double d = option_number(v, &ok);
       if (!ok || d < 50 || d > 60000 || d != double(int(d))) return fail("staleness must be whole ms in 50..60000");
       out.staleness_ms = std::uint32_t(d);
+    } else if (k == "debug_delay") {
+      const double d = option_number(v, &ok);
+      if (!ok || d < 0 || d > 10000) return fail("debug_delay must be ms in 0..10000");
+      out.debug_delay_ms = std::uint32_t(d);
+    } else if (k == "debug_unguarded") {
+      out.debug_unguarded = v == "1";
     } else if (k == "breaker") {
       const double d = option_number(v, &ok);
       if (!ok || d < 0 || d > 3600) return fail("breaker must be in [0, 3600] seconds");

@@ -25,6 +25,10 @@
 //   staleness=MS         D, the near cache's staleness bound (default 1000; 50..60000): a host
 //                        serves its local copy only while its listener proved, at most D ms ago,
 //                        that it had applied every invalidation sent before
+//   debug_delay=MS, debug_unguarded=1   for the tests only (tests/redis/test_redis_near.sh):
+//                        a pause between Redis's answer and the local store for keys that start
+//                        with "__delay__" (the fill and write races), and the negative twin that
+//                        serves local copies unchecked (no trust, epoch, stripe or expiry check)
 //   breaker=S            after Redis did not answer in time, skip it on this whole host for S to
 //                        1.5*S seconds (default 2; 0: never), then let one request probe it
 #ifndef WINCACHE_EXTENSION_REDIS_HPP
@@ -51,6 +55,8 @@ struct RedisEndpoint {
   bool ucache_near = false;
   std::uint32_t staleness_ms = 1000;
   double breaker_s = 2.0;
+  std::uint32_t debug_delay_ms = 0;
+  bool debug_unguarded = false;
   std::string error;       // why the text is not a valid endpoint ("" if it is)
 };
 
