@@ -318,9 +318,10 @@ bool near_listener_ensure(NearArea* a, std::uint64_t anchor) {
   const std::uint64_t now = mono_ms();
   std::uint64_t last = a->spawn_ms.load(std::memory_order_relaxed);
   if (last != 0 && now - last < 500) return false;
+  // One look at /proc per host every 500 ms at most, whoever looks.
+  if (!a->spawn_ms.compare_exchange_strong(last, now)) return false;
   std::uint64_t cur = a->listener.load();
   if (cur != 0 && Prim::alive(cur)) return false;
-  if (!a->spawn_ms.compare_exchange_strong(last, now)) return false;
   // The slot is ours to fill: this worker's id until the listener writes its own.
   if (!a->listener.compare_exchange_strong(cur, Prim::self())) return false;
   const RedisEndpoint e = redis_endpoint();

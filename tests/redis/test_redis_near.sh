@@ -74,6 +74,7 @@ info "redis-server $REDIS_PID on $RPORT"
 APP=nt$SALT
 declare -A HOSTPORT
 EXTRA_SALTS=()
+MASTERS=()
 host() {  # host NAME WORKERS [ENDPOINT_OPTIONS]
   local name=$1 n=$2 salt p
   salt=$(new_salt); EXTRA_SALTS+=("$salt")
@@ -81,6 +82,7 @@ host() {  # host NAME WORKERS [ENDPOINT_OPTIONS]
   p=$(free_port $((RPORT + 1 + RANDOM % 300))) || { fail "no free port"; return 1; }
   retry_port start_fpm "$p" "$n" "$salt" || return 1
   HOSTPORT[$name]=$PORT_USED
+  MASTERS+=("$FPM_PID")
   info "host $name: php-fpm $FPM_PID on $PORT_USED (namesalt $salt)"
 }
 host A 3 || exit 1
@@ -313,7 +315,9 @@ v=$(req "$A" "op=poll&k=n7&old=false&ms=5000" | field v)
 check "N7. ... then coherent again (v=$v)" test "$v" = after
 
 # ---- no leftovers ----------------------------------------------------------------------------
-mp_stop_all
+for m in "${MASTERS[@]}"; do kill -QUIT "$m"; done   # graceful, as mp_finish would
+masters_gone() { for m in "${MASTERS[@]}"; do kill -0 "$m" 2>/dev/null && return 1; done; return 0; }
+until_true "$HANG" masters_gone || fail "a php-fpm master did not stop"
 gone() { for l in "${LISTENERS[@]}"; do [ -d "/proc/$l" ] && ! grep -q '^State:.*Z' "/proc/$l/status" 2>/dev/null && return 1; done; return 0; }
 check "every listener exits when its master is gone (${LISTENERS[*]})" until_true 10 gone
 exit $((MP_FAILS > 0))
