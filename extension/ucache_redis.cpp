@@ -212,7 +212,8 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
     if (st == CacheStatus::ok && copied && buf.size() >= kStamp) {
       Stamp s;
       std::memcpy(&s, buf.data(), kStamp);
-      if (stamp_valid(a, s, stripe) && (trusted(a) || redis_endpoint().debug_unguarded)) {
+      // (trusted was checked before the copy was read: a doubt since then moved the epoch first)
+      if (stamp_valid(a, s, stripe)) {
         if (decode_value(type, buf.data() + kStamp, buf.size() - kStamp, rv)) {
           a->hits.fetch_add(1, std::memory_order_relaxed);
           return true;
@@ -365,8 +366,19 @@ bool near_remove(Cache* c, const char* k, std::size_t n, bool* failed) {
 }  // namespace
 
 unsigned near_stripe_of(const char* k, std::size_t n) {
-  const std::string r = rkey(k, n);
-  return near_stripe(r.data(), r.size());
+  // near_stripe("APP:u:" + key) without building the string (every get computes it)
+  const std::string& p = redis_endpoint().prefix;
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const char* q, std::size_t m) {
+    for (std::size_t i = 0; i < m; ++i) {
+      h ^= static_cast<unsigned char>(q[i]);
+      h *= 1099511628211ull;
+    }
+  };
+  mix(p.data(), p.size());
+  mix(":u:", 3);
+  mix(k, n);
+  return unsigned(h ^ (h >> 32)) & (NearArea::kStripes - 1);
 }
 
 bool near_on() {
