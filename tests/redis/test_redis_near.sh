@@ -18,12 +18,13 @@
 #   N4  CLIENT KILL TYPE pubsub: every host's epoch moves, a key written meanwhile is never read
 #       stale, trust comes back
 #   N5  CLIENT KILL of the tracking connections: the same
-#   N6  listener SIGSTOP: A bypasses its copies after D (a value written meanwhile is read fresh);
-#       after SIGCONT: a flush (doubts + 1), then trusted again
+#   N6  listener SIGSTOP: A bypasses its copies after D (a value written meanwhile is read fresh;
+#       U serves the old one); after SIGCONT: a flush (doubts + 1), then trusted again
 #   N7  Redis SIGSTOP / kill -9 / restart: gets fail open (false) within the timeout, the breaker
 #       makes the next ones fast, no local hit while untrusted; after a restart nothing from
 #       before is served
-#   N8  FLUSHDB in another db flushes every host (epochs move)
+#   N8  FLUSHDB in another db flushes every host (epochs move); after FLUSHALL no host serves its
+#       copy (U does)
 #   N9  ttl 1 s on C (D = 3 s), listener stopped: no host serves k after 1 s (U does)
 #   N10 offline bounded-staleness check over a read log: every read >= the last value whose write
 #       finished before (read start - D) (U's log fails it)
@@ -187,14 +188,17 @@ kill_check "N5. CLIENT KILL ID of the tracking connections" kill_tracking
 # ---- N6: the listener stopped ------------------------------------------------------------------
 req "$A" "op=set&k=n6&v=before" >/dev/null
 until_true 10 cached "$A" n6
-la=$(nf "$A" listener_pid); d0=$(nf "$A" doubts)
-kill -STOP "$la"
+until_true 10 cached "$U" n6
+la=$(nf "$A" listener_pid); lu=$(nf "$U" listener_pid); d0=$(nf "$A" doubts)
+kill -STOP "$la" "$lu"
 sleep 1.3   # > D
 req "$B" "op=set&k=n6&v=during" >/dev/null
 out=$(req "$A" "op=get&k=n6&n=5"); v=$(field v <<<"$out"); hits=$(field hits <<<"$out")
 check "N6. listener stopped: after D, A bypasses its copies (v=$v, trusted=$(nf "$A" trusted), local hits during 5 gets: $hits)" \
   test "$v" = during -a "$(nf "$A" trusted)" = false -a "$hits" = 0
-kill -CONT "$la"
+v=$(req "$U" "op=get&k=n6" | field v)
+check "N6. ... the unguarded twin, its listener stopped too, serves the old value (v=$v): the check can fail" test "$v" = before
+kill -CONT "$la" "$lu"
 until_true "$HANG" trusted "$A"
 d1=$(nf "$A" doubts)
 check "N6. after SIGCONT: a flush (doubts $d0 -> $d1) then trusted again ($(nf "$A" trusted))" \
@@ -207,6 +211,16 @@ sleep 0.3
 ea1=$(nf "$A" epoch); eb1=$(nf "$B" epoch); ec1=$(nf "$C" epoch)
 check "N8. FLUSHDB in db 1 flushes every host: epochs A $ea -> $ea1, B $eb -> $eb1, C $ec -> $ec1" \
   test "$ea1" -gt "$ea" -a "$eb1" -gt "$eb" -a "$ec1" -gt "$ec"
+for h in A B C U; do until_true "$HANG" trusted "${HOSTPORT[$h]}"; done
+# FLUSHALL empties our db too: no host may keep serving what it had
+req "$A" "op=set&k=n8&v=x" >/dev/null
+until_true 10 cached "$A" n8
+until_true 10 cached "$U" n8
+rcli flushall >/dev/null
+sleep 0.3
+va=$(req "$A" "op=get&k=n8&n=3" | field v); vu=$(req "$U" "op=get&k=n8" | field v)
+check "N8. FLUSHALL: A no longer serves its copy (v=$va)" test "$va" = false
+check "N8. ... the unguarded twin does (v=$vu): the check can fail" test "$vu" = x
 for h in A B C U; do until_true "$HANG" trusted "${HOSTPORT[$h]}"; done
 
 # ---- N9: TTL with the listener stopped -------------------------------------------------------
