@@ -9,6 +9,11 @@
 //   locks.cpp     wincache_lock / wincache_unlock: named locks, released after the request's
 //                 last user code
 //   session.cpp   session.save_handler = wincache, wincache_scache_*
+//   redis.cpp     wincache.redis: the endpoint, this process's connection, the circuit breaker
+//   session_redis.cpp  sessions on Redis
+//   ucache_redis.cpp   ucache=near: the user cache and named locks on Redis, the host's copies
+//                 (hooks at the top of ucache.cpp's and locks.cpp's functions)
+//   near_listener.cpp  the near cache's invalidation listener process, one per host
 //   extra.cpp     wincache_extra_info(): our figures beside WinCache's info arrays
 //   info.cpp      WinCache's *_info / *_meminfo array shapes, shared by every cache
 //   fcache.cpp    the file cache: wincache.fc* directives, the zend_stream_open_function hook,
