@@ -202,7 +202,8 @@ check "6. Redis restarted empty on the same port: sessions work again without re
 id=$(req "$A" "op=strict&sid=madeup123" | field id)
 check "7. strict mode: a made-up id is replaced ($id)" test -n "$id" -a "$id" != madeup123
 req "$B" "op=set&sid=gone1&v=x" >/dev/null; req "$B" "op=get&sid=gone1" >/dev/null
-req "$A" "op=destroy&sid=gone1" | grep -q '^destroyed=1$' || fail "7. destroy on A failed"
+out=$(req "$A" "op=destroy&sid=gone1")
+grep -q '^destroyed=1$' <<<"$out" || fail "7. destroy on A failed: $(tr '\n' ' ' <<<"$out")"
 id=$(req "$B" "op=strict&sid=gone1" | field id)
 check "7. an id destroyed on A is refused on B, which had a copy ($id)" test -n "$id" -a "$id" != gone1
 
