@@ -9,6 +9,11 @@
 //   locks.cpp     wincache_lock / wincache_unlock: named locks, released after the request's
 //                 last user code
 //   session.cpp   session.save_handler = wincache, wincache_scache_*
+//   redis.cpp     wincache.redis: the endpoint, this process's connection, the circuit breaker
+//   session_redis.cpp  sessions on Redis
+//   ucache_redis.cpp   ucache=near: the user cache and named locks on Redis, the host's copies
+//                 (hooks at the top of ucache.cpp's and locks.cpp's functions)
+//   near_listener.cpp  the near cache's invalidation listener process, one per host
 //   extra.cpp     wincache_extra_info(): our figures beside WinCache's info arrays
 //   info.cpp      WinCache's *_info / *_meminfo array shapes, shared by every cache
 //   fcache.cpp    the file cache: wincache.fc* directives, the zend_stream_open_function hook,
@@ -111,6 +116,27 @@ bool session_valid_id(zend_string* id);    // as PHP's files handler checks it (
 // ---- session_redis.cpp (wincache.redis set: sessions in Redis) ---------------------------------
 const ::ps_module_struct* session_front_module();  // "wincache": on shared memory or on Redis
 void redis_session_extra_info(zval* out);         // wincache_extra_info()['redis']['sessions']
+
+// ---- ucache_redis.cpp (wincache.redis with ucache=near: the user cache and locks on Redis) -----
+bool near_on();  // the near cache is configured (and built): the hooks below replace the local paths
+void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_set_or_add(Cache* c, INTERNAL_FUNCTION_PARAMETERS, bool add);
+void near_delete(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_inc_dec(Cache* c, INTERNAL_FUNCTION_PARAMETERS, int sign);
+void near_cas(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_exists(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+void near_clear(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+unsigned near_stripe_of(const char* key, std::size_t n);  // the stripe of APP:u:<key>
+bool redis_locks_on();
+bool redis_lock(const char* k, std::size_t n, std::uint64_t until_ms);  // false: warned or timed out
+bool redis_unlock(const char* k, std::size_t n);
+void redis_locks_release_all(bool log);
+void redis_locks_after_fork();
+void redis_near_extra_info(zval* out);  // wincache_extra_info()['redis']['near']
+// ---- near_listener.cpp ---------------------------------------------------------------------------
+// Starts this host's invalidation listener if none lives (rate-limited); it lives while the
+// process `anchor` (a proc_id) does. True if one was started.
+bool near_listener_ensure(NearArea* a, std::uint64_t anchor);
 
 // ---- fcache.cpp -------------------------------------------------------------------------------
 void fcache_minit();            // clamps the directives, installs both hooks (rplist_install)

@@ -83,6 +83,7 @@ void lock(INTERNAL_FUNCTION_PARAMETERS) {
     php_error_docref(nullptr, E_WARNING, "lock key should be less than 150 characters");
     RETURN_FALSE;
   }
+  if (redis_locks_on()) RETURN_BOOL(redis_lock(k, n, deadline_ms()));  // ucache_redis.cpp
   Domain* d = isglobal ? global_domain() : local_domain();
   if (!d) RETURN_FALSE;
   if (!d->locks()) {
@@ -130,6 +131,7 @@ void unlock(INTERNAL_FUNCTION_PARAMETERS) {
     php_error_docref(nullptr, E_WARNING, "lock key should be less than 150 characters");
     RETURN_FALSE;
   }
+  if (redis_locks_on()) RETURN_BOOL(redis_unlock(k, n));  // ucache_redis.cpp
   for (auto it = ls.held.begin(); it != ls.held.end(); ++it) {
     if (it->key.size() == n && std::memcmp(it->key.data(), k, n) == 0) {
       release_held(*it);
@@ -150,6 +152,7 @@ ZEND_INI_MH(ini_locktimeout) {
 
 void locks_post_deactivate() {
   try {
+    if (redis_locks_on()) redis_locks_release_all(/*log=*/true);
     release_all(/*log=*/true);
   } catch (...) {  // a log line could not be built: release what is left, silently
     for (const auto& h : ls.held) release_held(h);
@@ -162,7 +165,10 @@ void locks_process_end() {
   ls.held.clear();
 }
 
-void locks_after_fork() { ls.held.clear(); }
+void locks_after_fork() {
+  ls.held.clear();
+  redis_locks_after_fork();
+}
 
 std::size_t locks_held() { return ls.held.size(); }
 

@@ -83,7 +83,28 @@ return 1
 // that token (a holder on this host that is known dead).
 const char* const kBreak = kUnlock;
 
-const char* const kScripts[] = {kLock, kWrite, kTouch, kUnlock, kDestroy, kBreak};
+// near_get: the value and its PTTL in one round trip: {value or false, pttl}.
+const char* const kNearGet = R"(
+return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}
+)";
+// near_incr: INCRBY an EXISTING key only (WinCache's inc of a missing key is false): false if
+// absent; Redis's own error for a value that is not a raw integer (a tagged value is never one).
+const char* const kNearIncr = R"(
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return redis.call('INCRBY', KEYS[1], ARGV[1])
+)";
+// near_cas: ARGV old, new (decimal): 1 swapped, 0 not equal or absent, -1 not an integer.
+const char* const kNearCas = R"(
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+if not string.match(v, '^%-?%d+$') then return -1 end
+if v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+return 1
+)";
+
+const char* const kScripts[] = {kLock, kWrite, kTouch, kUnlock, kDestroy, kBreak,
+                                kNearGet, kNearIncr, kNearCas, kUnlock};
 static_assert(sizeof(kScripts) / sizeof(kScripts[0]) == std::size_t(RedisScript::kCount));
 
 double option_number(const std::string& v, bool* ok) {
@@ -162,6 +183,23 @@ bool parse_redis_endpoint(const std::string& text, RedisEndpoint& out) {
       const double d = option_number(v, &ok);
       if (!ok || d <= 0 || d > 3600) return fail(k + " must be in (0, 3600] seconds");
       (k == "connect_timeout" ? out.connect_timeout_s : out.read_timeout_s) = d;
+    } else if (k == "ucache") {
+      if (v != "near" && v != "local") return fail("ucache must be near or local");
+      out.ucache_near = v == "near";
+    } else if (k == "staleness") {
+      const double d = option_number(v, &ok);
+      if (!ok || d < 50 || d > 60000 || d != double(int(d))) return fail("staleness must be whole ms in 50..60000");
+      out.staleness_ms = std::uint32_t(d);
+    } else if (k == "debug_delay") {
+      const double d = option_number(v, &ok);
+      if (!ok || d < 0 || d > 10000) return fail("debug_delay must be ms in 0..10000");
+      out.debug_delay_ms = std::uint32_t(d);
+    } else if (k == "debug_unguarded") {
+      out.debug_unguarded = v == "1";
+    } else if (k == "breaker") {
+      const double d = option_number(v, &ok);
+      if (!ok || d < 0 || d > 3600) return fail("breaker must be in [0, 3600] seconds");
+      out.breaker_s = d;
     } else if (k == "lock_ttl") {
       const double d = option_number(v, &ok);
       if (!ok || d < 1 || d > 86400 || d != double(int(d))) return fail("lock_ttl must be whole seconds in 1..86400");
@@ -197,6 +235,7 @@ struct Connection {
   std::string endpoint;  // the setting it was made for
 };
 Connection g_conn;
+bool g_timed_out = false;  // the last failure was Redis not answering in time (trips the breaker)
 
 void drop() {
   // A connection inherited over fork() belongs to the parent: never read from or write to it
@@ -276,6 +315,8 @@ bool connect(std::string& err) {
   ++g_counters.connects;
   const std::string where = e.unix_path.empty() ? e.host + ":" + std::to_string(e.port) : e.unix_path;
   if (!c || c->err) {
+    g_timed_out = c && (errno == ETIMEDOUT || errno == EINPROGRESS || errno == EAGAIN ||
+                        std::strstr(c->errstr, "timed out") != nullptr);
     err = "cannot connect to Redis at " + where + ": " + (c ? c->errstr : "out of memory");
     if (c) redisFree(c);
     ++g_counters.connect_failures;
@@ -322,6 +363,7 @@ int round_trip(const std::vector<std::string>& argv, RedisValue& out, std::strin
                     : std::string("Redis did not answer: ") +
                           (g_conn.c->errstr[0] ? g_conn.c->errstr : "connection lost");
     ++g_counters.errors;
+    g_timed_out = timed_out;
     const bool closed = e == REDIS_ERR_EOF || (e == REDIS_ERR_IO && (no == ECONNRESET || no == EPIPE));
     drop();
     return closed ? -1 : -2;
@@ -331,11 +373,32 @@ int round_trip(const std::vector<std::string>& argv, RedisValue& out, std::strin
   return 0;
 }
 
-}  // namespace
 
-bool redis_built() { return true; }
+// The breaker's state: the group's near area when this process joined one, else its own.
+NearArea g_own_breaker;
+NearArea* breaker_area() {
+  Domain* d = local_domain();
+  NearArea* a = d ? d->near_area() : nullptr;
+  return a ? a : &g_own_breaker;
+}
 
-bool redis_command(const std::vector<std::string>& argv, RedisValue& out, std::string& err) {
+void breaker_trip() {
+  const double s = g_endpoint.breaker_s;
+  if (s <= 0) return;
+  NearArea* a = breaker_area();
+  const std::uint64_t base = std::uint64_t(s * 1000);
+  const std::uint64_t jitter = base / 2 ? std::uint64_t(std::rand()) % (base / 2 + 1) : 0;
+  a->breaker_open_until_ms.store(now_ms() + base + jitter);
+  a->breaker_trips.fetch_add(1, std::memory_order_relaxed);
+}
+
+void breaker_close() {
+  NearArea* a = breaker_area();
+  if (a->breaker_open_until_ms.load(std::memory_order_relaxed) != 0)
+    a->breaker_open_until_ms.store(0);
+}
+
+bool command_once_or_twice(const std::vector<std::string>& argv, RedisValue& out, std::string& err) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool fresh = !g_conn.c;
     if (!connect(err)) return false;
@@ -353,6 +416,47 @@ bool redis_command(const std::vector<std::string>& argv, RedisValue& out, std::s
   }
   return false;
 }
+
+}  // namespace
+
+bool redis_built() { return true; }
+
+bool redis_breaker_open(std::string& err) {
+  if (g_endpoint.breaker_s <= 0) return false;
+  NearArea* a = breaker_area();
+  std::uint64_t until = a->breaker_open_until_ms.load();
+  if (until == 0) return false;
+  const std::uint64_t now = now_ms();
+  if (now >= until) {
+    // Past the pause: this request probes, once for the host (the others keep skipping until
+    // its attempt had the time to fail).
+    const std::uint64_t probe = now + std::uint64_t((g_endpoint.connect_timeout_s +
+                                                     g_endpoint.read_timeout_s) * 1000) + 1;
+    if (a->breaker_open_until_ms.compare_exchange_strong(until, probe)) return false;
+    until = probe;
+  }
+  a->breaker_skips.fetch_add(1, std::memory_order_relaxed);
+  err = "Redis is skipped on this host for another " + std::to_string(until > now ? until - now : 0) +
+        " ms: it did not answer in time (circuit breaker, wincache.redis breaker=" +
+        std::to_string(g_endpoint.breaker_s) + " s)";
+  return true;
+}
+
+bool redis_command(const std::vector<std::string>& argv, RedisValue& out, std::string& err) {
+  if (redis_breaker_open(err)) {
+    out = RedisValue{};
+    return false;
+  }
+  g_timed_out = false;
+  if (command_once_or_twice(argv, out, err)) {
+    breaker_close();
+    return true;
+  }
+  if (g_timed_out) breaker_trip();
+  else if (out.type == RedisValue::Type::error) breaker_close();  // it answered
+  return false;
+}
+
 
 bool redis_eval(RedisScript s, const std::vector<std::string>& keys,
                 const std::vector<std::string>& args, RedisValue& out, std::string& err) {
@@ -373,6 +477,7 @@ void redis_mshutdown() { drop(); }
 #else  // built without hiredis
 
 bool redis_built() { return false; }
+bool redis_breaker_open(std::string&) { return false; }
 bool redis_command(const std::vector<std::string>&, RedisValue&, std::string& err) {
   err = "this wincache was built without hiredis (libhiredis-dev): wincache.redis is unavailable";
   return false;
@@ -398,6 +503,7 @@ void redis_extra_info(zval* out) {
   add_assoc_long(&z, "errors_here", zend_long(g_counters.errors));
   add_assoc_long(&z, "script_loads_here", zend_long(g_counters.reloads));
   redis_session_extra_info(&z);
+  redis_near_extra_info(&z);
   add_assoc_zval(out, "redis", &z);
 }
 

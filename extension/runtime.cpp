@@ -88,6 +88,10 @@ wc::GroupKey group_key(std::uint64_t parent_pid, const std::string& app_pool_id,
 namespace {
 constexpr std::uint64_t kLocksBytes =
     (wc::SegmentHeader::kContentOffset + sizeof(Locks) + 4095) / 4096 * 4096;
+// kLocks also holds the near cache's fixed area (near_area.hpp) after the table.
+constexpr std::uint64_t kNearOffset = (sizeof(Locks) + 63) / 64 * 64;
+constexpr std::uint64_t kLocksAndNearBytes =
+    (wc::SegmentHeader::kContentOffset + kNearOffset + sizeof(NearArea) + 4095) / 4096 * 4096;
 
 const char* status_text(Group::Status s) {
   switch (s) {
@@ -141,7 +145,7 @@ void Domain::start(std::uint64_t anchor) {
   if (group_ || local_) return;
   std::vector<wc::KindSpec> kinds(kKinds);
   kinds[kUserCache].size = ucache_bytes_;
-  kinds[kLocks].size = kLocksBytes;
+  kinds[kLocks].size = kLocksAndNearBytes;
   kinds[kSessions].size = scache_bytes_;
   kinds[kSessionLocks].size = kLocksBytes;
   kinds[kFiles].size = fcache_bytes_;
@@ -279,6 +283,7 @@ void Domain::map_locks() {
     return;
   }
   locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
+  near_ = reinterpret_cast<NearArea*>(static_cast<char*>(group_->content(kLocks)) + kNearOffset);
 }
 
 void Domain::map_cache() {
@@ -318,7 +323,10 @@ void Domain::fall_back(const std::string& why) {
 
 void Domain::refresh() {
   if (!group_) return;
-  if (locks_ && group_->refresh(kLocks)) locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
+  if (locks_ && group_->refresh(kLocks)) {
+    locks_ = reinterpret_cast<Locks*>(group_->content(kLocks));
+    near_ = reinterpret_cast<NearArea*>(static_cast<char*>(group_->content(kLocks)) + kNearOffset);
+  }
   if (with_cache_ && !local_ && group_->refresh(kUserCache)) {
     cache_ = Cache::attach(group_->content(kUserCache),
                            ucache_bytes_ - wc::SegmentHeader::kContentOffset);
@@ -382,6 +390,7 @@ void Domain::stop() {
   if (local_map_.base) os_.close(local_map_);
   cache_ = nullptr;
   locks_ = nullptr;
+  near_ = nullptr;
 }
 
 #ifndef _WIN32

@@ -32,6 +32,7 @@
 #include "../core/registry.hpp"
 #include "../core/session.hpp"
 #include "../core/ucache.hpp"
+#include "near_area.hpp"
 #ifdef _WIN32
 #include "../prims/win32_files.hpp"
 #include "../prims/win32_session_files.hpp"
@@ -141,6 +142,8 @@ class Domain {
 
   Cache* cache() const { return cache_; }
   Locks* locks() const { return locks_; }
+  // The near cache's host-wide area (near_area.hpp), in kLocks; null where locks() is.
+  NearArea* near_area() const { return near_; }
   // The session store and its lock table, attached on first use; null (why_no_sessions() says
   // why) when this process cannot share them: sessions are never process-local (their locks
   // would not exclude).
@@ -189,6 +192,7 @@ class Domain {
   std::unique_ptr<Group> group_;
   Cache* cache_ = nullptr;
   Locks* locks_ = nullptr;
+  NearArea* near_ = nullptr;
   bool local_ = false;
   unsigned slot_ = 0;
   std::string why_local_;

@@ -204,6 +204,7 @@ Put put_one(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, 
 void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
+  if (near_on()) return near_set_or_add(c, INTERNAL_FUNCTION_PARAM_PASSTHRU, mode == Cache::Mode::add);  // ucache_redis.cpp
   zval *key, *value = nullptr;
   zend_long ttl = 0;
   ZEND_PARSE_PARAMETERS_START(1, 3)
@@ -259,6 +260,7 @@ void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
 void inc_dec(INTERNAL_FUNCTION_PARAMETERS, int sign) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
+  if (near_on()) return near_inc_dec(c, INTERNAL_FUNCTION_PARAM_PASSTHRU, sign);  // ucache_redis.cpp
   char* k;
   size_t n;
   zend_long delta = 1;
@@ -287,6 +289,7 @@ void inc_dec(INTERNAL_FUNCTION_PARAMETERS, int sign) {
 void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
+  if (near_on()) return near_get(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   zval *key, *success = nullptr;
   ZEND_PARSE_PARAMETERS_START(1, 2)
     Z_PARAM_ZVAL(key)
@@ -327,6 +330,7 @@ void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
 void ucache_delete(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
+  if (near_on()) return near_delete(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   zval* key;
   ZEND_PARSE_PARAMETERS_START(1, 1)
     Z_PARAM_ZVAL(key)
@@ -400,6 +404,7 @@ void ucache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
 void ucache_cas(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
+  if (near_on()) return near_cas(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   char* k;
   size_t n;
   zend_long old_v, new_v;
@@ -420,6 +425,7 @@ void ucache_cas(INTERNAL_FUNCTION_PARAMETERS) {
 void ucache_exists(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
+  if (near_on()) return near_exists(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   char* k;
   size_t n;
   ZEND_PARSE_PARAMETERS_START(1, 1)
@@ -432,6 +438,7 @@ void ucache_exists(INTERNAL_FUNCTION_PARAMETERS) {
 void ucache_clear(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c || ZEND_NUM_ARGS() > 0) RETURN_FALSE;
+  if (near_on()) return near_clear(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   c->clear();
   RETURN_TRUE;
 }

@@ -23,7 +23,9 @@
 #             lost updates (bench/sessions.sh; starts its own redis-server and memcached)
 #   redis     sessions on Redis across 2 hosts (two php-fpm masters behind nginx, one
 #             redis-server): wincache.redis vs phpredis with locking on, the same two pages
-#             (bench/sessions.sh --redis)
+#             (bench/sessions.sh --redis); and the near cache's get of a small value and of a
+#             10,000-element array (wincache.redis ucache=near) vs phpredis GET + unserialize
+#             (bench/near.sh)
 #   files     an include-heavy page + 50 rerouted file reads per request under php-fpm + nginx,
 #             OPcache on: PHP alone vs ours (file cache, reroutes) on the disk and on a slow FUSE
 #             file system (bench/slowfs.c, built here); req/s, p99, file-system system calls per
@@ -149,6 +151,8 @@ if has_part redis; then
   say "part redis: bench/sessions.sh --redis"
   "$root/bench/sessions.sh" --redis --so "$so" --out "$out/redis.jsonl" --disk-dir "$build" "${qflag[@]}" ||
     die "bench/sessions.sh --redis failed"
+  say "part redis: bench/near.sh"
+  "$root/bench/near.sh" --so "$so" --out "$out/redis.jsonl" "${qflag[@]}" || die "bench/near.sh failed"
   files+=("$out/redis.jsonl")
 fi
 if has_part files; then

@@ -22,7 +22,8 @@ function run($endpoint, $code) {
 }
 $start = 'session_id("r1"); var_dump(session_start()); $r = wincache_extra_info()["redis"]; echo $r["endpoint_error"], "|", $r["prefix"], "\n";';
 foreach (['127.0.0.1:x', 'unix:relative.sock', '127.0.0.1:6379?prefix=', '127.0.0.1:6379?lock_ttl=0',
-          '127.0.0.1:6379?nosuch=1', '127.0.0.1:6379?read_timeout=abc'] as $e) {
+          '127.0.0.1:6379?nosuch=1', '127.0.0.1:6379?read_timeout=abc', '127.0.0.1:6379?ucache=far',
+          '127.0.0.1:6379?ucache=near&staleness=10'] as $e) {
   [$out] = run($e, $start);
   echo "$e\n$out\n";
 }
@@ -75,11 +76,23 @@ Warning: session_start(): wincache: wincache.redis = "127.0.0.1:6379?read_timeou
 Warning: session_start(): Failed to initialize storage module: wincache (path: %s) in %s
 bool(false)
 read_timeout must be in (0, 3600] seconds|wincache
+127.0.0.1:6379?ucache=far
+Warning: session_start(): wincache: wincache.redis = "127.0.0.1:6379?ucache=far" is not valid: ucache must be near or local in %s
+
+Warning: session_start(): Failed to initialize storage module: wincache (path: %s) in %s
+bool(false)
+ucache must be near or local|wincache
+127.0.0.1:6379?ucache=near&staleness=10
+Warning: session_start(): wincache: wincache.redis = "127.0.0.1:6379?ucache=near&staleness=10" is not valid: staleness must be whole ms in 50..60000 in %s
+
+Warning: session_start(): Failed to initialize storage module: wincache (path: %s) in %s
+bool(false)
+staleness must be whole ms in 50..60000|wincache
 Warning: session_start(): wincache: session r1 could not be read: cannot connect to Redis at 127.0.0.1:PORT: Connection refused in %s
 
 Warning: session_start(): Failed to read session data: wincache (path: %s) in %s
 bool(false)
 |app1
 bool(true)
-available,endpoint,endpoint_error,prefix,connects_here,connect_failures_here,commands_here,errors_here,script_loads_here,sessions
+available,endpoint,endpoint_error,prefix,connects_here,connect_failures_here,commands_here,errors_here,script_loads_here,sessions,near
 reads,served_from_host_copy,writes,writes_fenced_off,lock_waits,lock_timeouts,dead_holders_broken,failures

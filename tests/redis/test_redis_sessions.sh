@@ -178,9 +178,14 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 check "6. Redis stopped: session_start fails (started=$(field started <<<"$out")) in $ms ms (< 15 s: read_timeout 1 s, not the 30 s lock wait), nothing served" \
   bash -c '[ "$(sed -n "s/^started=//p" <<<"$1")" = 0 ] && [ -z "$(sed -n "s/^v=//p" <<<"$1")" ] && (( $2 < 15000 ))' _ "$out" "$ms"
 grep -q "could not be read" <<<"$out" && pass "6. ... with the reason in a warning" || fail "6. no warning: $out"
+t0=$(date +%s%N)
+out=$(req "$C" "op=get&sid=down")
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "6. ... the next start is refused at once by the host's circuit breaker ($ms ms < 500), with a warning saying so" \
+  bash -c '[ "$(sed -n "s/^started=//p" <<<"$1")" = 0 ] && (( $2 < 500 )) && grep -q "circuit breaker" <<<"$1"' _ "$out" "$ms"
 kill -CONT "$REDIS_PID"
-v=$(req "$C" "op=get&sid=down" | field v)
-check "6. after SIGCONT the session is back (v=$v)" test "$v" = up
+session_back() { [ "$(req "$C" "op=get&sid=down" | field v)" = up ]; }
+check "6. after SIGCONT the session is back once the breaker's pause (2-3 s) is over" until_true 10 session_back
 kill -9 "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null
 t0=$(date +%s%N)
 out=$(req "$C" "op=get&sid=down")
@@ -197,7 +202,8 @@ check "6. Redis restarted empty on the same port: sessions work again without re
 id=$(req "$A" "op=strict&sid=madeup123" | field id)
 check "7. strict mode: a made-up id is replaced ($id)" test -n "$id" -a "$id" != madeup123
 req "$B" "op=set&sid=gone1&v=x" >/dev/null; req "$B" "op=get&sid=gone1" >/dev/null
-req "$A" "op=destroy&sid=gone1" | grep -q '^destroyed=1$' || fail "7. destroy on A failed"
+out=$(req "$A" "op=destroy&sid=gone1")
+grep -q '^destroyed=1$' <<<"$out" || fail "7. destroy on A failed: $(tr '\n' ' ' <<<"$out")"
 id=$(req "$B" "op=strict&sid=gone1" | field id)
 check "7. an id destroyed on A is refused on B, which had a copy ($id)" test -n "$id" -a "$id" != gone1
 
