@@ -62,6 +62,7 @@ class EpochReaders {
   // A zero-filled EpochReaders is not valid; create() sets the epoch (the segment creator).
   void create() {
     epoch_.store(1, std::memory_order_relaxed);
+    holds_.store(0, std::memory_order_relaxed);
     for (auto& r : readers_) {
       r.owner.store(0, std::memory_order_relaxed);
       r.epoch.store(0, std::memory_order_relaxed);
@@ -100,7 +101,10 @@ class EpochReaders {
       if (o != 0 && Prim::alive(o)) continue;  // taken (a dead holder holds nothing: RECL-2)
       if (!r.owner.compare_exchange_strong(o, me, std::memory_order_seq_cst)) continue;
       r.since_ms.store(now_ms, std::memory_order_relaxed);
-      r.epoch.store(epoch << 1, std::memory_order_seq_cst);  // ZC-4: not adopted yet
+      // ZC-4: not adopted yet. The count of pinning holds grows with every word that goes from
+      // 0 to pinning (under the shared lock: no reaper reads the count meanwhile).
+      if (r.epoch.exchange(epoch << 1, std::memory_order_seq_cst) == 0)
+        holds_.fetch_add(1, std::memory_order_seq_cst);
       return i + 1;
     }
     return 0;
@@ -121,7 +125,7 @@ class EpochReaders {
     if (!r.owner.compare_exchange_strong(o, me, std::memory_order_seq_cst)) return false;
     std::uint64_t w = epoch << 1;
     if (r.epoch.compare_exchange_strong(w, w | 1, std::memory_order_seq_cst)) return true;  // ZC-4
-    release(n);  // reaped: the child holds nothing
+    release(n);  // reaped (the word is 0 already): the child holds nothing
     return false;
   }
   // The holder (the child, or the parent whose fork failed) gives hold `n` back. Only the epoch
@@ -130,7 +134,8 @@ class EpochReaders {
     if (n == 0 || n > kHolds) return;
     auto& r = readers_[kSlots + n - 1];
     if (r.owner.load(std::memory_order_seq_cst) != Prim::self()) return;  // not ours (any more)
-    r.epoch.store(0, std::memory_order_seq_cst);
+    if (r.epoch.exchange(0, std::memory_order_seq_cst) != 0)  // the count shrinks after the word
+      holds_.fetch_sub(1, std::memory_order_seq_cst);
     r.owner.store(0, std::memory_order_seq_cst);
   }
 
@@ -159,13 +164,21 @@ class EpochReaders {
   std::uint64_t safe_below() {
     std::uint64_t min = ~std::uint64_t{0};
     if constexpr (Bugs::free_at_once) return min;
-    for (unsigned i = 0; i < kAll; ++i) {
+    // The holds are scanned only while some hold pins (the count is never below the number of
+    // pinning hold words: it grows before a word pins, shrinks after it stops): the writers'
+    // collect pays for the slots alone when nobody forked pinned.
+    const unsigned n =
+        kHolds != 0 && holds_.load(std::memory_order_seq_cst) != 0 ? kAll : kSlots;
+    for (unsigned i = 0; i < n; ++i) {
       auto& r = readers_[i];
       std::uint64_t w = r.epoch.load(std::memory_order_seq_cst);
       if (w == 0) continue;
       const proc_id owner = r.owner.load(std::memory_order_seq_cst);
       if (!Bugs::dead_readers_pin && owner != 0 && !Prim::alive(owner)) {
-        if (r.epoch.compare_exchange_strong(w, 0, std::memory_order_seq_cst)) continue;  // RECL-2
+        if (r.epoch.compare_exchange_strong(w, 0, std::memory_order_seq_cst)) {  // RECL-2
+          if (i >= kSlots) holds_.fetch_sub(1, std::memory_order_seq_cst);
+          continue;
+        }
         // The word changed since it was judged (a fork child adopted the hold: ZC-4): what it
         // announces now counts, whoever owns it.
         if (w == 0) continue;
@@ -190,6 +203,7 @@ class EpochReaders {
   template <class T>
   using A = typename Prim::template atomic<T>;
   A<std::uint64_t> epoch_;  // global epoch, >= 1; advanced by every retire (under the lock)
+  A<std::uint64_t> holds_;  // fork holds whose word pins (an upper bound at any moment)
   struct Reader {
     A<std::uint64_t> owner;     // proc_id of the slot's process (written by itself); a hold's:
                                 // its holder (0 = free)

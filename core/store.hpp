@@ -363,7 +363,7 @@ class KeyedStore {
   bool pin(unsigned slot, std::uint64_t now_ms = 0) {
     static_assert(kPins, "pin() needs a policy with pin_reads");
     if constexpr (Bugs::pin_unlocked) return h().readers.enter(slot, now_ms);
-    const Held held = read_lock(slot);
+    const Held held = read_lock(slot);  // ZC-2: no reaper meanwhile
     if (held == Held::none) return false;
     const bool ok = h().readers.enter(slot, now_ms);
     unlock(slot, held);
@@ -1007,7 +1007,7 @@ class KeyedStore {
       std::uint64_t link = retired_off();
       for (std::uint64_t e = h().retired; e;) {
         const std::uint64_t next = entry(e).next;
-        if (entry(e).created_ms < safe) {
+        if (entry(e).created_ms < safe) {  // ZC-1: no live pin or hold announced at or before it
           alloc().begin();
           put(link, next);
           alloc().free(e);
