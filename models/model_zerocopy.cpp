@@ -241,6 +241,22 @@ struct Held {
   }
 };
 
+// One request on slot 0: pin, get k0 and k1, use both, unpin. worker: a "request" boundary
+// (unpin, pin) between the two gets, the worker's globals keeping k0 across it.
+inline void one_request(MiniStore& s, bool worker) {
+  Held a, b;
+  s.pin(0);
+  a.take(s, 0);
+  if (worker) {
+    s.unpin(0);
+    s.pin(0);
+  }
+  b.take(s, 1);
+  a.check(s);
+  b.check(s);
+  s.unpin(0);
+}
+
 template <class Self>
 struct Suite {
   World w;
@@ -265,17 +281,7 @@ struct RequestLongPin : rl::test_suite<RequestLongPin<Cfg>, 3>, Suite<Cfg> {
   void thread(unsigned idx) {
     MiniStore& s = this->s;
     if (idx == 0) {
-      Held a, b;
-      s.pin(0);
-      a.take(s, 0);
-      if (this->bugs.worker_unpin_per_request) {  // "request" ends; the worker's globals keep a
-        s.unpin(0);
-        s.pin(0);
-      }
-      b.take(s, 1);
-      a.check(s);
-      b.check(s);
-      s.unpin(0);
+      one_request(s, this->bugs.worker_unpin_per_request);
     } else if (idx == 1) {
       s.set(0, 20);
       s.del(1);
@@ -350,13 +356,7 @@ struct ResetWhilePinned : rl::test_suite<ResetWhilePinned<Cfg>, 2>, Suite<Cfg> {
   void thread(unsigned idx) {
     MiniStore& s = this->s;
     if (idx == 0) {
-      Held a, b;
-      s.pin(0);
-      a.take(s, 0);
-      b.take(s, 1);
-      a.check(s);
-      b.check(s);
-      s.unpin(0);
+      one_request(s, false);
       return;
     }
     s.reset();
