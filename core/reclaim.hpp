@@ -27,6 +27,15 @@
 // RECL-3 (the caller's part): every used block is exactly one of referenced, in flight (recorded
 // in the same allocator transaction that allocated it), or retired here; see reclamation.md.
 //
+// Fork holds (kHolds > 0; the keyed store's request-long pins, ZC-4 in zerocopy.md): announcements
+// that belong to no reader slot. A process about to fork() while it is pinned claims one (hold())
+// announcing its own pinned epoch, so that the entries its child inherits references to stay
+// allocated however soon the parent unpins; the child takes the hold over (adopt()) and gives it
+// back (release()) when its request ends; a child that dies releases it by dying (RECL-2: the
+// holder's liveness is asked like a reader's). hold() and adopt() must not run concurrently with
+// safe_below() (the store calls them under its shared lock; safe_below() runs under the
+// exclusive one): the reap in safe_below() decides on an (epoch, owner) pair read as two words.
+//
 // Lives inside the segment it protects; plain offsets and fixed-width atomics only.
 #pragma once
 
@@ -44,30 +53,102 @@ struct NoReclaimBugs {
 // The readers' half, on its own: per-slot announcements and the global epoch. The Reclaimer
 // below keeps its retired entries in a plain list; the keyed store (core/store.hpp) keeps them
 // in a journaled list of its own and uses this part alone.
-template <class Prim, unsigned kSlots = 64, class Bugs = NoReclaimBugs>
+template <class Prim, unsigned kSlots = 64, class Bugs = NoReclaimBugs, unsigned kHolds = 0>
 class EpochReaders {
  public:
   using proc_id = typename Prim::proc_id;
+  static constexpr unsigned kAll = kSlots + kHolds;
 
   // A zero-filled EpochReaders is not valid; create() sets the epoch (the segment creator).
   void create() {
     epoch_.store(1, std::memory_order_relaxed);
+    holds_.store(0, std::memory_order_relaxed);
     for (auto& r : readers_) {
       r.owner.store(0, std::memory_order_relaxed);
       r.epoch.store(0, std::memory_order_relaxed);
+      r.since_ms.store(0, std::memory_order_relaxed);
     }
   }
 
   // ---- readers (no lock) ---------------------------------------------------------------------
-  bool enter(unsigned slot) {
+  // now_ms: when the read section started (statistics only: the oldest pin's age).
+  bool enter(unsigned slot, std::uint64_t now_ms = 0) {
     if (slot >= kSlots) return false;
     auto& r = readers_[slot];
+    r.since_ms.store(now_ms, std::memory_order_relaxed);
     r.owner.store(Prim::self(), std::memory_order_seq_cst);
     r.epoch.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);  // RECL-1
     return true;
   }
   void exit(unsigned slot) {
     if (slot < kSlots) readers_[slot].epoch.store(0, std::memory_order_seq_cst);
+  }
+  // The epoch slot announced (0: not inside a read section).
+  std::uint64_t announced(unsigned slot) const {
+    return slot < kAll ? epoch_of(slot, readers_[slot].epoch.load(std::memory_order_seq_cst)) : 0;
+  }
+
+  // ---- fork holds (see the header comment; not concurrently with safe_below) ----------------
+  // Claims a free hold announcing `epoch` (an epoch this process has announced and still
+  // announces, so that nothing retired at or after it has been freed) for this process. Returns
+  // the hold's number (>= 1), or 0 if epoch is 0 or every hold is taken by a live process.
+  unsigned hold(std::uint64_t epoch, std::uint64_t now_ms) {
+    if (epoch == 0) return 0;
+    const proc_id me = Prim::self();
+    for (unsigned i = 0; i < kHolds; ++i) {
+      auto& r = readers_[kSlots + i];
+      proc_id o = r.owner.load(std::memory_order_seq_cst);
+      if (o != 0 && Prim::alive(o)) continue;  // taken (a dead holder holds nothing: RECL-2)
+      if (!r.owner.compare_exchange_strong(o, me, std::memory_order_seq_cst)) continue;
+      r.since_ms.store(now_ms, std::memory_order_relaxed);
+      // ZC-4: not adopted yet. The count of pinning holds grows with every word that goes from
+      // 0 to pinning (under the shared lock: no reaper reads the count meanwhile).
+      if (r.epoch.exchange(epoch << 1, std::memory_order_seq_cst) == 0)
+        holds_.fetch_add(1, std::memory_order_seq_cst);
+      return i + 1;
+    }
+    return 0;
+  }
+  // The calling process (a fork child) takes hold `n`, claimed by process `parent` at `epoch`,
+  // over. False if it cannot: the hold was reaped (the parent died before the child took it
+  // over, and a writer collected) or taken by another; entries retired at or after `epoch` may
+  // then have been freed. Two CASes, so that neither a reaper that judged the hold by its dead
+  // parent nor a claimer can take it from under the child: the owner word from the parent to
+  // the child (a claimer takes only a free or dead-owned hold), then the hold's word from
+  // "epoch, not adopted" to "epoch, adopted" (a reaper clears only the exact word it judged).
+  // No lock needed (the child has no reader slot of its own yet).
+  bool adopt(unsigned n, std::uint64_t epoch, proc_id parent) {
+    if (n == 0 || n > kHolds || epoch == 0) return false;
+    auto& r = readers_[kSlots + n - 1];
+    const proc_id me = Prim::self();
+    proc_id o = parent;
+    if (!r.owner.compare_exchange_strong(o, me, std::memory_order_seq_cst)) return false;
+    std::uint64_t w = epoch << 1;
+    if (r.epoch.compare_exchange_strong(w, w | 1, std::memory_order_seq_cst)) return true;  // ZC-4
+    release(n);  // reaped (the word is 0 already): the child holds nothing
+    return false;
+  }
+  // The holder (the child, or the parent whose fork failed) gives hold `n` back. Only the epoch
+  // word pins; the owner word is cleared after it, so a claimer never sees a free hold pinned.
+  void release(unsigned n) {
+    if (n == 0 || n > kHolds) return;
+    auto& r = readers_[kSlots + n - 1];
+    if (r.owner.load(std::memory_order_seq_cst) != Prim::self()) return;  // not ours (any more)
+    if (r.epoch.exchange(0, std::memory_order_seq_cst) != 0)  // the count shrinks after the word
+      holds_.fetch_sub(1, std::memory_order_seq_cst);
+    r.owner.store(0, std::memory_order_seq_cst);
+  }
+
+  // fn(index, owner, epoch, since_ms) for every announcement (reader slots first, then the
+  // holds at kSlots + n - 1), dead or alive: the statistics page's oldest pin.
+  template <class Fn>
+  void for_each_pin(Fn&& fn) const {
+    for (unsigned i = 0; i < kAll; ++i) {
+      const std::uint64_t e = epoch_of(i, readers_[i].epoch.load(std::memory_order_seq_cst));
+      if (e == 0) continue;
+      fn(i, proc_id(readers_[i].owner.load(std::memory_order_seq_cst)), e,
+         readers_[i].since_ms.load(std::memory_order_relaxed));
+    }
   }
 
   // ---- writer (under the segment's exclusive lock) ------------------------------------------
@@ -83,14 +164,26 @@ class EpochReaders {
   std::uint64_t safe_below() {
     std::uint64_t min = ~std::uint64_t{0};
     if constexpr (Bugs::free_at_once) return min;
-    for (auto& r : readers_) {
-      std::uint64_t e = r.epoch.load(std::memory_order_seq_cst);
-      if (e == 0) continue;
+    // The holds are scanned only while some hold pins (the count is never below the number of
+    // pinning hold words: it grows before a word pins, shrinks after it stops): the writers'
+    // collect pays for the slots alone when nobody forked pinned.
+    const unsigned n =
+        kHolds != 0 && holds_.load(std::memory_order_seq_cst) != 0 ? kAll : kSlots;
+    for (unsigned i = 0; i < n; ++i) {
+      auto& r = readers_[i];
+      std::uint64_t w = r.epoch.load(std::memory_order_seq_cst);
+      if (w == 0) continue;
       const proc_id owner = r.owner.load(std::memory_order_seq_cst);
       if (!Bugs::dead_readers_pin && owner != 0 && !Prim::alive(owner)) {
-        r.epoch.compare_exchange_strong(e, 0, std::memory_order_seq_cst);  // RECL-2
-        continue;
+        if (r.epoch.compare_exchange_strong(w, 0, std::memory_order_seq_cst)) {  // RECL-2
+          if (i >= kSlots) holds_.fetch_sub(1, std::memory_order_seq_cst);
+          continue;
+        }
+        // The word changed since it was judged (a fork child adopted the hold: ZC-4): what it
+        // announces now counts, whoever owns it.
+        if (w == 0) continue;
       }
+      const std::uint64_t e = epoch_of(i, w);
       if (e < min) min = e;
     }
     return min;
@@ -99,15 +192,25 @@ class EpochReaders {
   bool reading(unsigned slot) const {
     return slot < kSlots && readers_[slot].epoch.load(std::memory_order_seq_cst) != 0;
   }
+  // The current global epoch (what an enter() now would announce).
+  std::uint64_t current() const { return epoch_.load(std::memory_order_seq_cst); }
 
  private:
+  // A hold's word is (epoch << 1) | adopted (adopt() changes the word, so a reaper's CAS from the
+  // word it judged fails once the child has taken the hold over); a reader slot's is the epoch.
+  static std::uint64_t epoch_of(unsigned i, std::uint64_t w) { return i < kSlots ? w : w >> 1; }
+
   template <class T>
   using A = typename Prim::template atomic<T>;
   A<std::uint64_t> epoch_;  // global epoch, >= 1; advanced by every retire (under the lock)
+  A<std::uint64_t> holds_;  // fork holds whose word pins (an upper bound at any moment)
   struct Reader {
-    A<std::uint64_t> owner;  // proc_id of the slot's process (written by itself)
-    A<std::uint64_t> epoch;  // 0 = quiescent, else the global epoch seen at enter()
-  } readers_[kSlots];
+    A<std::uint64_t> owner;     // proc_id of the slot's process (written by itself); a hold's:
+                                // its holder (0 = free)
+    A<std::uint64_t> epoch;     // 0 = quiescent, else the global epoch seen at enter() (a
+                                // hold: the epoch it keeps)
+    A<std::uint64_t> since_ms;  // when enter()/hold() announced (statistics; relaxed)
+  } readers_[kAll];
 };
 
 template <class Prim, unsigned kSlots = 64, unsigned kLimbo = 256, class Bugs = NoReclaimBugs>

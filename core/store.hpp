@@ -84,6 +84,13 @@ struct NoCacheBugs {
   static constexpr bool wipe_when_full = false;     // APCu: a full cache is wiped whole
   static constexpr bool unjournaled_links = false;  // index links written around the journal
   static constexpr bool free_pinned = false;        // pin_reads: removal frees at once
+  static constexpr bool free_before_unpin = false;  // pin_reads: collect frees retired entries
+                                                    // whatever readers announced (ZC-1)
+  static constexpr bool pin_unlocked = false;       // pin_reads: pin() announces outside the
+                                                    // shared lock (a reaper's stale judgement
+                                                    // of the slot's previous owner: ZC-2)
+  static constexpr bool reset_frees_pinned = false; // pin_reads: a reset reinitialises the arena
+                                                    // under pinned readers (ZC-3)
   static constexpr bool evict_protected = false;    // eviction ignores Policy::evictable
   static constexpr bool idle_from_store = false;    // since_use expiry counted from the store
   static constexpr bool publish_early = false;      // an entry is linked (around the journal)
@@ -160,7 +167,9 @@ class KeyedStore {
   using Alloc = Allocator<Prim>;
   static constexpr std::uint64_t kMagic = Policy::magic;
   static constexpr bool kPins = Policy::pin_reads;
-  using Readers = EpochReaders<Prim, kPins ? Lock::kSlots : 1>;
+  // pin_reads: one announcement per reader slot, and as many fork holds (ZC-4).
+  static constexpr unsigned kForkHolds = kPins ? Lock::kSlots : 0;
+  using Readers = EpochReaders<Prim, kPins ? Lock::kSlots : 1, NoReclaimBugs, kForkHolds>;
   static constexpr std::uint32_t kMaxKey = 4096;
   static constexpr bool kFreq = EvictionOf<Policy>::value == Eviction::frequency;
   static constexpr unsigned kWindowPercent = EvictionOf<Policy>::window_percent;
@@ -181,6 +190,14 @@ class KeyedStore {
     std::uint64_t created_ms;   // this incarnation's birth (uptime); reset() renews it
     std::uint64_t items;        // journaled
     std::uint64_t retired;      // pin_reads: head of the retired list (journaled), 0 = empty
+    // pin_reads, ZC-3: a reset under pinned readers froze the store instead of reinitialising
+    // the arena: `frozen` is the epoch it froze at (0: not frozen); the index is then the one
+    // empty bucket `frozen_bucket` (nbuckets 1), nothing is allocated, and the old arena stays
+    // untouched until no live reader announces an epoch <= frozen (write_lock thaws it then,
+    // with the reset it deferred). Written under the exclusive lock only.
+    std::uint64_t frozen;
+    std::uint64_t frozen_bucket;        // always 0
+    std::uint64_t frozen_bucket_count;  // the bucket count to restore at the thaw
     std::uint64_t sketch_words; // Eviction::frequency: the sketch's words, right after this
                                 // header (0: no sketch); fixed at create
     // Eviction::frequency: hints about the sketch and the recency window, read and written by
@@ -340,16 +357,114 @@ class KeyedStore {
   // still pinned (RECL-1); a process that dies pinned pins nothing (RECL-2). A process pins
   // around all its uses (the caller counts nested uses); the core keeps one announcement per slot.
   // Not for long_int values: inc/dec/cas update those in place.
-  bool pin(unsigned slot) {
+  // now_ms: when the pin started (statistics: pin_stats()' oldest pin). The announcement is made
+  // under the shared lock, so that no writer's reap of a dead process's announcement on the same
+  // slot (safe_below() judges an owner word and an epoch word read apart) can clear it (ZC-2).
+  bool pin(unsigned slot, std::uint64_t now_ms = 0) {
     static_assert(kPins, "pin() needs a policy with pin_reads");
-    return h().readers.enter(slot);
+    if constexpr (Bugs::pin_unlocked) return h().readers.enter(slot, now_ms);
+    const Held held = read_lock(slot);  // ZC-2: no reaper meanwhile
+    if (held == Held::none) return false;
+    const bool ok = h().readers.enter(slot, now_ms);
+    unlock(slot, held);
+    return ok;
   }
   void unpin(unsigned slot) { h().readers.exit(slot); }
-  // Entries retired and not yet freed (statistics, tests).
+  // Entries retired and not yet freed (statistics, tests). Without the lock: a hint only.
   std::uint64_t retired_pending() const {
     std::uint64_t n = 0;
     for (std::uint64_t e = h().retired; e; e = entry(e).next) ++n;
     return n;
+  }
+
+  // fn(epoch it was retired at, block bytes) for every retired entry (the checks of RECL-3:
+  // under the lock, or with the store quiescent).
+  template <class Fn>
+  void for_each_retired(Fn&& fn) const {
+    for (std::uint64_t e = h().retired; e; e = entry(e).next)
+      fn(entry(e).created_ms, alloc().usable_size(e));
+  }
+
+  // ---- fork (pin_reads; ZC-4, docs/invariants/zerocopy.md "Fork") ---------------------------
+  // What a fork child needs to keep the references it inherits valid: hold `n` (>= 1) keeps
+  // `epoch` for process `parent`. n == 0 with epoch == 0: nothing to keep (the parent was not
+  // pinned); n == 0 with epoch != 0: no hold was free (the child is not protected).
+  struct ForkHold {
+    unsigned n = 0;
+    std::uint64_t epoch = 0;
+    typename Prim::proc_id parent = 0;
+  };
+  // The parent, before fork() (the atfork prepare hook), through its own reader slot: claims a
+  // hold announcing the older of its slot's announcement and `inherited` (a hold it adopted as a
+  // fork child itself). Both stay announced meanwhile, so nothing the child can reach is freed.
+  ForkHold hold_for_fork(unsigned slot, std::uint64_t now_ms, ForkHold inherited = {}) {
+    static_assert(kPins, "hold_for_fork() needs a policy with pin_reads");
+    ForkHold fh;
+    std::uint64_t e = h().readers.announced(slot);
+    if (inherited.n != 0 && inherited.epoch != 0 && (e == 0 || inherited.epoch < e))
+      e = inherited.epoch;
+    if (e == 0) return fh;
+    fh.epoch = e;
+    fh.parent = Prim::self();
+    const Held held = read_lock(slot);  // no reaper meanwhile (see EpochReaders::hold)
+    if (held == Held::none) return fh;
+    fh.n = h().readers.hold(e, now_ms);
+    unlock(slot, held);
+    return fh;
+  }
+  // The child, first thing after fork() (the atfork child hook): takes the hold over. False if
+  // it could not (no hold, or the parent died before the child took it over and a writer reaped
+  // it): the values it inherited may have been freed, and it must not touch them.
+  bool adopt_fork_hold(const ForkHold& fh) {
+    static_assert(kPins, "adopt_fork_hold() needs a policy with pin_reads");
+    return h().readers.adopt(fh.n, fh.epoch, fh.parent);
+  }
+  // The holder gives it back: the child when its request ends (post-deactivate), or the parent
+  // if fork() failed. A holder that dies gives it back by dying (RECL-2).
+  void release_fork_hold(const ForkHold& fh) { h().readers.release(fh.n); }
+
+  // The reclamation figures (our extra statistics): what retired entries hold, and the oldest
+  // live pin (a slot's or a fork hold's), so that the caller can report a pin older than its
+  // limit. The core only records; policy (the limit, the log) is the caller's.
+  struct PinStats {
+    std::uint64_t retired = 0;          // entries retired and not yet freed
+    std::uint64_t retired_bytes = 0;    // their blocks' bytes: memory the pins keep
+    std::uint64_t pinned = 0;           // live announcements (reader slots + fork holds)
+    std::uint64_t holds = 0;            // of which fork holds
+    std::uint64_t oldest_since_ms = 0;  // the oldest live pin's start (0: nobody pinned)
+    std::uint64_t oldest_epoch = 0;     // and its epoch
+    typename Prim::proc_id oldest_owner = 0;  // and its process
+    std::uint64_t frozen = 0;           // ZC-3: the epoch a reset froze the store at (0: none)
+    std::uint64_t retired_total = 0, reclaimed_total = 0;  // since the store was created
+  };
+  // Under the read lock; asks Prim::alive about every pinned slot's owner (not for a hot path).
+  PinStats pin_stats(unsigned slot) {
+    PinStats ps;
+    if constexpr (kPins) {
+      const Held held = read_lock(slot);
+      if (held == Held::none) return ps;
+      for (std::uint64_t e = h().retired; e; e = entry(e).next) {
+        ++ps.retired;
+        ps.retired_bytes += alloc().usable_size(e);
+      }
+      h().readers.for_each_pin([&](unsigned i, typename Prim::proc_id owner, std::uint64_t epoch,
+                                   std::uint64_t since) {
+        if (owner == 0 || !Prim::alive(owner)) return;
+        ++ps.pinned;
+        if (i >= Lock::kSlots) ++ps.holds;
+        if (ps.pinned == 1 || since < ps.oldest_since_ms) {
+          ps.oldest_epoch = epoch;
+          ps.oldest_since_ms = since;
+          ps.oldest_owner = owner;
+        }
+      });
+      ps.frozen = h().frozen;
+      ps.retired_total = h().retired_count.load(std::memory_order_relaxed);
+      ps.reclaimed_total = h().reclaimed.load(std::memory_order_relaxed);
+      unlock(slot, held);
+    }
+    (void)slot;
+    return ps;
   }
 
   // A get that could not even look (an invalid key) still counts as a miss.
@@ -409,7 +524,7 @@ class KeyedStore {
     const Held held = read_lock(slot);
     AllocStats s{};
     if (held == Held::none) return s;
-    s = alloc().stats();
+    if (!frozen()) s = alloc().stats();  // ZC-3: a frozen arena's allocator is not trusted
     unlock(slot, held);
     return s;
   }
@@ -421,8 +536,10 @@ class KeyedStore {
     const Held held = read_lock(slot);
     AllocStats s{};
     if (held == Held::none) return s;
-    s = alloc().stats();
-    alloc().for_each_free(fn);
+    if (!frozen()) {  // ZC-3
+      s = alloc().stats();
+      alloc().for_each_free(fn);
+    }
     unlock(slot, held);
     return s;
   }
@@ -453,6 +570,10 @@ class KeyedStore {
     if (old && mode == Mode::add) {
       write_unlock();
       return CacheStatus::exists;
+    }
+    if (frozen()) {  // ZC-3: nothing is allocated from an arena pinned readers may still read
+      write_unlock();
+      return CacheStatus::full;
     }
     const std::uint64_t need = entry_bytes(klen, vlen);
     bool no_memory = false;
@@ -583,6 +704,12 @@ class KeyedStore {
   // invariant holds, otherwise the first that fails. Needs the lock held (or a quiescent cache).
   const char* violation() const {
     if (h().magic != kMagic) return "UC-1 magic";
+    if (frozen()) {  // ZC-3: an empty index over an arena nobody allocates from
+      if (h().buckets != offsetof(Header, frozen_bucket) || h().nbuckets != 1 ||
+          h().frozen_bucket != 0 || h().items != 0 || h().retired != 0)
+        return "ZC-3 a frozen store's index is empty";
+      return nullptr;
+    }
     if (const char* v = alloc().violation()) return v;
     if (alloc().needs_recovery()) return "UC-3 no open transaction";
     std::vector<std::uint64_t> used;
@@ -690,6 +817,7 @@ class KeyedStore {
   // (the first block of the arena, so the rest is one free block). The allocator's max_request()
   // counts the whole arena and so overstated what a store can ever accept.
   std::uint64_t capacity() const {
+    if (frozen()) return 0;  // ZC-3: nothing fits until the store thaws
     const std::uint64_t m = alloc().max_request();
     const std::uint64_t b = alloc().usable_size(h().buckets) + Alloc::kHead;
     return m > b ? m - b : 0;
@@ -706,6 +834,10 @@ class KeyedStore {
     return v;
   }
   std::uint64_t items_off() const { return offsetof(Header, items); }
+  bool frozen() const {
+    if constexpr (kPins) return h().frozen != 0;
+    return false;
+  }
   std::uint64_t retired_off() const { return offsetof(Header, retired); }
   std::uint64_t bucket_off(std::uint64_t hash) const {
     return h().buckets + (hash & (h().nbuckets - 1)) * 8;
@@ -751,6 +883,9 @@ class KeyedStore {
     hd->created_ms = now_ms;
     hd->items = 0;
     hd->retired = 0;
+    hd->frozen = 0;
+    hd->frozen_bucket = 0;
+    hd->frozen_bucket_count = 0;
     hd->readers.create();
     hd->use_clock.now.store(0, std::memory_order_relaxed);
     for (auto& c : hd->per_slot) {
@@ -774,21 +909,56 @@ class KeyedStore {
   }
 
   // Reinitialise in place, keeping the lock word (held by the caller) and the counters that
-  // describe history.
+  // describe history. pin_reads: while a live reader is pinned, the arena it may read from is
+  // not reinitialised: the store freezes (ZC-3), and the reset is done by the first writer that
+  // finds every such reader gone (thaw()).
   void reset(std::uint64_t now_ms) {
+    h().resets.fetch_add(1, std::memory_order_relaxed);
+    if constexpr (kPins && !Bugs::reset_frees_pinned) {
+      if (h().readers.safe_below() != ~std::uint64_t{0}) {
+        freeze(now_ms);
+        return;
+      }
+    }
+    reinit(now_ms);
+  }
+
+  void reinit(std::uint64_t now_ms) {
     const std::uint64_t size = h().size;
     const std::uint64_t alloc_off = h().alloc_off;
     Alloc* a = Alloc::create(base(), alloc_off, size);
     std::uint64_t nb = h().nbuckets;
+    if constexpr (kPins)
+      if (h().frozen) nb = h().frozen_bucket_count;
     const std::uint64_t b = a ? a->alloc(nb * 8) : 0;
     std::memset(base() + b, 0, nb * 8);
     h().buckets = b;
+    h().nbuckets = nb;
     h().items = 0;
-    // A reset reinitialises the arena: with pin_reads, bytes a reader still holds may be
-    // reused. It follows only a damaged index (UC-4), never a normal death.
     h().retired = 0;
     h().created_ms = now_ms;
-    h().resets.fetch_add(1, std::memory_order_relaxed);
+    if constexpr (kPins) h().frozen = 0;  // last: a death before it thaws again
+  }
+
+  // ZC-3: an empty index that allocates nothing, the old arena untouched. Idempotent (a death
+  // in the middle leaves a store whose violation() resets, hence freezes, again).
+  void freeze(std::uint64_t now_ms) {
+    if constexpr (kPins) {
+      if (!h().frozen) h().frozen_bucket_count = h().nbuckets;
+      h().frozen = h().readers.advance();  // readers pinned later announce more: they hold nothing
+      h().frozen_bucket = 0;
+      h().buckets = offsetof(Header, frozen_bucket);
+      h().nbuckets = 1;
+      h().items = 0;
+      h().retired = 0;  // its entries are in the old arena, which nothing reuses while frozen
+      h().created_ms = now_ms;
+    }
+  }
+
+  // ZC-3: once no live reader announces an epoch at or before the freeze, the deferred reset.
+  void thaw() {
+    if constexpr (kPins)
+      if (h().frozen && h().readers.safe_below() > h().frozen) reinit(h().created_ms);
   }
 
   // Takes the lock exclusively, repairing after a dead writer (UC-4). False only on misuse.
@@ -800,6 +970,7 @@ class KeyedStore {
     } else if (r != Acquire::ok) {
       return false;
     }
+    thaw();
     collect_retired();
     return true;
   }
@@ -831,11 +1002,12 @@ class KeyedStore {
   void collect_retired() {
     if constexpr (kPins) {
       if (h().retired == 0) return;
-      const std::uint64_t safe = h().readers.safe_below();
+      const std::uint64_t safe =
+          Bugs::free_before_unpin ? ~std::uint64_t{0} : h().readers.safe_below();
       std::uint64_t link = retired_off();
       for (std::uint64_t e = h().retired; e;) {
         const std::uint64_t next = entry(e).next;
-        if (entry(e).created_ms < safe) {
+        if (entry(e).created_ms < safe) {  // ZC-1: no live pin or hold announced at or before it
           alloc().begin();
           put(link, next);
           alloc().free(e);
@@ -865,7 +1037,7 @@ class KeyedStore {
 
   void repair() {
     h().recoveries.fetch_add(1, std::memory_order_relaxed);
-    if (alloc().needs_recovery()) alloc().recover();
+    if (!frozen() && alloc().needs_recovery()) alloc().recover();  // ZC-3: not a frozen arena
     const char* v = "UC-4 no memory to validate the index";
     try {
       v = violation();
