@@ -165,7 +165,11 @@ class KeyedStore {
  public:
   using Lock = RwLock<Prim, LockTuning>;
   using Alloc = Allocator<Prim>;
-  static constexpr std::uint64_t kMagic = Policy::magic;
+  // The store's own layout version, mixed into the top byte of every policy's magic: a store of
+  // an older layout (another build still running) is never attached, whatever its policy.
+  // 1: up to the request-long pins (the header's fork holds, pin times, frozen epoch).
+  static constexpr std::uint64_t kLayout = 2;
+  static constexpr std::uint64_t kMagic = Policy::magic ^ (kLayout << 56);
   static constexpr bool kPins = Policy::pin_reads;
   // pin_reads: one announcement per reader slot, and as many fork holds (ZC-4).
   static constexpr unsigned kForkHolds = kPins ? Lock::kSlots : 0;
