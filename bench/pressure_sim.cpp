@@ -27,6 +27,8 @@
 #include <cstring>
 #include <memory>
 #include <random>
+#include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -140,6 +142,53 @@ double oracle(const std::vector<double>& cdf, std::uint64_t arena) {
   return 100.0 * hit;
 }
 
+// An idealised frequency cache, no store: exact access counts of every key since the start (no
+// sketch, no aging), exact entry sizes with no fragmentation and no free reserve, one victim at a
+// time, the lowest count per byte first (ties: least recently used), in the oracle's capacity.
+// `admit`: a missed key is stored only if its count per byte beats the victims it would displace
+// (TinyLFU's admission, without a window); otherwise always (cache-aside, as the store does).
+// What any policy that learns the frequencies from the trace itself can hope for.
+double ideal_lfu(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uint64_t arena,
+                 bool admit) {
+  std::vector<std::uint32_t> count(trace.empty() ? 0 : *std::max_element(trace.begin(), trace.end()) + 1);
+  std::vector<std::uint64_t> stamp(count.size());
+  std::vector<char> in(count.size());
+  // (count per byte, last use, key), the least valuable first
+  using K = std::tuple<double, std::uint64_t, std::uint32_t>;
+  std::set<K> order;
+  auto key_of = [&](std::uint32_t i) { return K{double(count[i]) / double(block_of(i)), stamp[i], i}; };
+  std::uint64_t used = 0, hits = 0;
+  for (std::uint64_t t = 0; t < trace.size(); ++t) {
+    const std::uint32_t i = trace[t];
+    if (in[i]) order.erase(key_of(i));
+    ++count[i];
+    stamp[i] = t;
+    if (in[i]) {
+      if (t >= warm) ++hits;
+      order.insert(key_of(i));
+      continue;
+    }
+    const std::uint64_t b = block_of(i);
+    if (admit) {  // would the displaced entries be worth less than the newcomer?
+      std::uint64_t room = arena - used;
+      auto it = order.begin();
+      while (room < b && it != order.end() && std::get<0>(*it) < std::get<0>(key_of(i)))
+        room += block_of(std::get<2>(*it++));
+      if (room < b) continue;
+    }
+    while (used + b > arena && !order.empty()) {
+      const std::uint32_t v = std::get<2>(*order.begin());
+      order.erase(order.begin());
+      in[v] = 0;
+      used -= block_of(v);
+    }
+    in[i] = 1;
+    used += b;
+    order.insert(key_of(i));
+  }
+  return 100.0 * double(hits) / double(trace.size() - warm);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,6 +241,9 @@ int main(int argc, char** argv) {
       std::printf("%-10s %4.0f%% %8.2f %10.2f %7.1f%% %5.1f%%", tr.name.c_str(), frac * 100, lru,
                   freq, double(window) / 10, free_pct);
       if (tr.s > 0) std::printf(" %8.2f", oracle(cdf, arena_of(region)));
+      if (std::getenv("IDEAL"))
+        std::printf("  ideal LFU %.2f, with admission %.2f", ideal_lfu(keys, warm, arena_of(region), false),
+                    ideal_lfu(keys, warm, arena_of(region), true));
       std::printf("\n");
       std::fflush(stdout);
     }

@@ -176,6 +176,10 @@ class KeyedStore {
   static constexpr std::uint64_t kClimbStepMax = 100, kClimbStepMin = 10;
   static constexpr std::uint64_t kClimbRestart = 50000;
   static constexpr std::uint64_t kInWindow = ~std::uint64_t{0};  // the window's rank
+  // A frequency batch frees 1/kFreqReserve of the arena beyond the entry (LRU: 1/16), and ranks
+  // an entry as if it also held 1/kHoleShare of the free bytes next to its block (evicting it
+  // joins them into one block: scattered victims otherwise leave holes no entry fits).
+  static constexpr std::uint64_t kFreqReserve = 32, kHoleShare = 2;
   using Sketch = FreqSketch<Prim>;
 
   struct Header {
@@ -642,8 +646,9 @@ class KeyedStore {
   // the estimate per byte, the bytes rounded up to 3 significant bits (steps of 12.5% or less), so
   // that entries of about the same size and frequency tie and go by last use (with exact sizes,
   // a value one byte longer would always go first, whatever its recency).
-  static std::uint64_t eviction_density(unsigned estimate, std::uint32_t klen, std::uint64_t vlen) {
-    std::uint64_t n = entry_bytes(klen, vlen);
+  static std::uint64_t eviction_density(unsigned estimate, std::uint32_t klen, std::uint64_t vlen,
+                                        std::uint64_t extra = 0) {
+    std::uint64_t n = entry_bytes(klen, vlen) + extra;
     unsigned shift = 0;
     while ((n >> shift) >= 8) ++shift;
     n = ((n + (std::uint64_t{1} << shift) - 1) >> shift) << shift;
@@ -1141,10 +1146,25 @@ class KeyedStore {
         since = uses[w - 1];
       }
       Sketch sk = sketch();
-      for (Victim& v : order)
+      std::vector<std::uint64_t> blocks;  // every used block's payload, in address order
+      alloc().for_each_used([&](std::uint64_t p) { blocks.push_back(p); });
+      const auto hole = [&](std::uint64_t e) {  // free bytes right before and after e's block
+        const auto it = std::lower_bound(blocks.begin(), blocks.end(), e);
+        std::uint64_t n = 0;
+        if (it != blocks.begin()) {
+          const std::uint64_t prev_end = *(it - 1) + alloc().usable_size(*(it - 1));
+          n += e - Alloc::kHead - prev_end;
+        }
+        if (it + 1 != blocks.end()) n += *(it + 1) - Alloc::kHead - (e + alloc().usable_size(e));
+        return n;
+      };
+      for (Victim& v : order) {
+        const std::uint64_t e = std::get<3>(v);
+        const std::uint64_t d = eviction_density(sk.estimate(entry(e).hash), entry(e).key_len,
+                                                 entry(e).value_len, hole(e) / kHoleShare);
         std::get<0>(v) = std::get<1>(v) >= since ? kInWindow
-                               : Bugs::evict_frequent ? kInWindow - 1 - density(sk, std::get<3>(v))
-                                                      : density(sk, std::get<3>(v));
+                               : Bugs::evict_frequent ? kInWindow - 1 - d : d;
+      }
     }
     const auto older = [](const Victim& a, const Victim& b) {
       return Bugs::evict_newest ? b < a : a < b;
@@ -1157,7 +1177,7 @@ class KeyedStore {
     //    it leaves is in holes, and a batch that stopped once the arena's free bytes reached the
     //    reserve would stop after a victim or two and be paid again at the next store (a scan of
     //    every entry per store: 25x slower on the scan trace of bench/php/pressure.php).
-    const std::uint64_t reserve = need + alloc().max_request() / 16;
+    const std::uint64_t reserve = need + alloc().max_request() / (kFreq ? kFreqReserve : 16);
     std::uint64_t freed = 0;
     bool fits = false;
     for (std::size_t i = 0; i < order.size(); ++i) {
