@@ -175,6 +175,8 @@ class KeyedStore {
   // shrinks by 1/8 per step down to kClimbStepMin, so that the window settles.
   static constexpr std::uint64_t kClimbStepMax = 100, kClimbStepMin = 10;
   static constexpr std::uint64_t kClimbRestart = 50000;
+  static constexpr double kClimbSigmas = 0.5;  // what a "clear" change of the hit rate is
+  static constexpr std::uint64_t kClimbTurnShare = 1;  // quarters of that, to stop shrinking
   static constexpr std::uint64_t kInWindow = ~std::uint64_t{0};  // the window's rank
   // A frequency batch frees 1/kFreqReserve of the arena beyond the entry (LRU: 1/16), and ranks
   // an entry as if it also held 1/kHoleShare of the free bytes next to its block (evicting it
@@ -200,8 +202,9 @@ class KeyedStore {
       A<std::uint64_t> aged_at;     // accesses() at the sketch's last aging
       A<std::uint64_t> agings;      // agings so far (statistics)
       A<std::uint64_t> window;      // the recency window, permille of the eviction candidates
-      A<std::uint64_t> grow;        // bit 0: the climb's last step grew the window (1) or shrank
-                                    // it (0); bits 1..: the next step, permille
+      A<std::uint64_t> grow;        // bit 0: the climb grows the window (1) or shrinks it (0);
+                                    // bits 1..15: the next step, permille; bits 16..: the
+                                    // anchor, the hit rate (per million) when shrinking began
       A<std::uint64_t> climb_gets;  // gets (hits + misses) at the last climb step
       A<std::uint64_t> climb_hits;  // hits at the last climb step
       A<std::uint64_t> climb_rate;  // hits per million gets between the last two steps
@@ -749,7 +752,7 @@ class KeyedStore {
     hd->freq.aged_at.store(0, std::memory_order_relaxed);
     hd->freq.agings.store(0, std::memory_order_relaxed);
     hd->freq.window.store(kWindowPercent * 10, std::memory_order_relaxed);
-    hd->freq.grow.store(1 | (kClimbStepMax << 1), std::memory_order_relaxed);
+    hd->freq.grow.store(kClimbStepMax << 1, std::memory_order_relaxed);
     hd->freq.climb_gets.store(0, std::memory_order_relaxed);
     hd->freq.climb_hits.store(0, std::memory_order_relaxed);
     hd->freq.climb_rate.store(0, std::memory_order_relaxed);
@@ -951,33 +954,38 @@ class KeyedStore {
     const std::uint64_t last = f.climb_rate.load(std::memory_order_relaxed);
     const std::uint64_t g = f.grow.load(std::memory_order_relaxed);
     bool grow = (g & 1) != 0;
-    std::uint64_t step = std::min<std::uint64_t>(std::max<std::uint64_t>(g >> 1, kClimbStepMin),
+    std::uint64_t step = std::min<std::uint64_t>(std::max<std::uint64_t>((g >> 1) & 0x7FFF,
+                                                                         kClimbStepMin),
                                                  kClimbStepMax);
+    std::uint64_t anchor = std::min<std::uint64_t>(g >> 16, 1000000);
     // A sample's hit rate is noisy: the difference of two samples of n gets has a standard
-    // deviation of sqrt(2 p (1 - p) / n). A move within a quarter of that proves nothing: the
-    // window then shrinks (frequency is the better default, for Zipf-like traffic). A bias of
-    // two deviations let the window collapse on the sliding hot set (its gain per step is far
-    // below the noise: 76.1 against LRU's 82.9 in bench/pressure_sim.cpp); none let it wander
-    // to 15-30% on Zipf (0.6-0.7 points lost at Zipf 0.8).
+    // deviation of sqrt(2 p (1 - p) / n) (about 1.4 points for 5,000 gets at 80%). Growing goes
+    // on only while each step gains clearly (more than kClimbSigmas deviations); otherwise the
+    // window shrinks, and goes on shrinking until the hit rate falls clearly below the rate where
+    // the shrinking began (the anchor): a single step's loss is far below the noise, the sum of a
+    // run of them is not. So noise alone shrinks the window (frequency is the better default, for
+    // Zipf-like traffic), and a moving hot set holds it where recency pays.
     const std::uint64_t n = gets - g0;
     const double p = double(rate) / 1e6;
-    const auto noise = std::uint64_t(0.25e6 * std::sqrt(2 * p * (1 - p) / double(n)));
-    if (rate + noise < last) {
-      grow = !grow;
-    } else if (rate <= last + noise) {
-      grow = false;
+    const auto noise = std::uint64_t(double(kClimbSigmas) * 1e6 * std::sqrt(2 * p * (1 - p) / double(n)));
+    if (anchor == 0) anchor = std::max(rate, last);  // the first sample
+    if (grow) {
+      if (rate <= last + noise) {  // no clear gain: turn
+        grow = false;
+        anchor = std::max(rate, last);
+      }
+    } else if (rate + noise * kClimbTurnShare / 4 < anchor) {  // shrinking cost clearly: turn
+      grow = true;
     }
     if ((rate > last ? rate - last : last - rate) > kClimbRestart) step = kClimbStepMax;
     std::uint64_t w = f.window.load(std::memory_order_relaxed);
     if (grow) {
       w = std::min<std::uint64_t>(w + step, kWindowMax);
-      if (w == kWindowMax) grow = false;
     } else {
       w = w > kWindowMin + step ? w - step : kWindowMin;
-      if (w == kWindowMin) grow = true;
     }
     step = std::max<std::uint64_t>(step - step / 8, kClimbStepMin);
-    f.grow.store((grow ? 1 : 0) | (step << 1), std::memory_order_relaxed);
+    f.grow.store((grow ? 1 : 0) | (step << 1) | (anchor << 16), std::memory_order_relaxed);
     f.window.store(w, std::memory_order_relaxed);
     f.climb_rate.store(rate, std::memory_order_relaxed);
     f.climb_gets.store(gets, std::memory_order_relaxed);
