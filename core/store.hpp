@@ -1131,12 +1131,38 @@ class KeyedStore {
     // candidates, at least one) ranks above every density, so it goes last.
     using Victim = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
     std::vector<Victim> order;  // (rank, last use, hits, e)
-    for_each_entry([&](std::uint64_t e) {
-      // STORE-2: only what the policy lets go.
-      if (e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags)))
-        order.emplace_back(0, entry(e).last_use.load(std::memory_order_relaxed),
+    const auto candidate = [&](std::uint64_t e) {  // STORE-2: only what the policy lets go.
+      return e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags));
+    };
+    if constexpr (kFreq) {
+      // In address order, from the allocator's walk: every used block but the bucket array and
+      // the retired entries (pin_reads) is an entry of the index (UC-2), and the free bytes
+      // beside an entry are the gaps to its neighbours. The rank's place holds them until the
+      // rank is known.
+      std::vector<std::uint64_t> retired;
+      for (std::uint64_t r = h().retired; r; r = entry(r).next) retired.push_back(r);
+      std::sort(retired.begin(), retired.end());
+      std::vector<std::uint64_t> blocks;
+      alloc().for_each_used([&](std::uint64_t p) { blocks.push_back(p); });
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        const std::uint64_t e = blocks[i];
+        if (e == h().buckets || std::binary_search(retired.begin(), retired.end(), e) ||
+            !candidate(e))
+          continue;
+        std::uint64_t beside = 0;
+        if (i > 0) beside += e - Alloc::kHead - (blocks[i - 1] + alloc().usable_size(blocks[i - 1]));
+        if (i + 1 < blocks.size())
+          beside += blocks[i + 1] - Alloc::kHead - (e + alloc().usable_size(e));
+        order.emplace_back(beside, entry(e).last_use.load(std::memory_order_relaxed),
                            entry(e).hits.load(std::memory_order_relaxed), e);
-    });
+      }
+    } else {
+      for_each_entry([&](std::uint64_t e) {
+        if (candidate(e))
+          order.emplace_back(0, entry(e).last_use.load(std::memory_order_relaxed),
+                             entry(e).hits.load(std::memory_order_relaxed), e);
+      });
+    }
     if constexpr (kFreq) {
       age_sketch();
       climb_window();
@@ -1154,22 +1180,10 @@ class KeyedStore {
         since = uses[w - 1];
       }
       Sketch sk = sketch();
-      std::vector<std::uint64_t> blocks;  // every used block's payload, in address order
-      alloc().for_each_used([&](std::uint64_t p) { blocks.push_back(p); });
-      const auto hole = [&](std::uint64_t e) {  // free bytes right before and after e's block
-        const auto it = std::lower_bound(blocks.begin(), blocks.end(), e);
-        std::uint64_t n = 0;
-        if (it != blocks.begin()) {
-          const std::uint64_t prev_end = *(it - 1) + alloc().usable_size(*(it - 1));
-          n += e - Alloc::kHead - prev_end;
-        }
-        if (it + 1 != blocks.end()) n += *(it + 1) - Alloc::kHead - (e + alloc().usable_size(e));
-        return n;
-      };
       for (Victim& v : order) {
         const std::uint64_t e = std::get<3>(v);
         const std::uint64_t d = eviction_density(sk.estimate(entry(e).hash), entry(e).key_len,
-                                                 entry(e).value_len, hole(e) / kHoleShare);
+                                                 entry(e).value_len, std::get<0>(v) / kHoleShare);
         std::get<0>(v) = std::get<1>(v) >= since ? kInWindow
                                : Bugs::evict_frequent ? kInWindow - 1 - d : d;
       }
