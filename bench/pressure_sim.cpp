@@ -3,7 +3,9 @@
 // miss set. The same traces as bench/php/pressure.php (docs/benchmarks.md "pressure"), with many
 // more steps, and the static oracle for the Zipf traces.
 //
-//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X]
+//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0]
+//   (--only 1: the Zipf traces only, 0: the others; IDEAL=1 in the environment adds the ideal
+//   LFU and the ideal LFU with admission, see ideal_lfu() below)
 // Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
 // with the frequency policy the user cache ships (the recency window it ended with, and the
 // arena's mean free share while measuring), and the oracle.
