@@ -3,10 +3,12 @@
 // miss set. The same traces as bench/php/pressure.php (docs/benchmarks.md "pressure"), with many
 // more steps, and the static oracle for the Zipf traces.
 //
-//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X]
+//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0]
+//   (--only 1: the Zipf traces only, 0: the others; IDEAL=1 in the environment adds the ideal
+//   LFU and the ideal LFU with admission, see ideal_lfu() below)
 // Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
-// with the frequency policy the user cache ships (and the recency window it ended with), and the
-// oracle.
+// with the frequency policy the user cache ships (the recency window it ended with, and the
+// arena's mean free share while measuring), and the oracle.
 //
 // Traces (key i has a value of 256 + (i * 7919) % 1536 bytes, the working set is the sum):
 //   zipf S       keys drawn from Zipf(S) over N keys
@@ -27,6 +29,8 @@
 #include <cstring>
 #include <memory>
 #include <random>
+#include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -66,9 +70,11 @@ std::uint32_t draw(const std::vector<double>& cdf, std::mt19937_64& g) {
   return std::uint32_t(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
 }
 
+// The arena's mean free share over the measured steps (sampled every 997 steps): what the
+// eviction batches' reserve and fragmentation keep unused, room the oracle fills.
 template <class Policy>
 double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uint64_t region,
-           std::uint64_t* evictions, std::uint64_t* window = nullptr) {
+           std::uint64_t* evictions, std::uint64_t* window = nullptr, double* free_pct = nullptr) {
   using Store = wc::KeyedStore<wc::PrimStd, Policy>;
   std::unique_ptr<char[]> mem(new char[region + 64]);
   void* base = reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(mem.get()) + 63) & ~63ull);
@@ -76,11 +82,17 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
   Store* st = Store::create(base, region, 1000, true);
   if (!st) std::abort();
   static char val[4096];
-  std::uint64_t hits = 0;
+  std::uint64_t hits = 0, samples = 0;
+  double free_sum = 0;
   char key[32];
   for (std::uint64_t t = 0; t < trace.size(); ++t) {
     const std::uint32_t i = trace[t];
     const int kl = std::snprintf(key, sizeof key, "p:%u", i);
+    if (t >= warm && t % 997 == 0) {
+      const wc::AllocStats m = st->meminfo(0);
+      free_sum += double(m.free) / double(m.total);
+      ++samples;
+    }
     bool hit = false;
     st->get(0, key, std::uint32_t(kl), 1000, [&](wc::ValueType, const char*, std::uint64_t) { hit = true; });
     if (hit) {
@@ -93,6 +105,7 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
   }
   if (evictions) *evictions = st->stats(0).evictions;
   if (window) *window = st->h().freq.window.load();
+  if (free_pct) *free_pct = samples ? 100.0 * free_sum / double(samples) : 0;
   if (const char* v = st->violation()) {
     std::fprintf(stderr, "violation: %s\n", v);
     std::abort();
@@ -131,6 +144,53 @@ double oracle(const std::vector<double>& cdf, std::uint64_t arena) {
   return 100.0 * hit;
 }
 
+// An idealised frequency cache, no store: exact access counts of every key since the start (no
+// sketch, no aging), exact entry sizes with no fragmentation and no free reserve, one victim at a
+// time, the lowest count per byte first (ties: least recently used), in the oracle's capacity.
+// `admit`: a missed key is stored only if its count per byte beats the victims it would displace
+// (TinyLFU's admission, without a window); otherwise always (cache-aside, as the store does).
+// What any policy that learns the frequencies from the trace itself can hope for.
+double ideal_lfu(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uint64_t arena,
+                 bool admit) {
+  std::vector<std::uint32_t> count(trace.empty() ? 0 : *std::max_element(trace.begin(), trace.end()) + 1);
+  std::vector<std::uint64_t> stamp(count.size());
+  std::vector<char> in(count.size());
+  // (count per byte, last use, key), the least valuable first
+  using K = std::tuple<double, std::uint64_t, std::uint32_t>;
+  std::set<K> order;
+  auto key_of = [&](std::uint32_t i) { return K{double(count[i]) / double(block_of(i)), stamp[i], i}; };
+  std::uint64_t used = 0, hits = 0;
+  for (std::uint64_t t = 0; t < trace.size(); ++t) {
+    const std::uint32_t i = trace[t];
+    if (in[i]) order.erase(key_of(i));
+    ++count[i];
+    stamp[i] = t;
+    if (in[i]) {
+      if (t >= warm) ++hits;
+      order.insert(key_of(i));
+      continue;
+    }
+    const std::uint64_t b = block_of(i);
+    if (admit) {  // would the displaced entries be worth less than the newcomer?
+      std::uint64_t room = arena - used;
+      auto it = order.begin();
+      while (room < b && it != order.end() && std::get<0>(*it) < std::get<0>(key_of(i)))
+        room += block_of(std::get<2>(*it++));
+      if (room < b) continue;
+    }
+    while (used + b > arena && !order.empty()) {
+      const std::uint32_t v = std::get<2>(*order.begin());
+      order.erase(order.begin());
+      in[v] = 0;
+      used -= block_of(v);
+    }
+    in[i] = 1;
+    used += b;
+    order.insert(key_of(i));
+  }
+  return 100.0 * double(hits) / double(trace.size() - warm);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -149,8 +209,8 @@ int main(int argc, char** argv) {
   std::printf("%llu keys, working set %.1f MB, %llu warm-up + %llu measured steps\n",
               (unsigned long long)n, double(ws) / 1048576, (unsigned long long)warm,
               (unsigned long long)steps);
-  std::printf("%-10s %5s %8s %10s %8s %8s\n", "trace", "cache", "LRU", "frequency", "window",
-              "oracle");
+  std::printf("%-10s %5s %8s %10s %8s %6s %8s\n", "trace", "cache", "LRU", "frequency", "window",
+              "free", "oracle");
   struct T { std::string name; double s; };
   for (const T& tr : {T{"zipf 0.8", 0.8}, T{"zipf 1.0", 1.0}, T{"zipf 1.2", 1.2},
                       T{"recency", 0}, T{"scan", -1}}) {
@@ -178,10 +238,14 @@ int main(int argc, char** argv) {
       std::uint64_t ev = 0;
       const double lru = run<LruPolicy>(keys, warm, region, &ev, nullptr);
       std::uint64_t fev = 0, window = 0;
-      const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window);
-      std::printf("%-10s %4.0f%% %8.2f %10.2f %7.1f%%", tr.name.c_str(), frac * 100, lru, freq,
-                  double(window) / 10);
+      double free_pct = 0;
+      const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window, &free_pct);
+      std::printf("%-10s %4.0f%% %8.2f %10.2f %7.1f%% %5.1f%%", tr.name.c_str(), frac * 100, lru,
+                  freq, double(window) / 10, free_pct);
       if (tr.s > 0) std::printf(" %8.2f", oracle(cdf, arena_of(region)));
+      if (std::getenv("IDEAL"))
+        std::printf("  ideal LFU %.2f, with admission %.2f", ideal_lfu(keys, warm, arena_of(region), false),
+                    ideal_lfu(keys, warm, arena_of(region), true));
       std::printf("\n");
       std::fflush(stdout);
     }

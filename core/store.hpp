@@ -57,6 +57,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -179,10 +180,21 @@ class KeyedStore {
   static constexpr unsigned kWindowPercent = EvictionOf<Policy>::window_percent;
   static_assert(kWindowPercent <= 100, "window_percent: 0 .. 100");
   // Eviction::frequency tuning (docs/benchmarks.md "pressure": bench/pressure_sim.cpp chose them)
-  static constexpr std::uint64_t kWindowMin = 10, kWindowMax = 800, kClimbStep = 50;  // permille
+  static constexpr std::uint64_t kWindowMin = 10, kWindowMax = 800;  // permille
   static constexpr std::uint64_t kAgeFactor = 100;  // age the sketch every 100 accesses per entry
-  static constexpr std::uint64_t kClimbFactor = 4;  // a climb step every 4 gets per entry
+  static constexpr std::uint64_t kClimbFactor = 1;  // a climb step every get per entry held
+  // The climb's step, permille of the candidates: it starts (and restarts, when the hit rate of
+  // a sample moves by more than kClimbRestart per million from the last) at kClimbStepMax and
+  // shrinks by 1/8 per step down to kClimbStepMin, so that the window settles.
+  static constexpr std::uint64_t kClimbStepMax = 100, kClimbStepMin = 10;
+  static constexpr std::uint64_t kClimbRestart = 50000;
+  static constexpr double kClimbSigmas = 0.5;  // what a "clear" change of the hit rate is
+  static constexpr std::uint64_t kClimbTurnShare = 1;  // quarters of that, to stop shrinking
   static constexpr std::uint64_t kInWindow = ~std::uint64_t{0};  // the window's rank
+  // A frequency batch frees 1/kFreqReserve of the arena beyond the entry (LRU: 1/16), and ranks
+  // an entry as if it also held 1/kHoleShare of the free bytes next to its block (evicting it
+  // joins them into one block: scattered victims otherwise leave holes no entry fits).
+  static constexpr std::uint64_t kFreqReserve = 32, kHoleShare = 2;
   using Sketch = FreqSketch<Prim>;
 
   struct Header {
@@ -211,7 +223,9 @@ class KeyedStore {
       A<std::uint64_t> aged_at;     // accesses() at the sketch's last aging
       A<std::uint64_t> agings;      // agings so far (statistics)
       A<std::uint64_t> window;      // the recency window, permille of the eviction candidates
-      A<std::uint64_t> grow;        // 1: the climb's last step grew the window, 0: shrank it
+      A<std::uint64_t> grow;        // bit 0: the climb grows the window (1) or shrinks it (0);
+                                    // bits 1..15: the next step, permille; bits 16..: the
+                                    // anchor, the hit rate (per million) when shrinking began
       A<std::uint64_t> climb_gets;  // gets (hits + misses) at the last climb step
       A<std::uint64_t> climb_hits;  // hits at the last climb step
       A<std::uint64_t> climb_rate;  // hits per million gets between the last two steps
@@ -563,8 +577,6 @@ class KeyedStore {
     const std::uint64_t hash = hash_of(key, klen);
     std::uint64_t link = 0;
     std::uint64_t old = find(key, klen, hash, &link);
-    if constexpr (kFreq)  // a store is an access too (one that a get did not precede, or did)
-      sketch().add(hash);
     if (old && expired(old, now_ms)) {
       alloc().begin();
       remove_entry(old, link, /*expired=*/true);
@@ -768,8 +780,9 @@ class KeyedStore {
   // the estimate per byte, the bytes rounded up to 3 significant bits (steps of 12.5% or less), so
   // that entries of about the same size and frequency tie and go by last use (with exact sizes,
   // a value one byte longer would always go first, whatever its recency).
-  static std::uint64_t eviction_density(unsigned estimate, std::uint32_t klen, std::uint64_t vlen) {
-    std::uint64_t n = entry_bytes(klen, vlen);
+  static std::uint64_t eviction_density(unsigned estimate, std::uint32_t klen, std::uint64_t vlen,
+                                        std::uint64_t extra = 0) {
+    std::uint64_t n = entry_bytes(klen, vlen) + extra;
     unsigned shift = 0;
     while ((n >> shift) >= 8) ++shift;
     n = ((n + (std::uint64_t{1} << shift) - 1) >> shift) << shift;
@@ -875,7 +888,7 @@ class KeyedStore {
     hd->freq.aged_at.store(0, std::memory_order_relaxed);
     hd->freq.agings.store(0, std::memory_order_relaxed);
     hd->freq.window.store(kWindowPercent * 10, std::memory_order_relaxed);
-    hd->freq.grow.store(1, std::memory_order_relaxed);
+    hd->freq.grow.store(kClimbStepMax << 1, std::memory_order_relaxed);
     hd->freq.climb_gets.store(0, std::memory_order_relaxed);
     hd->freq.climb_hits.store(0, std::memory_order_relaxed);
     hd->freq.climb_rate.store(0, std::memory_order_relaxed);
@@ -1088,11 +1101,14 @@ class KeyedStore {
   }
 
   // The recency window adapts by hill climbing on the hit rate (Caffeine's idea): once per
-  // sample of gets (kClimbFactor per entry held), the window moves one step (5% of the
-  // candidates); in the same direction as the last step if the hit rate of the sample that
-  // followed it is at least the previous sample's, otherwise back. Traffic where frequency
-  // predicts best (Zipf) drives it towards the smallest window (1%); traffic where recency does
-  // (a moving hot set) towards the largest (80%: nearly LRU). Under the write lock.
+  // sample of gets (kClimbFactor per entry held), the window moves one step; in the same
+  // direction as the last step if the sample's hit rate beat the previous sample's by more than
+  // its noise, the other way if it fell by more than that, and smaller otherwise. The step starts
+  // at 10% of the candidates and shrinks by 1/8 per move to 1%, so that the window settles; a
+  // jump of the hit rate by 5 points (new traffic) restores the large step. Traffic where
+  // frequency predicts best (Zipf) keeps the window near 1%; traffic where recency does (a moving
+  // hot set) grows it (up to 80%: nearly LRU) within a few tens of thousands of gets. Under the
+  // write lock; every word it keeps is a hint (a torn value only makes one step wrong).
   void climb_window() {
     auto& f = h().freq;
     std::uint64_t hits = 0, gets = 0;
@@ -1111,18 +1127,42 @@ class KeyedStore {
     }
     if (gets - g0 < sample) return;
     const std::uint64_t rate = (hits - h0) * 1000000 / (gets - g0);
-    bool grow = f.grow.load(std::memory_order_relaxed) != 0;
-    if (rate < f.climb_rate.load(std::memory_order_relaxed)) grow = !grow;
+    const std::uint64_t last = f.climb_rate.load(std::memory_order_relaxed);
+    const std::uint64_t g = f.grow.load(std::memory_order_relaxed);
+    bool grow = (g & 1) != 0;
+    std::uint64_t step = std::min<std::uint64_t>(std::max<std::uint64_t>((g >> 1) & 0x7FFF,
+                                                                         kClimbStepMin),
+                                                 kClimbStepMax);
+    std::uint64_t anchor = std::min<std::uint64_t>(g >> 16, 1000000);
+    // A sample's hit rate is noisy: the difference of two samples of n gets has a standard
+    // deviation of sqrt(2 p (1 - p) / n) (about 1.4 points for 5,000 gets at 80%). Growing goes
+    // on only while each step gains clearly (more than kClimbSigmas deviations); otherwise the
+    // window shrinks, and goes on shrinking until the hit rate falls clearly below the rate where
+    // the shrinking began (the anchor): a single step's loss is far below the noise, the sum of a
+    // run of them is not. So noise alone shrinks the window (frequency is the better default, for
+    // Zipf-like traffic), and a moving hot set holds it where recency pays.
+    const std::uint64_t n = gets - g0;
+    const double p = double(rate) / 1e6;
+    const auto noise = std::uint64_t(double(kClimbSigmas) * 1e6 * std::sqrt(2 * p * (1 - p) / double(n)));
+    if (anchor == 0) anchor = std::max(rate, last);  // the first sample
+    if (grow) {
+      if (rate <= last + noise) {  // no clear gain: turn
+        grow = false;
+        anchor = std::max(rate, last);
+      }
+    } else if (rate + noise * kClimbTurnShare / 4 < anchor) {  // shrinking cost clearly: turn
+      grow = true;
+    }
+    if ((rate > last ? rate - last : last - rate) > kClimbRestart) step = kClimbStepMax;
     std::uint64_t w = f.window.load(std::memory_order_relaxed);
     if (grow) {
-      w = std::min<std::uint64_t>(w + kClimbStep, kWindowMax);
-      if (w == kWindowMax) grow = false;
+      w = std::min<std::uint64_t>(w + step, kWindowMax);
     } else {
-      w = w > kWindowMin + kClimbStep ? w - kClimbStep : kWindowMin;
-      if (w == kWindowMin) grow = true;
+      w = w > kWindowMin + step ? w - step : kWindowMin;
     }
+    step = std::max<std::uint64_t>(step - step / 8, kClimbStepMin);
+    f.grow.store((grow ? 1 : 0) | (step << 1) | (anchor << 16), std::memory_order_relaxed);
     f.window.store(w, std::memory_order_relaxed);
-    f.grow.store(grow ? 1 : 0, std::memory_order_relaxed);
     f.climb_rate.store(rate, std::memory_order_relaxed);
     f.climb_gets.store(gets, std::memory_order_relaxed);
     f.climb_hits.store(hits, std::memory_order_relaxed);
@@ -1263,16 +1303,45 @@ class KeyedStore {
     //    sorted only in the rare case the batch runs out before the entry fits.
     // Entries with the same use-clock stamp are ordered by hit count, the less used first.
     // STORE-4: Eviction::frequency ranks first by eviction_density() (the sketch's estimate per
-    // entry byte), then as LRU; the window (the most recently used window_permille() of the
-    // candidates, at least one) ranks above every density, so it goes last.
+    // entry byte, the bytes counting half the free bytes beside the entry's block), then as LRU;
+    // the window (the most recently used window_permille() of the candidates, at least one)
+    // ranks above every density, so it goes last. Its batches stop at 1/kFreqReserve (1/32) of
+    // the arena: with holes counted, smaller batches pay (+0.2-0.5 points of hit rate on Zipf,
+    // bench/pressure_sim.cpp) for twice the scans.
     using Victim = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
     std::vector<Victim> order;  // (rank, last use, hits, e)
-    for_each_entry([&](std::uint64_t e) {
-      // STORE-2: only what the policy lets go.
-      if (e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags)))
-        order.emplace_back(0, entry(e).last_use.load(std::memory_order_relaxed),
+    const auto candidate = [&](std::uint64_t e) {  // STORE-2: only what the policy lets go.
+      return e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags));
+    };
+    if constexpr (kFreq) {
+      // In address order, from the allocator's walk: every used block but the bucket array and
+      // the retired entries (pin_reads) is an entry of the index (UC-2), and the free bytes
+      // beside an entry are the gaps to its neighbours. The rank's place holds them until the
+      // rank is known.
+      std::vector<std::uint64_t> retired;
+      for (std::uint64_t r = h().retired; r; r = entry(r).next) retired.push_back(r);
+      std::sort(retired.begin(), retired.end());
+      std::vector<std::uint64_t> blocks;
+      alloc().for_each_used([&](std::uint64_t p) { blocks.push_back(p); });
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        const std::uint64_t e = blocks[i];
+        if (e == h().buckets || std::binary_search(retired.begin(), retired.end(), e) ||
+            !candidate(e))
+          continue;
+        std::uint64_t beside = 0;
+        if (i > 0) beside += e - Alloc::kHead - (blocks[i - 1] + alloc().usable_size(blocks[i - 1]));
+        if (i + 1 < blocks.size())
+          beside += blocks[i + 1] - Alloc::kHead - (e + alloc().usable_size(e));
+        order.emplace_back(beside, entry(e).last_use.load(std::memory_order_relaxed),
                            entry(e).hits.load(std::memory_order_relaxed), e);
-    });
+      }
+    } else {
+      for_each_entry([&](std::uint64_t e) {
+        if (candidate(e))
+          order.emplace_back(0, entry(e).last_use.load(std::memory_order_relaxed),
+                             entry(e).hits.load(std::memory_order_relaxed), e);
+      });
+    }
     if constexpr (kFreq) {
       age_sketch();
       climb_window();
@@ -1290,10 +1359,13 @@ class KeyedStore {
         since = uses[w - 1];
       }
       Sketch sk = sketch();
-      for (Victim& v : order)
+      for (Victim& v : order) {
+        const std::uint64_t e = std::get<3>(v);
+        const std::uint64_t d = eviction_density(sk.estimate(entry(e).hash), entry(e).key_len,
+                                                 entry(e).value_len, std::get<0>(v) / kHoleShare);
         std::get<0>(v) = std::get<1>(v) >= since ? kInWindow
-                               : Bugs::evict_frequent ? kInWindow - 1 - density(sk, std::get<3>(v))
-                                                      : density(sk, std::get<3>(v));
+                               : Bugs::evict_frequent ? kInWindow - 1 - d : d;
+      }
     }
     const auto older = [](const Victim& a, const Victim& b) {
       return Bugs::evict_newest ? b < a : a < b;
@@ -1306,7 +1378,7 @@ class KeyedStore {
     //    it leaves is in holes, and a batch that stopped once the arena's free bytes reached the
     //    reserve would stop after a victim or two and be paid again at the next store (a scan of
     //    every entry per store: 25x slower on the scan trace of bench/php/pressure.php).
-    const std::uint64_t reserve = need + alloc().max_request() / 16;
+    const std::uint64_t reserve = need + alloc().max_request() / (kFreq ? kFreqReserve : 16);
     std::uint64_t freed = 0;
     bool fits = false;
     for (std::size_t i = 0; i < order.size(); ++i) {
