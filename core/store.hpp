@@ -352,6 +352,23 @@ class KeyedStore {
     return n;
   }
 
+  // Entries retired and not yet freed, and their bytes, under the read lock (statistics: the
+  // extension's wincache_extra_info(); a helper of the extension's, apart from RECL-1/2).
+  struct Retired {
+    std::uint64_t entries, bytes;
+  };
+  Retired retired_stats(unsigned slot) {
+    Retired r{0, 0};
+    const Held held = read_lock(slot);
+    if (held == Held::none) return r;
+    for (std::uint64_t e = h().retired; e; e = entry(e).next) {  // acyclic (STORE-3)
+      ++r.entries;
+      r.bytes += entry_bytes(entry(e).key_len, entry(e).value_len);
+    }
+    unlock(slot, held);
+    return r;
+  }
+
   // A get that could not even look (an invalid key) still counts as a miss.
   void count_miss(unsigned slot) {
     h().per_slot[slot < Lock::kSlots ? slot : 0].misses.fetch_add(1, std::memory_order_relaxed);
@@ -436,6 +453,27 @@ class KeyedStore {
                     const char* val, std::uint64_t vlen, std::uint64_t ttl_s,
                     std::uint64_t now_ms, Mode mode, std::uint16_t flags = 0,
                     std::uint64_t aux = 0) {
+    return store_impl(slot, key, klen, type, val, vlen, ttl_s, now_ms, mode, flags, aux,
+                      [&](char* dst) { std::memcpy(dst, val, vlen); });
+  }
+  // store() whose value bytes fill(char* dst) writes (vlen bytes at dst), under the write lock,
+  // while the new entry is still unreachable: the extension relocates a value image to the
+  // address it lands at (extension/zerocopy.cpp). fill must not throw, allocate or lock.
+  template <class Fill>
+  CacheStatus store_with(unsigned slot, const char* key, std::uint32_t klen, ValueType type,
+                         std::uint64_t vlen, Fill&& fill, std::uint64_t ttl_s,
+                         std::uint64_t now_ms, Mode mode, std::uint16_t flags = 0,
+                         std::uint64_t aux = 0) {
+    return store_impl(slot, key, klen, type, nullptr, vlen, ttl_s, now_ms, mode, flags, aux,
+                      fill);
+  }
+
+ private:
+  template <class Fill>
+  CacheStatus store_impl(unsigned slot, const char* key, std::uint32_t klen, ValueType type,
+                         const char* val, std::uint64_t vlen, std::uint64_t ttl_s,
+                         std::uint64_t now_ms, Mode mode, std::uint16_t flags,
+                         std::uint64_t aux, Fill&& fill) {
     if (klen == 0 || klen > kMaxKey) return CacheStatus::too_large;
     if (!write_lock()) return CacheStatus::busy;
     (void)slot;
@@ -476,7 +514,7 @@ class KeyedStore {
     en.used_ms.store(now_ms, std::memory_order_relaxed);
     en.aux.store(aux, std::memory_order_relaxed);
     std::memcpy(key_ptr(e), key, klen);
-    if (vlen && !Bugs::publish_early) std::memcpy(value_ptr(e), val, vlen);
+    if (vlen && (!Bugs::publish_early || !val)) fill(value_ptr(e));
     // The old entry may have moved in its chain during eviction: find it again.
     link = 0;
     old = find(key, klen, hash, &link);
@@ -490,7 +528,7 @@ class KeyedStore {
       publish(bucket_word, e);
       put(items_off(), h().items + 1);
     }
-    if constexpr (Bugs::publish_early) {  // the seeded bug: the value after the (raw) link,
+    if (Bugs::publish_early && val) {  // the seeded bug: the value after the (raw) link,
       // copied 16 bytes at a time with an atomic step before each piece, so that a death can
       // land anywhere in the copy (as a real copy can be interrupted anywhere), not at one step
       for (std::uint64_t at = 0; at < vlen; at += 16) {
@@ -503,6 +541,7 @@ class KeyedStore {
     return CacheStatus::ok;
   }
 
+ public:
   CacheStatus remove(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms) {
     (void)slot;
     if (!write_lock()) return CacheStatus::busy;
@@ -1075,6 +1114,7 @@ class KeyedStore {
       remove_entry(e, link_of(e), true);
       alloc().commit();
     }
+    if constexpr (kPins) collect_retired();  // as below
     alloc().begin();
     if (const std::uint64_t e = alloc().alloc(need)) return e;
     alloc().commit();
@@ -1145,6 +1185,9 @@ class KeyedStore {
       remove_entry(e, link_of(e), false, false);
       alloc().commit();
       h().evictions.fetch_add(1, std::memory_order_relaxed);
+      // pin_reads: an evicted entry is retired; freed at once unless a live reader may hold it
+      // (otherwise its space would come back only after this store, which then fails).
+      if constexpr (kPins) collect_retired();
       if (!fits && alloc().largest_free_block() >= alloc().guaranteed_fit(need)) fits = true;
       if (fits && (kFreq ? freed : alloc().stats().free) >= reserve) break;
     }
@@ -1157,6 +1200,7 @@ class KeyedStore {
       remove_entry(keep, link_of(keep), false, false);
       alloc().commit();
       h().evictions.fetch_add(1, std::memory_order_relaxed);
+      if constexpr (kPins) collect_retired();
       alloc().begin();
       if (const std::uint64_t e = alloc().alloc(need)) return e;
       alloc().commit();

@@ -203,8 +203,22 @@ void report_no_memory(const char* what);
 
 // Runs `body` (a statement) with every C++ exception turned into a warning and `false`. For
 // PHP_FUNCTION bodies: an exception must never unwind through the engine.
+// wincache.protect_memory (zerocopy.hpp): the user-cache mapping is writable only while one of
+// our functions runs (nested calls counted); read-only whenever PHP code runs.
+namespace wcx {
+void zc_enter();
+void zc_leave();
+struct ZcScope {
+  ZcScope() { zc_enter(); }
+  ~ZcScope() { zc_leave(); }
+  ZcScope(const ZcScope&) = delete;
+  ZcScope& operator=(const ZcScope&) = delete;
+};
+}  // namespace wcx
+
 #define WCX_GUARDED(body)                                                          \
   try {                                                                            \
+    wcx::ZcScope zc_scope_;                                                        \
     body;                                                                          \
   } catch (const std::bad_alloc&) {                                                \
     wcx::report_no_memory(get_active_function_name());                             \
