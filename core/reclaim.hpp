@@ -52,6 +52,7 @@ class EpochReaders {
   // A zero-filled EpochReaders is not valid; create() sets the epoch (the segment creator).
   void create() {
     epoch_.store(1, std::memory_order_relaxed);
+    announced_.store(0, std::memory_order_relaxed);
     for (auto& r : readers_) {
       r.owner.store(0, std::memory_order_relaxed);
       r.epoch.store(0, std::memory_order_relaxed);
@@ -63,11 +64,16 @@ class EpochReaders {
     if (slot >= kSlots) return false;
     auto& r = readers_[slot];
     r.owner.store(Prim::self(), std::memory_order_seq_cst);
+    // Counted BEFORE the global epoch is read: a collector that finds the count 0 advanced the
+    // epoch before this increment, so this reader announces the advanced epoch (RECL-1).
+    if (r.epoch.load(std::memory_order_seq_cst) == 0)
+      announced_.fetch_add(1, std::memory_order_seq_cst);
     r.epoch.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);  // RECL-1
     return true;
   }
   void exit(unsigned slot) {
-    if (slot < kSlots) readers_[slot].epoch.store(0, std::memory_order_seq_cst);
+    if (slot < kSlots && readers_[slot].epoch.exchange(0, std::memory_order_seq_cst) != 0)
+      announced_.fetch_sub(1, std::memory_order_seq_cst);
   }
 
   // ---- writer (under the segment's exclusive lock) ------------------------------------------
@@ -83,12 +89,15 @@ class EpochReaders {
   std::uint64_t safe_below() {
     std::uint64_t min = ~std::uint64_t{0};
     if constexpr (Bugs::free_at_once) return min;
+    // Nobody announced (the common case): no scan of every slot (kSlots may be 1024).
+    if (announced_.load(std::memory_order_seq_cst) == 0) return min;
     for (auto& r : readers_) {
       std::uint64_t e = r.epoch.load(std::memory_order_seq_cst);
       if (e == 0) continue;
       const proc_id owner = r.owner.load(std::memory_order_seq_cst);
       if (!Bugs::dead_readers_pin && owner != 0 && !Prim::alive(owner)) {
-        r.epoch.compare_exchange_strong(e, 0, std::memory_order_seq_cst);  // RECL-2
+        if (r.epoch.compare_exchange_strong(e, 0, std::memory_order_seq_cst))  // RECL-2
+          announced_.fetch_sub(1, std::memory_order_seq_cst);
         continue;
       }
       if (e < min) min = e;
@@ -104,6 +113,9 @@ class EpochReaders {
   template <class T>
   using A = typename Prim::template atomic<T>;
   A<std::uint64_t> epoch_;  // global epoch, >= 1; advanced by every retire (under the lock)
+  // How many slots announce a non-zero epoch (a fast path for collectors; a process that dies
+  // between this count and its epoch word leaves it high: collectors then scan, never err).
+  A<std::uint64_t> announced_;
   struct Reader {
     A<std::uint64_t> owner;  // proc_id of the slot's process (written by itself)
     A<std::uint64_t> epoch;  // 0 = quiescent, else the global epoch seen at enter()

@@ -197,6 +197,12 @@ class KeyedStore {
     } freq;
     A<std::uint64_t> evictions, expirations, resets, recoveries;
     A<std::uint64_t> retired_count, reclaimed;  // pin_reads: entries retired / freed since
+    // pin_reads: no retired entry was retired at an epoch below this (a lower bound, 0 = none
+    // known; writers only, under the write lock; never journaled: a rollback only ever restores
+    // what a committed walk had not raised it past). A write whose safe epoch is not above it
+    // skips the walk of the retired list: without it, every write of a long pinned request
+    // walked the whole list (quadratic in its writes).
+    A<std::uint64_t> retired_floor;
     Lock lock;
     // Hits and misses are counted per reader slot, one cache line each: a get by one worker
     // never writes a line another worker's get writes. stats() sums them.
@@ -246,6 +252,8 @@ class KeyedStore {
   static KeyedStore* attach(void* base, std::uint64_t size) {
     auto* c = reinterpret_cast<KeyedStore*>(base);
     if (c->h().magic != kMagic || c->h().size != size) return nullptr;
+    // Another header layout (an older build of the same policy): its offsets are not ours.
+    if (c->h().alloc_off != sketch_off() + c->h().sketch_words * 8) return nullptr;
     if (!Alloc::attach(base, c->h().alloc_off, size)) return nullptr;
     return c;
   }
@@ -790,6 +798,7 @@ class KeyedStore {
     hd->created_ms = now_ms;
     hd->items = 0;
     hd->retired = 0;
+    hd->retired_floor.store(0, std::memory_order_relaxed);
     hd->readers.create();
     hd->use_clock.now.store(0, std::memory_order_relaxed);
     for (auto& c : hd->per_slot) {
@@ -826,6 +835,7 @@ class KeyedStore {
     // A reset reinitialises the arena: with pin_reads, bytes a reader still holds may be
     // reused. It follows only a damaged index (UC-4), never a normal death.
     h().retired = 0;
+    h().retired_floor.store(0, std::memory_order_relaxed);
     h().created_ms = now_ms;
     h().resets.fetch_add(1, std::memory_order_relaxed);
   }
@@ -856,7 +866,10 @@ class KeyedStore {
   // with the unlink.
   void drop(std::uint64_t e) {
     if constexpr (kPins && !Bugs::free_pinned) {
-      put(e + offsetof(Entry, created_ms), h().readers.advance());  // RECL-1: after the unlink
+      const std::uint64_t at = h().readers.advance();  // RECL-1: after the unlink
+      // The list's epochs only grow from its tail to its head: a first entry sets the floor.
+      if (h().retired == 0) h().retired_floor.store(at, std::memory_order_relaxed);
+      put(e + offsetof(Entry, created_ms), at);
       put(e + offsetof(Entry, next), h().retired);
       put(retired_off(), e);
       h().retired_count.fetch_add(1, std::memory_order_relaxed);
@@ -871,9 +884,12 @@ class KeyedStore {
     if constexpr (kPins) {
       if (h().retired == 0) return;
       const std::uint64_t safe = h().readers.safe_below();
+      if (safe <= h().retired_floor.load(std::memory_order_relaxed)) return;  // none freeable
       std::uint64_t link = retired_off();
+      std::uint64_t floor = ~std::uint64_t{0};
       for (std::uint64_t e = h().retired; e;) {
         const std::uint64_t next = entry(e).next;
+        if (entry(e).created_ms >= safe && entry(e).created_ms < floor) floor = entry(e).created_ms;
         if (entry(e).created_ms < safe) {
           alloc().begin();
           put(link, next);
@@ -885,6 +901,7 @@ class KeyedStore {
         }
         e = next;
       }
+      h().retired_floor.store(h().retired ? floor : 0, std::memory_order_relaxed);
     }
   }
 
@@ -911,6 +928,7 @@ class KeyedStore {
     } catch (const std::bad_alloc&) {  // cannot prove the index sound: start it afresh
     }
     if (v != nullptr) reset(h().created_ms);
+    h().retired_floor.store(0, std::memory_order_relaxed);  // unknown after a death: walk
     h().lock.mark_consistent();
   }
 

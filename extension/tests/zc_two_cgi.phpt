@@ -16,12 +16,12 @@ $script = sys_get_temp_dir() . '/zc_two_cgi_' . getmypid() . '.php';
 file_put_contents($script, '<?php
 $make = fn() => ["rows" => array_map(fn($i) => ["id" => $i, "name" => "n$i", "tags" => ["t$i"]], range(1, 300)), "s" => "ünïcode", "e" => [], "n" => [[]]];
 if ($_GET["w"] ?? false) {
-    echo wincache_ucache_set("shared", $make()) ? "stored" : "not stored", " ", wincache_ucache_set("str", str_repeat("z", 10000)) ? "stored" : "not stored", "\n";
+    echo wincache_ucache_set("shared", $make()) ? "stored" : "not stored", " ", wincache_ucache_set("str", str_repeat("z", 100000)) ? "stored" : "not stored", "\n";
 } else {
     $v = wincache_ucache_get("shared");
     $s = wincache_ucache_get("str");
     $x = wincache_extra_info()["ucache"];
-    $same = $v === $make() && $s === str_repeat("z", 10000);
+    $same = $v === $make() && $s === str_repeat("z", 100000);
     $v["rows"][0]["name"] = "written";   // a copy on write, in this process
     $s .= "more";
     echo "same: ", var_export($same, true), ", handed out: ", var_export($x["zero_copy"] && $x["zero_copy_gets"] == 2, true), ", read-only: ", var_export($x["protect_memory"], true), "\n";
@@ -43,7 +43,7 @@ $r1 = $run('');
 $r2 = $run('');
 echo preg_replace('/pid \d+ /', '', $r1), preg_replace('/pid \d+ /', '', $r2);
 unlink($script);
-var_dump(wincache_ucache_get('str') === str_repeat('z', 10000));
+var_dump(wincache_ucache_get('str') === str_repeat('z', 100000));
 ?>
 --EXPECT--
 rc=0 stored stored
