@@ -105,6 +105,10 @@ class EpochReaders {
     return min;
   }
   // Is this slot inside a read section now? (Tests, the statistics page.)
+  // The epoch `slot` announced (0: quiescent). Read by its own process (a hand-out's stamp).
+  std::uint64_t announced(unsigned slot) const {
+    return slot < kSlots ? readers_[slot].epoch.load(std::memory_order_seq_cst) : 0;
+  }
   bool reading(unsigned slot) const {
     return slot < kSlots && readers_[slot].epoch.load(std::memory_order_seq_cst) != 0;
   }

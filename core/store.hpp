@@ -102,6 +102,20 @@ enum class Expiry : std::uint8_t { since_store, since_use };
 // A policy without an `eviction` member evicts lru (sessions, the file caches).
 enum class Eviction : std::uint8_t { lru, frequency };
 
+// A policy whose `aux_pins` is true keeps in an entry's aux word who may hold it: bit 0 set by
+// the caller marks an entry a reader may keep past its read lock, bits 1.. the newest pin epoch of
+// a reader that did (the caller's stamp, under the read lock: stamp_pin()). Removal frees such an
+// entry at once when no live reader announced an epoch up to its stamp, and every other entry at
+// once too (it was copied under the read lock): only what a pinned reader got is retired.
+template <class P, class = void>
+struct AuxPinsOf {
+  static constexpr bool value = false;
+};
+template <class P>
+struct AuxPinsOf<P, std::void_t<decltype(P::aux_pins)>> {
+  static constexpr bool value = P::aux_pins;
+};
+
 template <class P, class = void>
 struct EvictionOf {
   static constexpr Eviction value = Eviction::lru;
@@ -353,6 +367,16 @@ class KeyedStore {
     return h().readers.enter(slot);
   }
   void unpin(unsigned slot) { h().readers.exit(slot); }
+  // Policy::aux_pins: under the read lock (in get_entry's fn), record that `slot`, pinned, keeps
+  // the entry whose aux word is `aux` (raised to this slot's announced epoch, never lowered).
+  static void stamp_pin(A<std::uint64_t>& aux, std::uint64_t announced) {
+    const std::uint64_t want = (announced << 1) | 1;
+    std::uint64_t cur = aux.load(std::memory_order_acquire);
+    while ((cur >> 1) < announced &&
+           !aux.compare_exchange_weak(cur, want, std::memory_order_acq_rel)) {
+    }
+  }
+  std::uint64_t announced(unsigned slot) const { return h().readers.announced(slot); }
   // Entries retired and not yet freed (statistics, tests).
   std::uint64_t retired_pending() const {
     std::uint64_t n = 0;
@@ -866,6 +890,14 @@ class KeyedStore {
   // with the unlink.
   void drop(std::uint64_t e) {
     if constexpr (kPins && !Bugs::free_pinned) {
+      if constexpr (AuxPinsOf<Policy>::value) {
+        // Nobody pinned got it, or every reader that did has moved on: free at once.
+        const std::uint64_t held = entry(e).aux.load(std::memory_order_acquire) >> 1;
+        if (held == 0 || held < h().readers.safe_below()) {
+          alloc().free(e);
+          return;
+        }
+      }
       const std::uint64_t at = h().readers.advance();  // RECL-1: after the unlink
       // The list's epochs only grow from its tail to its head: a first entry sets the floor.
       if (h().retired == 0) h().retired_floor.store(at, std::memory_order_relaxed);
@@ -1191,8 +1223,16 @@ class KeyedStore {
     const std::uint64_t reserve = need + alloc().max_request() / 16;
     std::uint64_t freed = 0;
     bool fits = false;
+    // Policy::aux_pins: an entry a live pinned reader got would only be retired (no room now):
+    // eviction passes over it (it is in use; a later store finds it freeable).
+    std::uint64_t held_safe = 0;
+    if constexpr (kPins && AuxPinsOf<Policy>::value) held_safe = h().readers.safe_below();
     for (std::size_t i = 0; i < order.size(); ++i) {
       if (i == head) std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
+      if constexpr (kPins && AuxPinsOf<Policy>::value) {
+        const std::uint64_t held = entry(std::get<3>(order[i])).aux.load(std::memory_order_acquire) >> 1;
+        if (held != 0 && held >= held_safe) continue;
+      }
       // Eviction::frequency: once the entry fits, the batch stops at the window, whatever it
       // freed (the window goes only to make the entry fit; its most recent member last:
       // UC-5(d), never a wipe).

@@ -40,6 +40,8 @@ template <std::uint64_t AbiTag>
 struct PinnedUserCachePolicy : UserCachePolicy {
   static constexpr std::uint64_t magic = 0x5743554341434835ull ^ AbiTag;  // "WCUCACH5" ^ tag
   static constexpr bool pin_reads = true;
+  // Only entries a pinned reader got are retired (the extension stamps them, zerocopy.cpp).
+  static constexpr bool aux_pins = true;
 };
 template <class Prim, std::uint64_t AbiTag, class Bugs = NoCacheBugs,
           class LockTuning = RwLockTuning>

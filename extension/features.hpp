@@ -206,8 +206,15 @@ void report_no_memory(const char* what);
 // wincache.protect_memory (zerocopy.hpp): the user-cache mapping is writable only while one of
 // our functions runs (nested calls counted); read-only whenever PHP code runs.
 namespace wcx {
-void zc_enter();
-void zc_leave();
+extern bool g_zc_protect;  // wincache.protect_memory (zerocopy.cpp): the check stays inline
+void zc_enter_protected();
+void zc_leave_protected();
+inline void zc_enter() {
+  if (g_zc_protect) zc_enter_protected();
+}
+inline void zc_leave() {
+  if (g_zc_protect) zc_leave_protected();
+}
 struct ZcScope {
   ZcScope() { zc_enter(); }
   ~ZcScope() { zc_leave(); }

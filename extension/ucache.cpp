@@ -105,8 +105,11 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
                                         const char* p = v.bytes;
                                         const std::uint64_t len = v.len;
                                         type = t;
-                                        if (v.aux.load(std::memory_order_acquire) == kImageAux) {
-                                          if (pinned && (image = zc_root(p, &image_string))) return;
+                                        if (is_image(v.aux.load(std::memory_order_acquire))) {
+                                          if (pinned && (image = zc_root(p, &image_string))) {
+                                            zc_stamp(c, slot(), const_cast<Cache::View&>(v));
+                                            return;
+                                          }
                                           image_at = p;  // copied out below, deep-copied after
                                         }
                                         if (decodes_in_place(t)) {  // no PHP allocation: safe here

@@ -426,6 +426,7 @@ ZEND_INI_MH(ini_ucache_zero_copy) {
 }
 ZEND_INI_MH(ini_protect_memory) {
   zs.protect = zend_ini_parse_bool(new_value);
+  g_zc_protect = zs.protect;
   return SUCCESS;
 }
 ZEND_INI_MH(ini_ucache_pin_warn) {
@@ -447,6 +448,7 @@ void zc_minit() {
 #ifdef _WIN32
   zs.protect = false;  // the read-only test mode is POSIX-only (mprotect)
 #endif
+  g_zc_protect = zs.protect;
 }
 
 void zc_rinit() {
@@ -468,14 +470,14 @@ void zc_post_deactivate() {
 void zc_mshutdown() {
   if (zs.protect) protect_region(true);
   zs.protect = false;
+  g_zc_protect = false;
 }
 
-void zc_enter() {
-  if (!zs.protect) return;
+bool g_zc_protect = false;
+void zc_enter_protected() {
   if (zs.depth++ == 0) protect_region(true);
 }
-void zc_leave() {
-  if (!zs.protect) return;
+void zc_leave_protected() {
   if (zs.depth > 0 && --zs.depth == 0) protect_region(false);
 }
 
@@ -586,6 +588,10 @@ const void* zc_root(const char* bytes, bool* is_string) {
   return root;
 }
 
+void zc_stamp(Cache* c, unsigned slot, Cache::View& v) {
+  Cache::stamp_pin(v.aux, c->announced(slot));
+}
+
 void zc_hand_out(const void* root, bool is_string, zval* rv) {
   zs.request_pin = true;  // held until post-deactivate
   ++zs.zc_gets;
@@ -631,7 +637,7 @@ bool zc_copy_out(const char* copy, std::uint64_t len, const char* entry_bytes, z
 
 std::uint64_t zc_value_size(const wc::EntryInfo& e) {
   if (decodes_in_place(e.type)) return 16;
-  if (e.aux == kImageAux && e.type == wc::ValueType::string_v && e.value_len >= kFirstOff) {
+  if (is_image(e.aux) && e.type == wc::ValueType::string_v && e.value_len >= kFirstOff) {
     bool is_string = false;
     const void* root = zc_root(e.value, &is_string);
     if (root && is_string) return ZSTR_LEN(static_cast<const zend_string*>(root));

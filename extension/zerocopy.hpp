@@ -3,8 +3,9 @@
 //
 // FORMAT. Where the user-cache segment is the fixed-address kind (every process of the group maps
 // it at one address, or runs on a process-local copy that only it reads: SEG-4), an array of
-// null / bool / int / float / string / arrays of those (any depth), and a string, are stored as
-// an IMAGE: the engine's own structures, laid out as OPcache lays out its immutable arrays:
+// null / bool / int / float / string / arrays of those (any depth), and a string of 64 KB or more
+// (a shorter one keeps the codec's raw bytes: an image needs the string's hash computed at store
+// time, which costs more than ten copying gets save), are stored as an IMAGE: the engine's own structures, laid out as OPcache lays out its immutable arrays:
 //   - arrays: refcount 2, GC_ARRAY | GC_IMMUTABLE | GC_NOT_COLLECTABLE, HASH_FLAG_STATIC_KEYS
 //     (| PACKED as the source was), pDestructor NULL, nIteratorsCount 0, nInternalPointer 0,
 //     nNextFreeElement verbatim; arData absolute into the segment with the hash slots below it;
@@ -59,8 +60,10 @@ inline constexpr bool kImages = false;
 #else
 inline constexpr bool kImages = true;
 #endif
-// The aux word of an entry whose value is an image ("WZCIMG01").
-inline constexpr std::uint64_t kImageAux = 0x57'5a'43'49'4d'47'30'31ull;
+// The aux word of an entry whose value is an image: bit 0 (core/ucache.hpp aux_pins); bits 1..:
+// the newest pin epoch of a reader it was handed out to (0: never handed out).
+inline constexpr std::uint64_t kImageAux = 1;
+inline bool is_image(std::uint64_t aux) { return (aux & 1) != 0; }
 
 // INI handlers (wincache.cpp's table).
 ZEND_INI_MH(ini_ucache_zero_copy);
@@ -92,6 +95,9 @@ bool zc_before_get(Cache* c, unsigned slot);
 // Under the read lock, for an entry whose aux word is kImageAux: the image's root (an absolute
 // pointer into the segment) and whether it is a string; null if the bytes are no image.
 const void* zc_root(const char* bytes, bool* is_string);
+// Under the read lock, pinned, before handing out: stamp the entry (only what a pinned reader
+// got is retired when it is removed; the rest is freed at once).
+void zc_stamp(Cache* c, unsigned slot, Cache::View& v);
 // After the read lock, pinned: the value without copying.
 void zc_hand_out(const void* root, bool is_string, zval* rv);
 // After the read lock, not pinned: `copy` holds the image's `len` bytes copied out under the lock
