@@ -7,6 +7,7 @@
 #   ucache_large_values            memory_free grows when a value read earlier is replaced
 #   ucache_eviction_lru            which keys survive a 5 MB cache filled after reads (evicted
 #   ucache_eviction_frequency      entries are retired, not freed, so later stores fail)
+# and zc_ini_defaults, which checks the per-SAPI default that this run overrides.
 set -uo pipefail
 so=$1 root=$2
 php=${PHP_BINARY:-$(command -v php)}
@@ -14,7 +15,7 @@ runner=${RUN_TESTS:-$(ls /usr/lib/php/*/build/run-tests.php 2>/dev/null | head -
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cp "$root"/extension/tests/*.phpt "$root"/extension/tests/*.inc "$dir/"
-for t in ucache_large_values ucache_eviction_lru ucache_eviction_frequency; do rm -f "$dir/$t.phpt"; done
+for t in ucache_large_values ucache_eviction_lru ucache_eviction_frequency zc_ini_defaults; do rm -f "$dir/$t.phpt"; done
 n=$(ls "$dir"/*.phpt | wc -l)
 out=$(NO_INTERACTION=1 "$php" "$runner" -q -j2 -p "$php" -d extension="$so" \
       -d wincache.ucache_zero_copy=1 -d wincache.protect_memory=1 "$dir" 2>&1)
