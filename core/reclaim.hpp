@@ -53,6 +53,7 @@ class EpochReaders {
   void create() {
     epoch_.store(1, std::memory_order_relaxed);
     announced_.store(0, std::memory_order_relaxed);
+    high_.store(0, std::memory_order_relaxed);
     for (auto& r : readers_) {
       r.owner.store(0, std::memory_order_relaxed);
       r.epoch.store(0, std::memory_order_relaxed);
@@ -68,6 +69,11 @@ class EpochReaders {
     // epoch before this increment, so this reader announces the advanced epoch (RECL-1).
     if (r.epoch.load(std::memory_order_seq_cst) == 0)
       announced_.fetch_add(1, std::memory_order_seq_cst);
+    // The slots a collector scans: [0, high_), raised (never lowered) before the epoch is read,
+    // by the argument above. Processes take the lowest free slots: a pool of N scans about N.
+    for (std::uint64_t h = high_.load(std::memory_order_seq_cst);
+         h < slot + 1 && !high_.compare_exchange_weak(h, slot + 1, std::memory_order_seq_cst);) {
+    }
     r.epoch.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);  // RECL-1
     return true;
   }
@@ -86,16 +92,21 @@ class EpochReaders {
   }
   // Entries retired at an epoch below this may be freed: no live reader can still reach them.
   // Clears dead readers' announcements on the way (RECL-2).
-  std::uint64_t safe_below() {
+  // check_alive false: every announcement counts as live (no liveness look-up, each of which
+  // reads /proc on Linux): conservative, never frees too early; RECL-2's reaping then waits for a
+  // collector that asks.
+  std::uint64_t safe_below(bool check_alive = true) {
     std::uint64_t min = ~std::uint64_t{0};
     if constexpr (Bugs::free_at_once) return min;
     // Nobody announced (the common case): no scan of every slot (kSlots may be 1024).
     if (announced_.load(std::memory_order_seq_cst) == 0) return min;
-    for (auto& r : readers_) {
+    const std::uint64_t high = high_.load(std::memory_order_seq_cst);
+    for (std::uint64_t i = 0; i < high && i < kSlots; ++i) {
+      auto& r = readers_[i];
       std::uint64_t e = r.epoch.load(std::memory_order_seq_cst);
       if (e == 0) continue;
       const proc_id owner = r.owner.load(std::memory_order_seq_cst);
-      if (!Bugs::dead_readers_pin && owner != 0 && !Prim::alive(owner)) {
+      if (!Bugs::dead_readers_pin && check_alive && owner != 0 && !Prim::alive(owner)) {
         if (r.epoch.compare_exchange_strong(e, 0, std::memory_order_seq_cst))  // RECL-2
           announced_.fetch_sub(1, std::memory_order_seq_cst);
         continue;
@@ -120,6 +131,7 @@ class EpochReaders {
   // How many slots announce a non-zero epoch (a fast path for collectors; a process that dies
   // between this count and its epoch word leaves it high: collectors then scan, never err).
   A<std::uint64_t> announced_;
+  A<std::uint64_t> high_;  // 1 + the highest slot that ever announced (collectors scan below it)
   struct Reader {
     A<std::uint64_t> owner;  // proc_id of the slot's process (written by itself)
     A<std::uint64_t> epoch;  // 0 = quiescent, else the global epoch seen at enter()

@@ -893,7 +893,7 @@ class KeyedStore {
       if constexpr (AuxPinsOf<Policy>::value) {
         // Nobody pinned got it, or every reader that did has moved on: free at once.
         const std::uint64_t held = entry(e).aux.load(std::memory_order_acquire) >> 1;
-        if (held == 0 || held < h().readers.safe_below()) {
+        if (held == 0 || held < h().readers.safe_below(/*check_alive=*/false)) {
           alloc().free(e);
           return;
         }
@@ -915,7 +915,11 @@ class KeyedStore {
   void collect_retired() {
     if constexpr (kPins) {
       if (h().retired == 0) return;
-      const std::uint64_t safe = h().readers.safe_below();
+      // Liveness look-ups (RECL-2: each reads /proc on Linux) once 1,024 entries wait, or when a
+      // store finds no room (make_room): a dead reader's pin is reaped then.
+      const std::uint64_t waiting = h().retired_count.load(std::memory_order_relaxed) -
+                                    h().reclaimed.load(std::memory_order_relaxed);
+      const std::uint64_t safe = h().readers.safe_below(waiting >= 1024);
       if (safe <= h().retired_floor.load(std::memory_order_relaxed)) return;  // none freeable
       std::uint64_t link = retired_off();
       std::uint64_t floor = ~std::uint64_t{0};
@@ -1225,11 +1229,25 @@ class KeyedStore {
     bool fits = false;
     // Policy::aux_pins: an entry a live pinned reader got would only be retired (no room now):
     // eviction passes over it (it is in use; a later store finds it freeable).
+    // First without liveness look-ups; if nothing fits, once more reaping dead readers' pins.
     std::uint64_t held_safe = 0;
-    if constexpr (kPins && AuxPinsOf<Policy>::value) held_safe = h().readers.safe_below();
+    if constexpr (kPins && AuxPinsOf<Policy>::value) held_safe = h().readers.safe_below(false);
+    bool reaped = false;
     for (std::size_t i = 0; i < order.size(); ++i) {
+      if constexpr (kPins && AuxPinsOf<Policy>::value) {
+        if (!reaped && i + 1 == order.size() && !fits) {  // the last candidate: ask once
+          reaped = true;
+          const std::uint64_t s2 = h().readers.safe_below(true);
+          if (s2 > held_safe) {
+            held_safe = s2;
+            i = std::size_t(-1);  // a second pass over what the first one passed over
+            continue;
+          }
+        }
+      }
       if (i == head) std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
       if constexpr (kPins && AuxPinsOf<Policy>::value) {
+        if (std::get<3>(order[i]) == 0) continue;  // evicted in the first pass
         const std::uint64_t held = entry(std::get<3>(order[i])).aux.load(std::memory_order_acquire) >> 1;
         if (held != 0 && held >= held_safe) continue;
       }
@@ -1243,6 +1261,7 @@ class KeyedStore {
       remove_entry(e, link_of(e), false, false);
       alloc().commit();
       h().evictions.fetch_add(1, std::memory_order_relaxed);
+      if constexpr (kPins && AuxPinsOf<Policy>::value) std::get<3>(order[i]) = 0;  // gone
       // pin_reads: an evicted entry is retired; freed at once unless a live reader may hold it
       // (otherwise its space would come back only after this store, which then fails).
       if constexpr (kPins) collect_retired();
