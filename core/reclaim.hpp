@@ -72,7 +72,7 @@ class EpochReaders {
     // The slots a collector scans: [0, high_), raised (never lowered) before the epoch is read,
     // by the argument above. Processes take the lowest free slots: a pool of N scans about N.
     for (std::uint64_t h = high_.load(std::memory_order_seq_cst);
-         h < slot + 1 && !high_.compare_exchange_weak(h, slot + 1, std::memory_order_seq_cst);) {
+         h < slot + 1 && !high_.compare_exchange_strong(h, slot + 1, std::memory_order_seq_cst);) {
     }
     r.epoch.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);  // RECL-1
     return true;

@@ -373,7 +373,7 @@ class KeyedStore {
     const std::uint64_t want = (announced << 1) | 1;
     std::uint64_t cur = aux.load(std::memory_order_acquire);
     while ((cur >> 1) < announced &&
-           !aux.compare_exchange_weak(cur, want, std::memory_order_acq_rel)) {
+           !aux.compare_exchange_strong(cur, want, std::memory_order_acq_rel)) {
     }
   }
   std::uint64_t announced(unsigned slot) const { return h().readers.announced(slot); }
