@@ -63,6 +63,8 @@ class EpochReaders {
   void create() {
     epoch_.store(1, std::memory_order_relaxed);
     holds_.store(0, std::memory_order_relaxed);
+    announced_.store(0, std::memory_order_relaxed);
+    high_.store(0, std::memory_order_relaxed);
     for (auto& r : readers_) {
       r.owner.store(0, std::memory_order_relaxed);
       r.epoch.store(0, std::memory_order_relaxed);
@@ -77,11 +79,25 @@ class EpochReaders {
     auto& r = readers_[slot];
     r.since_ms.store(now_ms, std::memory_order_relaxed);
     r.owner.store(Prim::self(), std::memory_order_seq_cst);
+    // Counted BEFORE the global epoch is read: a collector that finds the count 0 advanced the
+    // epoch before this increment, so this reader announces the advanced epoch (RECL-1). A word
+    // a dead owner left non-zero keeps its count: this enter takes it over (the store calls
+    // enter under its shared lock, so no reaper runs meanwhile, ZC-2).
+    if (r.epoch.load(std::memory_order_seq_cst) == 0)
+      announced_.fetch_add(1, std::memory_order_seq_cst);
+    // The slots a collector scans: [0, high_), raised (never lowered) before the epoch is read,
+    // by the argument above. Processes take the lowest free slots: a pool of N scans about N.
+    for (std::uint64_t h = high_.load(std::memory_order_seq_cst);
+         h < slot + 1 && !high_.compare_exchange_strong(h, slot + 1, std::memory_order_seq_cst);) {
+    }
     r.epoch.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);  // RECL-1
     return true;
   }
+  // The count shrinks only for the change of the word from non-zero to 0 (this exchange, or a
+  // reaper's CAS: exactly one of them makes it).
   void exit(unsigned slot) {
-    if (slot < kSlots) readers_[slot].epoch.store(0, std::memory_order_seq_cst);
+    if (slot < kSlots && readers_[slot].epoch.exchange(0, std::memory_order_seq_cst) != 0)
+      announced_.fetch_sub(1, std::memory_order_seq_cst);
   }
   // The epoch slot announced (0: not inside a read section).
   std::uint64_t announced(unsigned slot) const {
@@ -161,22 +177,36 @@ class EpochReaders {
   }
   // Entries retired at an epoch below this may be freed: no live reader can still reach them.
   // Clears dead readers' announcements on the way (RECL-2).
-  std::uint64_t safe_below() {
+  // check_alive false: every announcement counts as live (no liveness look-up, each of which
+  // reads /proc on Linux): conservative, never frees too early; RECL-2's reaping then waits for a
+  // collector that asks.
+  std::uint64_t safe_below(bool check_alive = true) {
     std::uint64_t min = ~std::uint64_t{0};
     if constexpr (Bugs::free_at_once) return min;
     // The holds are scanned only while some hold pins (the count is never below the number of
     // pinning hold words: it grows before a word pins, shrinks after it stops): the writers'
     // collect pays for the slots alone when nobody forked pinned.
-    const unsigned n =
-        kHolds != 0 && holds_.load(std::memory_order_seq_cst) != 0 ? kAll : kSlots;
-    for (unsigned i = 0; i < n; ++i) {
+    const bool holds = kHolds != 0 && holds_.load(std::memory_order_seq_cst) != 0;
+    // Nobody announced (the common case): no scan of every slot (kSlots may be 1024).
+    const bool slots = announced_.load(std::memory_order_seq_cst) != 0;
+    if (!slots && !holds) return min;
+    const std::uint64_t high = slots ? high_.load(std::memory_order_seq_cst) : 0;
+    for (unsigned i = 0; i < kAll; ++i) {
+      if (i < kSlots && i >= high) {  // past the highest slot that ever announced
+        if (!holds) break;
+        i = kSlots - 1;
+        continue;
+      }
       auto& r = readers_[i];
       std::uint64_t w = r.epoch.load(std::memory_order_seq_cst);
       if (w == 0) continue;
       const proc_id owner = r.owner.load(std::memory_order_seq_cst);
-      if (!Bugs::dead_readers_pin && owner != 0 && !Prim::alive(owner)) {
+      if (!Bugs::dead_readers_pin && check_alive && owner != 0 && !Prim::alive(owner)) {
         if (r.epoch.compare_exchange_strong(w, 0, std::memory_order_seq_cst)) {  // RECL-2
-          if (i >= kSlots) holds_.fetch_sub(1, std::memory_order_seq_cst);
+          if (i >= kSlots)
+            holds_.fetch_sub(1, std::memory_order_seq_cst);
+          else
+            announced_.fetch_sub(1, std::memory_order_seq_cst);
           continue;
         }
         // The word changed since it was judged (a fork child adopted the hold: ZC-4): what it
@@ -204,6 +234,10 @@ class EpochReaders {
   using A = typename Prim::template atomic<T>;
   A<std::uint64_t> epoch_;  // global epoch, >= 1; advanced by every retire (under the lock)
   A<std::uint64_t> holds_;  // fork holds whose word pins (an upper bound at any moment)
+  // How many reader slots announce a non-zero epoch (a fast path for collectors; a process that
+  // dies between this count and its epoch word leaves it high: collectors then scan, never err).
+  A<std::uint64_t> announced_;
+  A<std::uint64_t> high_;  // 1 + the highest slot that ever announced (collectors scan below it)
   struct Reader {
     A<std::uint64_t> owner;     // proc_id of the slot's process (written by itself); a hold's:
                                 // its holder (0 = free)

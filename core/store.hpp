@@ -110,6 +110,33 @@ enum class Expiry : std::uint8_t { since_store, since_use };
 // A policy without an `eviction` member evicts lru (sessions, the file caches).
 enum class Eviction : std::uint8_t { lru, frequency };
 
+// A policy whose `aux_pins` is true keeps in an entry's aux word who may hold it: bit 0 set by
+// the caller marks an entry a reader may keep past its read lock, bits 1.. the newest pin epoch of
+// a reader that did (the caller's stamp, under the read lock: stamp_pin()). Removal frees such an
+// entry at once when no live reader announced an epoch up to its stamp, and every other entry at
+// once too (it was copied under the read lock): only what a pinned reader got is retired.
+template <class P, class = void>
+struct AuxPinsOf {
+  static constexpr bool value = false;
+};
+template <class P>
+struct AuxPinsOf<P, std::void_t<decltype(P::aux_pins)>> {
+  static constexpr bool value = P::aux_pins;
+};
+
+// Policy::reap_after (optional, default 0): a writer's collect asks Prim::alive about pinned
+// readers (RECL-2: each question reads /proc on Linux) only once this many retired entries wait
+// (or a store finds no room). 0: every collect asks, so a dead reader's pin is reaped by the next
+// write. A policy that pins on every request (zero-copy values) trades that for a bounded delay.
+template <class P, class = void>
+struct ReapAfterOf {
+  static constexpr std::uint64_t value = 0;
+};
+template <class P>
+struct ReapAfterOf<P, std::void_t<decltype(P::reap_after)>> {
+  static constexpr std::uint64_t value = P::reap_after;
+};
+
 template <class P, class = void>
 struct EvictionOf {
   static constexpr Eviction value = Eviction::lru;
@@ -232,6 +259,12 @@ class KeyedStore {
     } freq;
     A<std::uint64_t> evictions, expirations, resets, recoveries;
     A<std::uint64_t> retired_count, reclaimed;  // pin_reads: entries retired / freed since
+    // pin_reads: no retired entry was retired at an epoch below this (a lower bound, 0 = none
+    // known; writers only, under the write lock; never journaled: a rollback only ever restores
+    // what a committed walk had not raised it past). A write whose safe epoch is not above it
+    // skips the walk of the retired list: without it, every write of a long pinned request
+    // walked the whole list (quadratic in its writes).
+    A<std::uint64_t> retired_floor;
     Lock lock;
     // Hits and misses are counted per reader slot, one cache line each: a get by one worker
     // never writes a line another worker's get writes. stats() sums them.
@@ -281,6 +314,8 @@ class KeyedStore {
   static KeyedStore* attach(void* base, std::uint64_t size) {
     auto* c = reinterpret_cast<KeyedStore*>(base);
     if (c->h().magic != kMagic || c->h().size != size) return nullptr;
+    // Another header layout (an older build of the same policy): its offsets are not ours.
+    if (c->h().alloc_off != sketch_off() + c->h().sketch_words * 8) return nullptr;
     if (!Alloc::attach(base, c->h().alloc_off, size)) return nullptr;
     return c;
   }
@@ -388,6 +423,16 @@ class KeyedStore {
     return ok;
   }
   void unpin(unsigned slot) { h().readers.exit(slot); }
+  // Policy::aux_pins: under the read lock (in get_entry's fn), record that `slot`, pinned, keeps
+  // the entry whose aux word is `aux` (raised to this slot's announced epoch, never lowered).
+  static void stamp_pin(A<std::uint64_t>& aux, std::uint64_t announced) {
+    const std::uint64_t want = (announced << 1) | 1;
+    std::uint64_t cur = aux.load(std::memory_order_acquire);
+    while ((cur >> 1) < announced &&
+           !aux.compare_exchange_strong(cur, want, std::memory_order_acq_rel)) {
+    }
+  }
+  std::uint64_t announced(unsigned slot) const { return h().readers.announced(slot); }
   // Entries retired and not yet freed (statistics, tests). Without the lock: a hint only.
   std::uint64_t retired_pending() const {
     std::uint64_t n = 0;
@@ -485,6 +530,23 @@ class KeyedStore {
     return ps;
   }
 
+  // Entries retired and not yet freed, and their bytes, under the read lock (statistics: the
+  // extension's wincache_extra_info(); a helper of the extension's, apart from RECL-1/2).
+  struct Retired {
+    std::uint64_t entries, bytes;
+  };
+  Retired retired_stats(unsigned slot) {
+    Retired r{0, 0};
+    const Held held = read_lock(slot);
+    if (held == Held::none) return r;
+    for (std::uint64_t e = h().retired; e; e = entry(e).next) {  // acyclic (STORE-3)
+      ++r.entries;
+      r.bytes += entry_bytes(entry(e).key_len, entry(e).value_len);
+    }
+    unlock(slot, held);
+    return r;
+  }
+
   // A get that could not even look (an invalid key) still counts as a miss.
   void count_miss(unsigned slot) {
     h().per_slot[slot < Lock::kSlots ? slot : 0].misses.fetch_add(1, std::memory_order_relaxed);
@@ -571,6 +633,27 @@ class KeyedStore {
                     const char* val, std::uint64_t vlen, std::uint64_t ttl_s,
                     std::uint64_t now_ms, Mode mode, std::uint16_t flags = 0,
                     std::uint64_t aux = 0) {
+    return store_impl(slot, key, klen, type, val, vlen, ttl_s, now_ms, mode, flags, aux,
+                      [&](char* dst) { std::memcpy(dst, val, vlen); });
+  }
+  // store() whose value bytes fill(char* dst) writes (vlen bytes at dst), under the write lock,
+  // while the new entry is still unreachable: the extension relocates a value image to the
+  // address it lands at (extension/zerocopy.cpp). fill must not throw, allocate or lock.
+  template <class Fill>
+  CacheStatus store_with(unsigned slot, const char* key, std::uint32_t klen, ValueType type,
+                         std::uint64_t vlen, Fill&& fill, std::uint64_t ttl_s,
+                         std::uint64_t now_ms, Mode mode, std::uint16_t flags = 0,
+                         std::uint64_t aux = 0) {
+    return store_impl(slot, key, klen, type, nullptr, vlen, ttl_s, now_ms, mode, flags, aux,
+                      fill);
+  }
+
+ private:
+  template <class Fill>
+  CacheStatus store_impl(unsigned slot, const char* key, std::uint32_t klen, ValueType type,
+                         const char* val, std::uint64_t vlen, std::uint64_t ttl_s,
+                         std::uint64_t now_ms, Mode mode, std::uint16_t flags,
+                         std::uint64_t aux, Fill&& fill) {
     if (klen == 0 || klen > kMaxKey) return CacheStatus::too_large;
     if (!write_lock()) return CacheStatus::busy;
     (void)slot;
@@ -613,7 +696,7 @@ class KeyedStore {
     en.used_ms.store(now_ms, std::memory_order_relaxed);
     en.aux.store(aux, std::memory_order_relaxed);
     std::memcpy(key_ptr(e), key, klen);
-    if (vlen && !Bugs::publish_early) std::memcpy(value_ptr(e), val, vlen);
+    if (vlen && (!Bugs::publish_early || !val)) fill(value_ptr(e));
     // The old entry may have moved in its chain during eviction: find it again.
     link = 0;
     old = find(key, klen, hash, &link);
@@ -627,7 +710,7 @@ class KeyedStore {
       publish(bucket_word, e);
       put(items_off(), h().items + 1);
     }
-    if constexpr (Bugs::publish_early) {  // the seeded bug: the value after the (raw) link,
+    if (Bugs::publish_early && val) {  // the seeded bug: the value after the (raw) link,
       // copied 16 bytes at a time with an atomic step before each piece, so that a death can
       // land anywhere in the copy (as a real copy can be interrupted anywhere), not at one step
       for (std::uint64_t at = 0; at < vlen; at += 16) {
@@ -640,6 +723,7 @@ class KeyedStore {
     return CacheStatus::ok;
   }
 
+ public:
   CacheStatus remove(unsigned slot, const char* key, std::uint32_t klen, std::uint64_t now_ms) {
     (void)slot;
     if (!write_lock()) return CacheStatus::busy;
@@ -903,6 +987,7 @@ class KeyedStore {
     hd->frozen = 0;
     hd->frozen_bucket = 0;
     hd->frozen_bucket_count = 0;
+    hd->retired_floor.store(0, std::memory_order_relaxed);
     hd->readers.create();
     hd->use_clock.now.store(0, std::memory_order_relaxed);
     for (auto& c : hd->per_slot) {
@@ -953,6 +1038,7 @@ class KeyedStore {
     h().nbuckets = nb;
     h().items = 0;
     h().retired = 0;
+    h().retired_floor.store(0, std::memory_order_relaxed);
     h().created_ms = now_ms;
     if constexpr (kPins) h().frozen = 0;  // last: a death before it thaws again
   }
@@ -1005,7 +1091,18 @@ class KeyedStore {
   // with the unlink.
   void drop(std::uint64_t e) {
     if constexpr (kPins && !Bugs::free_pinned) {
-      put(e + offsetof(Entry, created_ms), h().readers.advance());  // RECL-1: after the unlink
+      if constexpr (AuxPinsOf<Policy>::value) {
+        // Nobody pinned got it, or every reader that did has moved on: free at once.
+        const std::uint64_t held = entry(e).aux.load(std::memory_order_acquire) >> 1;
+        if (held == 0 || held < h().readers.safe_below(/*check_alive=*/false)) {
+          alloc().free(e);
+          return;
+        }
+      }
+      const std::uint64_t at = h().readers.advance();  // RECL-1: after the unlink
+      // The list's epochs only grow from its tail to its head: a first entry sets the floor.
+      if (h().retired == 0) h().retired_floor.store(at, std::memory_order_relaxed);
+      put(e + offsetof(Entry, created_ms), at);
       put(e + offsetof(Entry, next), h().retired);
       put(retired_off(), e);
       h().retired_count.fetch_add(1, std::memory_order_relaxed);
@@ -1019,11 +1116,20 @@ class KeyedStore {
   void collect_retired() {
     if constexpr (kPins) {
       if (h().retired == 0) return;
+      // Liveness look-ups (RECL-2: each reads /proc on Linux) once Policy::reap_after entries
+      // wait (every time by default), or when a store finds no room (make_room): a dead reader's
+      // pin is reaped then.
+      const std::uint64_t waiting = h().retired_count.load(std::memory_order_relaxed) -
+                                    h().reclaimed.load(std::memory_order_relaxed);
       const std::uint64_t safe =
-          Bugs::free_before_unpin ? ~std::uint64_t{0} : h().readers.safe_below();
+          Bugs::free_before_unpin ? ~std::uint64_t{0}
+                                  : h().readers.safe_below(waiting >= ReapAfterOf<Policy>::value);
+      if (safe <= h().retired_floor.load(std::memory_order_relaxed)) return;  // none freeable
       std::uint64_t link = retired_off();
+      std::uint64_t floor = ~std::uint64_t{0};
       for (std::uint64_t e = h().retired; e;) {
         const std::uint64_t next = entry(e).next;
+        if (entry(e).created_ms >= safe && entry(e).created_ms < floor) floor = entry(e).created_ms;
         if (entry(e).created_ms < safe) {  // ZC-1: no live pin or hold announced at or before it
           alloc().begin();
           put(link, next);
@@ -1035,6 +1141,7 @@ class KeyedStore {
         }
         e = next;
       }
+      h().retired_floor.store(h().retired ? floor : 0, std::memory_order_relaxed);
     }
   }
 
@@ -1061,6 +1168,7 @@ class KeyedStore {
     } catch (const std::bad_alloc&) {  // cannot prove the index sound: start it afresh
     }
     if (v != nullptr) reset(h().created_ms);
+    h().retired_floor.store(0, std::memory_order_relaxed);  // unknown after a death: walk
     h().lock.mark_consistent();
   }
 
@@ -1291,6 +1399,7 @@ class KeyedStore {
       remove_entry(e, link_of(e), true);
       alloc().commit();
     }
+    if constexpr (kPins) collect_retired();  // as below
     alloc().begin();
     if (const std::uint64_t e = alloc().alloc(need)) return e;
     alloc().commit();
@@ -1381,8 +1490,30 @@ class KeyedStore {
     const std::uint64_t reserve = need + alloc().max_request() / (kFreq ? kFreqReserve : 16);
     std::uint64_t freed = 0;
     bool fits = false;
+    // Policy::aux_pins: an entry a live pinned reader got would only be retired (no room now):
+    // eviction passes over it (it is in use; a later store finds it freeable).
+    // First without liveness look-ups; if nothing fits, once more reaping dead readers' pins.
+    std::uint64_t held_safe = 0;
+    if constexpr (kPins && AuxPinsOf<Policy>::value) held_safe = h().readers.safe_below(false);
+    bool reaped = false;
     for (std::size_t i = 0; i < order.size(); ++i) {
+      if constexpr (kPins && AuxPinsOf<Policy>::value) {
+        if (!reaped && i + 1 == order.size() && !fits) {  // the last candidate: ask once
+          reaped = true;
+          const std::uint64_t s2 = h().readers.safe_below(true);
+          if (s2 > held_safe) {
+            held_safe = s2;
+            i = std::size_t(-1);  // a second pass over what the first one passed over
+            continue;
+          }
+        }
+      }
       if (i == head) std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
+      if constexpr (kPins && AuxPinsOf<Policy>::value) {
+        if (std::get<3>(order[i]) == 0) continue;  // evicted in the first pass
+        const std::uint64_t held = entry(std::get<3>(order[i])).aux.load(std::memory_order_acquire) >> 1;
+        if (held != 0 && held >= held_safe) continue;
+      }
       // Eviction::frequency: once the entry fits, the batch stops at the window, whatever it
       // freed (the window goes only to make the entry fit; its most recent member last:
       // UC-5(d), never a wipe).
@@ -1393,6 +1524,10 @@ class KeyedStore {
       remove_entry(e, link_of(e), false, false);
       alloc().commit();
       h().evictions.fetch_add(1, std::memory_order_relaxed);
+      if constexpr (kPins && AuxPinsOf<Policy>::value) std::get<3>(order[i]) = 0;  // gone
+      // pin_reads: an evicted entry is retired; freed at once unless a live reader may hold it
+      // (otherwise its space would come back only after this store, which then fails).
+      if constexpr (kPins) collect_retired();
       if (!fits && alloc().largest_free_block() >= alloc().guaranteed_fit(need)) fits = true;
       if (fits && (kFreq ? freed : alloc().stats().free) >= reserve) break;
     }
@@ -1405,6 +1540,7 @@ class KeyedStore {
       remove_entry(keep, link_of(keep), false, false);
       alloc().commit();
       h().evictions.fetch_add(1, std::memory_order_relaxed);
+      if constexpr (kPins) collect_retired();
       alloc().begin();
       if (const std::uint64_t e = alloc().alloc(need)) return e;
       alloc().commit();

@@ -6,8 +6,11 @@
 //     lately per byte, by a frequency sketch, sparing a window of the most recently used
 //     (W-TinyLFU's idea as a victim choice: every store that returns ok is stored; WinCache
 //     refused every store of a full cache; APCu wipes it whole);
-//   - a get copies the value out under the read lock: values are not pinned past it (the zero-copy
-//     values of a later issue will switch this on for the fixed-address segment kind).
+//   - a get copies the value out under the read lock (UserCachePolicy: values are not pinned
+//     past it); PinnedUserCachePolicy (the PHP extension's instance) also lets a reader pin
+//     (core/store.hpp pin_reads), so that values handed out without copying (arrays and strings
+//     that the extension stores as immutable engine images in the fixed-address segment,
+//     extension/zerocopy.hpp) stay valid until the reader's request ends.
 #pragma once
 
 #include "store.hpp"
@@ -29,5 +32,23 @@ struct UserCachePolicy {
 
 template <class Prim, class Bugs = NoCacheBugs, class LockTuning = RwLockTuning>
 using UserCache = KeyedStore<Prim, UserCachePolicy, Bugs, LockTuning>;
+
+// The user cache with pinned reads. `AbiTag` is folded into the magic: the caller's value
+// format's ABI (the extension: PHP_VERSION_ID, ZEND_MODULE_BUILD_ID and the engine's struct
+// sizes), so that a store written by another build is never attached (its values would be read
+// as this build's engine structures); such a segment is replaced like one of another layout.
+template <std::uint64_t AbiTag>
+struct PinnedUserCachePolicy : UserCachePolicy {
+  static constexpr std::uint64_t magic = 0x5743554341434835ull ^ AbiTag;  // "WCUCACH5" ^ tag
+  static constexpr bool pin_reads = true;
+  // Only entries a pinned reader got are retired (the extension stamps them, zerocopy.cpp).
+  static constexpr bool aux_pins = true;
+  // Every request that got a value pins: a write asks about the pinned readers' liveness only
+  // once 1,024 retired entries wait (or a store finds no room), not at every write.
+  static constexpr std::uint64_t reap_after = 1024;
+};
+template <class Prim, std::uint64_t AbiTag, class Bugs = NoCacheBugs,
+          class LockTuning = RwLockTuning>
+using PinnedUserCache = KeyedStore<Prim, PinnedUserCachePolicy<AbiTag>, Bugs, LockTuning>;
 
 }  // namespace wc

@@ -20,6 +20,6 @@ if test "$PHP_WINCACHE" != "no"; then
     ])
   ])
   PHP_SUBST(WINCACHE_SHARED_LIBADD)
-  PHP_NEW_EXTENSION(wincache, wincache.cpp process.cpp ucache.cpp locks.cpp session.cpp session_redis.cpp redis.cpp ucache_redis.cpp near_listener.cpp extra.cpp info.cpp stats.cpp fcache.cpp rplist.cpp reroute.cpp watcher.cpp opcache.cpp codec.cpp buffers.cpp runtime.cpp, $ext_shared, ,
+  PHP_NEW_EXTENSION(wincache, wincache.cpp process.cpp ucache.cpp locks.cpp session.cpp session_redis.cpp redis.cpp ucache_redis.cpp near_listener.cpp extra.cpp info.cpp stats.cpp fcache.cpp rplist.cpp reroute.cpp watcher.cpp opcache.cpp codec.cpp buffers.cpp runtime.cpp zerocopy.cpp, $ext_shared, ,
                     [$WINCACHE_STDCXX -fno-strict-aliasing], cxx)
 fi

@@ -11,6 +11,7 @@
 #include "features.hpp"
 #include "redis.hpp"
 #include "php_wincache.h"
+#include "zerocopy.hpp"
 
 namespace wcx {
 namespace {
@@ -62,6 +63,7 @@ void extra_info(INTERNAL_FUNCTION_PARAMETERS) {
     add_assoc_long(&uc, "sketch_bytes", zend_long(c->sketch_bytes()));
     add_assoc_long(&uc, "sketch_agings", zend_long(c->sketch_agings()));
     add_assoc_long(&uc, "eviction_window_permille", zend_long(c->window_permille()));
+    zc_extra_info(&uc, c, d->slot());  // zero-copy: the pin, retired bytes, gets handed out
   }
   add_assoc_zval(return_value, "ucache", &uc);
 

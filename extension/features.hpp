@@ -229,8 +229,29 @@ void report_no_memory(const char* what);
 
 // Runs `body` (a statement) with every C++ exception turned into a warning and `false`. For
 // PHP_FUNCTION bodies: an exception must never unwind through the engine.
+// wincache.protect_memory (zerocopy.hpp): the user-cache mapping is writable only while one of
+// our functions runs (nested calls counted); read-only whenever PHP code runs.
+namespace wcx {
+extern bool g_zc_protect;  // wincache.protect_memory (zerocopy.cpp): the check stays inline
+void zc_enter_protected();
+void zc_leave_protected();
+inline void zc_enter() {
+  if (g_zc_protect) zc_enter_protected();
+}
+inline void zc_leave() {
+  if (g_zc_protect) zc_leave_protected();
+}
+struct ZcScope {
+  ZcScope() { zc_enter(); }
+  ~ZcScope() { zc_leave(); }
+  ZcScope(const ZcScope&) = delete;
+  ZcScope& operator=(const ZcScope&) = delete;
+};
+}  // namespace wcx
+
 #define WCX_GUARDED(body)                                                          \
   try {                                                                            \
+    wcx::ZcScope zc_scope_;                                                        \
     body;                                                                          \
   } catch (const std::bad_alloc&) {                                                \
     wcx::report_no_memory(get_active_function_name());                             \

@@ -35,6 +35,7 @@ struct ProcessState {
   std::uint64_t owner = 0;  // proc_id of the process that joined (the fork check)
   std::unique_ptr<Domain> local;
   std::unique_ptr<Domain> global;
+  Domain* inherited = nullptr;  // a fork child: the parent's local domain (never used or freed)
 };
 ProcessState ps;
 
@@ -48,7 +49,7 @@ std::string app_pool_id() {
 void forget_parent() {
   const std::uint64_t me = Prim::self();
   if (ps.owner == me) return;
-  if (ps.local) (void)ps.local.release();  // the parent's mappings stay mapped, unused
+  if (ps.local) ps.inherited = ps.local.release();  // the parent's mappings stay mapped, unused
   if (ps.global) (void)ps.global.release();
   if (ps.owner != 0) locks_after_fork();
   ps.owner = me;
@@ -109,6 +110,11 @@ Domain* local_domain() {
     ps.local = std::make_unique<Domain>(group_key(scope, app_pool_id(), ps.namesalt),
                                         ucache_segment_bytes(), session_segment_bytes(),
                                         fcache_segment_bytes(), rplist_segment_bytes());
+    // A fork child of a process of the same group: the group's user cache is the fixed-address
+    // kind, and the parent's mapping of it, inherited, holds its address. Unmapped here and
+    // mapped again by start() at the same address: the same memory, so values the child
+    // inherited (zero-copy arrays and strings) still read the same bytes (zerocopy.hpp).
+    if (ps.inherited && ps.inherited->name() == ps.local->name()) ps.inherited->unmap_cache();
     if (forked_worker) workers_board_record();
     ps.local->start(forked_worker ? Prim::parent_id() : 0);
     log_start(*ps.local);

@@ -145,6 +145,13 @@ void Domain::start(std::uint64_t anchor) {
   if (group_ || local_) return;
   std::vector<wc::KindSpec> kinds(kKinds);
   kinds[kUserCache].size = ucache_bytes_;
+#ifndef _WIN32
+  // The fixed-address kind (SEG-4): every process of the group maps it at one address, or runs
+  // on a process-local copy; values may then hold absolute pointers (zerocopy.hpp). Windows: not
+  // yet (ASLR often takes the base; the copy format is used there, docs/extension.md).
+  kinds[kUserCache].fixed = true;
+  kinds[kUserCache].preferred_base = kUserCacheBase;
+#endif
   kinds[kLocks].size = kLocksAndNearBytes;
   kinds[kSessions].size = scache_bytes_;
   kinds[kSessionLocks].size = kLocksBytes;
@@ -319,6 +326,22 @@ void Domain::fall_back(const std::string& why) {
     if (!cache_) why_local_ += "; no local cache either: " + reason("out of memory");
   }
   slot_ = 0;
+}
+
+Domain::Region Domain::cache_region() const {
+  if (!cache_) return Region{nullptr, 0};
+  if (local_map_.base) return Region{local_map_.base, ucache_bytes_};
+  if (!group_ || !group_->content(kUserCache)) return Region{nullptr, 0};
+  return Region{static_cast<char*>(group_->content(kUserCache)) - wc::SegmentHeader::kContentOffset,
+                ucache_bytes_};
+}
+
+void Domain::unmap_cache() {
+#ifndef _WIN32
+  const Region r = cache_region();
+  if (r.base && !local_map_.base) ::munmap(r.base, std::size_t(r.bytes));
+#endif
+  cache_ = nullptr;
 }
 
 void Domain::refresh() {

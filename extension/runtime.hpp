@@ -41,7 +41,28 @@
 #include "../prims/posix_session_files.hpp"
 #endif
 
+// After the core (PHP's headers redefine snprintf, which the core uses): the user cache's ABI tag.
+extern "C" {
+#include "php.h"
+}
+
 namespace wcx {
+
+// The user cache stores arrays and strings as the engine's own structures (extension/zerocopy.hpp)
+// in the fixed-address segment kind: a segment written by another PHP build must never be read.
+// Its tag (FNV-1a over ZEND_MODULE_BUILD_ID, "API2022..,NTS[,debug]", and over PHP_VERSION_ID and
+// the sizes of zend_array, Bucket, zval and zend_string) is folded into the store's magic
+// (core/ucache.hpp PinnedUserCachePolicy): another build's segment does not attach and is replaced.
+constexpr std::uint64_t fnv1a(const char* s, std::uint64_t h = 0xcbf29ce484222325ull) {
+  return *s ? fnv1a(s + 1, (h ^ std::uint8_t(*s)) * 0x100000001b3ull) : h;
+}
+constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) h = (h ^ ((v >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+  return h;
+}
+inline constexpr std::uint64_t kAbiTag =
+    mix(mix(mix(mix(mix(fnv1a(ZEND_MODULE_BUILD_ID), PHP_VERSION_ID), sizeof(zend_array)),
+                sizeof(Bucket)), sizeof(zval)), sizeof(zend_string));
 
 #ifdef _WIN32
 using Prim = wc::PrimWin32;
@@ -57,7 +78,8 @@ using Group = wc::Group<Prim, Os>;
 struct CacheLockTuning : wc::RwLockTuning {
   static constexpr unsigned reader_slots = wc::RegistryTuning::slots;
 };
-using Cache = wc::UserCache<Prim, wc::NoCacheBugs, CacheLockTuning>;
+// Pinned reads: values handed out without copying stay valid until the request ends.
+using Cache = wc::PinnedUserCache<Prim, kAbiTag, wc::NoCacheBugs, CacheLockTuning>;
 using Locks = wc::LockTable<Prim>;
 using SessionStore = wc::KeyedStore<Prim, wc::SessionPolicy, wc::NoCacheBugs, CacheLockTuning>;
 using Sessions = wc::SessionTable<Prim, SessionStore, Locks>;
@@ -102,6 +124,9 @@ enum Kind : unsigned {
   kFiles = 4, kResolve = 5, kMissing = 6, kWatch = 7,
   kKinds = 8
 };
+// Where the first process of a group maps the user cache (the fixed-address kind; if the range
+// is taken the creator maps anywhere and the registry records that address for the others).
+inline constexpr std::uint64_t kUserCacheBase = 0x600000000000ull;
 // The missing-path store's fixed size (docs/design/files.md §1).
 inline constexpr std::uint64_t kMissingBytes = 256 * 1024;
 // kWatch's fixed size: the lease and a table of about 4,000 directories.
@@ -160,6 +185,16 @@ class Domain {
   unsigned slot() const { return slot_; }
   const std::string& name() const { return name_; }
   const std::string& why_local() const { return why_local_; }      // "" while shared
+  // The user cache's whole mapping (the read-only test mode, zerocopy.cpp), or {nullptr, 0}.
+  struct Region {
+    void* base;
+    std::uint64_t bytes;
+  };
+  Region cache_region() const;
+  // A fork child's copy of its parent's domain: unmap the user cache (only the mapping: nothing
+  // shared is touched; the domain is never used again), so that the child's own join of the same
+  // group maps the fixed-address segment at its recorded address.
+  void unmap_cache();
   const std::string& why_no_locks() const { return why_no_locks_; }  // "" while shared
   // Where the segments live (a directory on POSIX), for diagnostics.
   std::string location() const;

@@ -15,6 +15,7 @@
 //
 // Everything is read-only: no statistics counter moves (hits, misses and ages stay as they were).
 #include "features.hpp"  // first: PHP's headers redefine snprintf, which the core uses
+#include "zerocopy.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -151,7 +152,7 @@ void stats_entries(INTERNAL_FUNCTION_PARAMETERS) {
     if (!cache) RETURN_FALSE;
     st = cache->info(d->slot(), now, nullptr, 0, [&](const wc::EntryInfo& e) noexcept {
       // value_size as wincache_ucache_info reports it (a scalar: 16, WinCache's zval)
-      const std::uint64_t size = decodes_in_place(e.type) ? 16 : e.value_len;
+      const std::uint64_t size = zc_value_size(e);  // zerocopy.hpp
       ++listed;
       ++sizes[size_bucket(size)];
       ++ages[age_bucket(e.age_s)];

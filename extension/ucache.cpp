@@ -15,6 +15,7 @@
 #include "features.hpp"
 
 #include "codec.hpp"
+#include "zerocopy.hpp"
 
 extern "C" {
 #include "zend_exceptions.h"
@@ -92,18 +93,44 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   ValueType type = ValueType::null_v;
   bool done = false, no_memory = false;
   std::uint64_t want = 0;
-  const CacheStatus st = c->get(slot(), k, std::uint32_t(n), now_ms(),
-                                [&](ValueType t, const char* p, std::uint64_t len) {
-                                  type = t;
-                                  if (decodes_in_place(t)) {  // no PHP allocation: safe here
-                                    done = decode_value(t, p, len, rv);
-                                  } else if (!buf.assign(p, std::size_t(len))) {
-                                    no_memory = true;  // malloc said no: nothing to unwind
-                                    want = len;
-                                  }
-                                });
+  // Zero-copy values (zerocopy.hpp): pinned before the get and handed out after it, or (not
+  // pinned) copied out like any other value and deep-copied from the copy.
+  const bool pinned = zc_before_get(c, slot());
+  const void* image = nullptr;
+  const char* image_at = nullptr;
+  bool image_string = false;
+  const CacheStatus st = c->get_entry(slot(), k, std::uint32_t(n), now_ms(),
+                                      [&](const Cache::View& v) {
+                                        const ValueType t = v.type;
+                                        const char* p = v.bytes;
+                                        const std::uint64_t len = v.len;
+                                        type = t;
+                                        if (is_image(v.aux.load(std::memory_order_acquire))) {
+                                          if (pinned && (image = zc_root(p, &image_string))) {
+                                            zc_stamp(c, slot(), const_cast<Cache::View&>(v));
+                                            return;
+                                          }
+                                          image_at = p;  // copied out below, deep-copied after
+                                        }
+                                        if (decodes_in_place(t)) {  // no PHP allocation: safe here
+                                          done = decode_value(t, p, len, rv);
+                                        } else if (!buf.assign(p, std::size_t(len))) {
+                                          no_memory = true;  // malloc said no: nothing to unwind
+                                          want = len;
+                                        }
+                                      });
   if (st != CacheStatus::ok) return false;
+  if (image) {
+    zc_hand_out(image, image_string, rv);
+    return true;
+  }
   if (done) return true;
+  if (image_at && !no_memory) {
+    if (zc_copy_out(buf.data(), buf.size(), image_at, rv)) return true;
+    php_error_docref(nullptr, E_WARNING, "the cached value of key '%.*s' could not be decoded",
+                     int(n < 200 ? n : 200), k);
+    return false;
+  }
   if (no_memory) {
     if (buf.too_nested())
       php_error_docref(nullptr, E_WARNING,
@@ -160,6 +187,7 @@ bool over_keys(zval* keys, zval* out, Each&& each) {
 
 // ---- set / add ----------------------------------------------------------------------------
 enum class Put : std::uint8_t { ok, failed, exists, exception };
+Put stored(CacheStatus st, bool warn);
 
 Put put_one(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, Cache::Mode mode,
             bool warn) {
@@ -168,6 +196,15 @@ Put put_one(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, 
     return Put::failed;
   }
   if (n > kMaxKey) return Put::failed;
+  CacheStatus st = CacheStatus::ok;
+  bool image_no_memory = false;
+  if (zc_store(c, slot(), k, std::uint32_t(n), value, std::uint64_t(ttl), now_ms(), mode, &st,
+               &image_no_memory))
+    return stored(st, warn);  // an array or string as an immutable image (zerocopy.hpp)
+  if (image_no_memory) {
+    if (warn) php_error_docref(nullptr, E_WARNING, "not enough memory to encode the value");
+    return Put::failed;
+  }
   Buffer buf;
   Encoded enc;
   switch (encode_value(value, buf, &enc)) {
@@ -188,8 +225,12 @@ Put put_one(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, 
                                                  : "not enough memory to encode the value");
       return Put::failed;
   }
-  const CacheStatus st = c->store(slot(), k, std::uint32_t(n), enc.type, enc.bytes, enc.len,
-                                  std::uint64_t(ttl), now_ms(), mode);
+  st = c->store(slot(), k, std::uint32_t(n), enc.type, enc.bytes, enc.len, std::uint64_t(ttl),
+                now_ms(), mode);
+  return stored(st, warn);
+}
+
+Put stored(CacheStatus st, bool warn) {
   if (st == CacheStatus::ok) return Put::ok;
   if (st == CacheStatus::exists) {
     if (warn)
@@ -384,7 +425,7 @@ void ucache_info(INTERNAL_FUNCTION_PARAMETERS) {
                 try {
                   // WinCache: a scalar occupies a zval (16 bytes); a string or an array, its bytes.
                   rows.push_back(InfoRow{std::string(e.key, e.key_len), type_name(e.type),
-                                         decodes_in_place(e.type) ? 16 : e.value_len, e.ttl_s,
+                                         zc_value_size(e), e.ttl_s,
                                          e.age_s, e.hits});
                 } catch (...) {
                   rows_lost = true;

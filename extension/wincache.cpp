@@ -7,7 +7,8 @@
 //   RINIT            call-owned buffers reset; follow recreated segments
 //   RSHUTDOWN        call-owned buffers reset (nothing else: the session module and user code
 //                    in other modules' RSHUTDOWN may still take and release named locks)
-//   post-deactivate  release the named locks the request still holds, after all its user code
+//   post-deactivate  release the named locks the request still holds, after all its user code;
+//                    unpin the user cache (zero-copy values live until the executor is gone)
 //   MSHUTDOWN        locks, then the process leaves its groups (a master drops its anchors)
 #ifdef HAVE_CONFIG_H
 #include "config.h"  // phpize route: defines COMPILE_DL_WINCACHE
@@ -21,6 +22,7 @@
 
 #include "buffers.hpp"
 #include "php_wincache.h"
+#include "zerocopy.hpp"
 
 extern "C" {
 #include "ext/standard/info.h"
@@ -67,6 +69,9 @@ PHP_INI_BEGIN()
   PHP_INI_ENTRY("wincache.ignorelist", nullptr, PHP_INI_ALL, wcx::ini_ignorelist)
   PHP_INI_ENTRY("wincache.fcndetect", "1", PHP_INI_SYSTEM, wcx::ini_fcndetect)
   PHP_INI_ENTRY("wincache.opcache_invalidate", "1", PHP_INI_SYSTEM, wcx::ini_opcache_invalidate)
+  PHP_INI_ENTRY("wincache.ucache_zero_copy", "auto", PHP_INI_SYSTEM, wcx::ini_ucache_zero_copy)
+  PHP_INI_ENTRY("wincache.ucache_pin_warn", "60", PHP_INI_SYSTEM, wcx::ini_ucache_pin_warn)
+  PHP_INI_ENTRY("wincache.protect_memory", "0", PHP_INI_SYSTEM, wcx::ini_protect_memory)
   PHP_INI_ENTRY("wincache.reroute_enabled", "0", PHP_INI_SYSTEM | PHP_INI_PERDIR,
                 wcx::ini_reroute_enabled)
 PHP_INI_END()
@@ -75,6 +80,7 @@ static PHP_MINIT_FUNCTION(wincache) {
   REGISTER_INI_ENTRIES();
   try {
     wcx::ucache_minit();
+    wcx::zc_minit();
     wcx::session_minit();
     // WinCache cut the salt to 8 characters and wrote the cut value back into the directive.
     if (wcx::process_namesalt().size() > wc::kMaxSalt) {
@@ -97,6 +103,7 @@ static PHP_MSHUTDOWN_FUNCTION(wincache) {
     wcx::locks_process_end();
     wcx::session_mshutdown();
     wcx::redis_mshutdown();
+    wcx::zc_mshutdown();
     wcx::process_mshutdown();
   } catch (...) {
   }
@@ -113,10 +120,12 @@ static PHP_RINIT_FUNCTION(wincache) {
   wcx::sanitize_twin();
 #endif
   try {
+    wcx::ZcScope zc;
     wcx::process_rinit();
     wcx::fcache_rinit();
   } catch (...) {
   }
+  wcx::zc_rinit();  // after the refresh: the read-only test mode's mapping
   return SUCCESS;
 }
 
@@ -128,6 +137,7 @@ static PHP_RSHUTDOWN_FUNCTION(wincache) {
 static ZEND_MODULE_POST_ZEND_DEACTIVATE_D(wincache) {
   wcx::locks_post_deactivate();
   wcx::fcache_post_deactivate();
+  wcx::zc_post_deactivate();  // after every request value is gone (zerocopy.hpp)
   wcx::buffers_reset();
   return SUCCESS;
 }

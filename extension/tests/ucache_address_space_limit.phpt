@@ -42,7 +42,7 @@ echo preg_replace('~ in (/\S+|Command line code) on line \d+~', '', $out), "\n";
 --EXPECTF--
 probe ran: true
 bool(true)
-Warning: wincache_ucache_get(): not enough memory to fetch the value of key 'big' (62914560 bytes)
+Warning: wincache_ucache_get(): not enough memory to fetch the value of key 'big' (%d bytes)
 bool(false)
 bool(false)
 bool(true)
