@@ -15,7 +15,9 @@ extern "C" {
 }
 
 #ifndef _WIN32
+#include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 namespace wcx {
@@ -409,10 +411,76 @@ void check_pin_age() {
 void unpin() {
   if (!zs.pinned) return;
   if (zs.pinned_by == Prim::self()) zs.pinned->unpin(zs.pinned_slot);
-  // else: a fork child's copy of its parent's state: the announcement is the parent's
+  // else: a fork child's copy of its parent's state: the announcement is the parent's; the
+  // child's own protection is the fork hold it adopted (below)
   zs.pinned = nullptr;
   zs.request_pin = false;
 }
+
+// ---- fork (ZC-4, docs/invariants/zerocopy.md "Fork") ----------------------------------------
+// A pcntl_fork child inherits the values its parent's request was handed; the parent's pin ends
+// with the parent's request, which may end first. So the parent, in the atfork prepare hook,
+// claims a fork hold announcing its pin's epoch, and the child takes it over at once: the
+// inherited values then stay allocated until the child's own request ends (post-deactivate
+// gives the hold back) or the child dies (a dead holder is reaped, RECL-2). The child copies
+// from then on (zs.forked).
+#ifndef _WIN32
+Cache::ForkHold g_fork_hold;   // parent: the hold the last prepare claimed
+Cache::ForkHold g_adopted;     // child: the hold this process took over (n == 0: none)
+Cache* g_adopted_cache = nullptr;
+Domain::Region g_fork_region{nullptr, 0};  // the test mode: what the child unprotects to adopt
+
+// The test mode's protection in the child, which is not joined yet (protect_region() looks up
+// the joined domain): the region the prepare hook noted.
+void fork_region_writable(bool writable) {
+  if (!zs.protect || !g_fork_region.base) return;
+  ::mprotect(g_fork_region.base, std::size_t(g_fork_region.bytes),
+             writable ? PROT_READ | PROT_WRITE : PROT_READ);
+}
+
+void atfork_prepare() {
+  g_fork_hold = {};
+  if (!zs.pinned || zs.pinned_by != Prim::self()) return;  // nothing handed out by us
+  zc_enter();
+  g_fork_hold = zs.pinned->hold_for_fork(zs.pinned_slot, now_ms(), g_adopted);
+  zc_leave();
+  Domain* d = joined_local();
+  g_fork_region = d ? d->cache_region() : Domain::Region{nullptr, 0};
+}
+void atfork_child() {
+  const Cache::ForkHold fh = g_fork_hold;
+  g_fork_hold = {};
+  if (fh.epoch == 0 || !zs.pinned) return;  // the parent had handed nothing out
+  g_adopted = {};
+  g_adopted_cache = nullptr;
+  fork_region_writable(true);  // the hold lives in the segment (the test mode: read-only)
+  const bool adopted = fh.n != 0 && zs.pinned->adopt_fork_hold(fh);
+  fork_region_writable(false);
+  if (adopted) {
+    g_adopted = fh;
+    g_adopted_cache = zs.pinned;
+    zs.forked = true;
+    return;
+  }
+  // No hold was free (64 forks pinned at once), or the parent died before we took it over and
+  // a writer reaped it: values this process inherited may be freed under it. It must not run
+  // PHP on with them.
+  log_line("PHP Fatal error:  wincache: a forked child could not keep the user-cache values its "
+           "parent was handed (no free fork hold, or the parent died during the fork): it exits "
+           "(set wincache.ucache_zero_copy=0 for scripts that fork)");
+  ::_exit(70);
+}
+void release_adopted() {
+  if (g_adopted.n == 0 || !g_adopted_cache) return;
+  zc_enter();
+  g_adopted_cache->release_fork_hold(g_adopted);
+  zc_leave();
+  g_adopted = {};
+  g_adopted_cache = nullptr;
+}
+#else
+void release_adopted() {}
+#endif
 
 }  // namespace
 
@@ -445,6 +513,9 @@ void zc_minit() {
                    std::strcmp(n, "apache2handler") == 0;
   }
   if (!kImages) zs.zero_copy = false;
+#ifndef _WIN32
+  if (zs.zero_copy) pthread_atfork(atfork_prepare, nullptr, atfork_child);
+#endif
 #ifdef _WIN32
   zs.protect = false;  // the read-only test mode is POSIX-only (mprotect)
 #endif
@@ -464,6 +535,7 @@ void zc_post_deactivate() {
     unpin();
     zc_leave();
   }
+  release_adopted();  // a fork child's hold on what it inherited
   zs.age_logged = false;
 }
 
