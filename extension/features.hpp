@@ -120,7 +120,9 @@ void redis_session_extra_info(zval* out);         // wincache_extra_info()['redi
 // ---- ucache_redis.cpp (wincache.redis with ucache=near: the user cache and locks on Redis) -----
 bool near_on();  // the near cache is configured (and built): the hooks below replace the local paths
 void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
-void near_set_or_add(Cache* c, INTERNAL_FUNCTION_PARAMETERS, bool add);
+// What a put of one key came to (ucache.cpp's and the near cache's alike).
+enum class Put : std::uint8_t { ok, failed, exists, exception };
+Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, bool add, bool warn);
 void near_delete(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
 void near_inc_dec(Cache* c, INTERNAL_FUNCTION_PARAMETERS, int sign);
 void near_cas(Cache* c, INTERNAL_FUNCTION_PARAMETERS);

@@ -186,7 +186,6 @@ bool over_keys(zval* keys, zval* out, Each&& each) {
 }
 
 // ---- set / add ----------------------------------------------------------------------------
-enum class Put : std::uint8_t { ok, failed, exists, exception };
 Put stored(CacheStatus st, bool warn);
 
 Put put_one(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, Cache::Mode mode,
@@ -245,7 +244,6 @@ Put stored(CacheStatus st, bool warn) {
 void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
-  if (near_on()) return near_set_or_add(c, INTERNAL_FUNCTION_PARAM_PASSTHRU, mode == Cache::Mode::add);  // ucache_redis.cpp
   zval *key, *value = nullptr;
   zend_long ttl = 0;
   ZEND_PARSE_PARAMETERS_START(1, 3)
@@ -259,6 +257,12 @@ void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
     php_error_docref(nullptr, E_WARNING, "ttl cannot be less than 0");
     RETURN_FALSE;
   }
+  // With the Redis near cache (ucache_redis.cpp) every put goes through Redis first.
+  const bool via_redis = near_on();  // (not `near`: a macro in the Windows headers)
+  auto put = [&](const char* k, std::size_t n, zval* v, bool warn) {
+    return via_redis ? near_put(c, k, n, v, ttl, mode == Cache::Mode::add, warn)
+                : put_one(c, k, n, v, ttl, mode, warn);
+  };
   if (Z_TYPE_P(key) == IS_ARRAY) {
     // Array form: [key => value, ...]; returns the keys that FAILED, each => -1.
     array_init(return_value);
@@ -267,7 +271,7 @@ void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
     zval* v;
     ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(key), idx, skey, v) {
       std::string k = skey ? std::string(ZSTR_VAL(skey), ZSTR_LEN(skey)) : std::to_string(idx);
-      const Put r = put_one(c, k.data(), k.size(), v, ttl, mode, false);
+      const Put r = put(k.data(), k.size(), v, false);
       if (r == Put::exception) return;  // the serializer's exception propagates
       if (r != Put::ok) {
         if (skey)
@@ -291,7 +295,7 @@ void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
     zend_string_release(k);
     RETURN_THROWS();
   }
-  const Put r = put_one(c, ZSTR_VAL(k), ZSTR_LEN(k), value, ttl, mode, true);
+  const Put r = put(ZSTR_VAL(k), ZSTR_LEN(k), value, true);
   zend_string_release(k);
   if (r == Put::exception) RETURN_THROWS();
   RETURN_BOOL(r == Put::ok);

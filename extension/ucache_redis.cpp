@@ -283,7 +283,7 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
 }
 
 // ---- set / add --------------------------------------------------------------------------------
-enum class Put : std::uint8_t { ok, failed, exists, exception };
+}  // namespace
 
 Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, bool add, bool warn) {
   if (n == 0 || k[0] == '\0') {
@@ -334,6 +334,8 @@ Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl,
   }
   return Put::ok;
 }
+
+namespace {
 
 bool element_key(zval* z, std::string& out) {
   ZVAL_DEREF(z);
@@ -428,55 +430,6 @@ void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
     RETURN_FALSE;
   }
   if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
-}
-
-void near_set_or_add(Cache* c, INTERNAL_FUNCTION_PARAMETERS, bool add) {
-  zval *key, *value = nullptr;
-  zend_long ttl = 0;
-  ZEND_PARSE_PARAMETERS_START(1, 3)
-    Z_PARAM_ZVAL(key)
-    Z_PARAM_OPTIONAL
-    Z_PARAM_ZVAL(value)
-    Z_PARAM_LONG(ttl)
-  ZEND_PARSE_PARAMETERS_END();
-  ZVAL_DEREF(key);
-  if (ttl < 0) {
-    php_error_docref(nullptr, E_WARNING, "ttl cannot be less than 0");
-    RETURN_FALSE;
-  }
-  if (Z_TYPE_P(key) == IS_ARRAY) {
-    array_init(return_value);
-    zend_ulong idx;
-    zend_string* skey;
-    zval* v;
-    ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(key), idx, skey, v) {
-      std::string k = skey ? std::string(ZSTR_VAL(skey), ZSTR_LEN(skey)) : std::to_string(idx);
-      const Put r = near_put(c, k.data(), k.size(), v, ttl, add, false);
-      if (r == Put::exception) return;
-      if (r != Put::ok) {
-        if (skey) add_assoc_long_ex(return_value, ZSTR_VAL(skey), ZSTR_LEN(skey), -1);
-        else add_index_long(return_value, idx, -1);
-      }
-    }
-    ZEND_HASH_FOREACH_END();
-    return;
-  }
-  if (!value) RETURN_FALSE;
-  zval* dv = value;
-  ZVAL_DEREF(dv);
-  if (Z_TYPE_P(dv) == IS_RESOURCE) {
-    php_error_docref(nullptr, E_WARNING, "value cannot be a resource");
-    RETURN_FALSE;
-  }
-  zend_string* k = zval_get_string(key);
-  if (EG(exception)) {
-    zend_string_release(k);
-    RETURN_THROWS();
-  }
-  const Put r = near_put(c, ZSTR_VAL(k), ZSTR_LEN(k), value, ttl, add, true);
-  zend_string_release(k);
-  if (r == Put::exception) RETURN_THROWS();
-  RETURN_BOOL(r == Put::ok);
 }
 
 void near_delete(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
