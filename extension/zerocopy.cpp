@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "features.hpp"
@@ -135,6 +136,7 @@ class Builder {
 
  private:
   PtrMap strings_, arrays_;  // dedup within the image (offsets are never 0: the header is there)
+  std::unordered_set<const HashTable*> in_progress_;  // the tables being built (cycle check)
   std::uint64_t default_empty_ = 0;
 
   std::uint64_t alloc(std::size_t n) {
@@ -222,7 +224,20 @@ class Builder {
     return off;
   }
 
+  // A table met again inside itself (through a reference held once: `$v = $a` after
+  // `$a[] = &$a; unset($a)` leaves exactly that) would make a cyclic image, which the copy path
+  // and the engine's dumpers would follow forever: such values keep the codec's encoding.
   std::uint64_t arr(HashTable* ht, int depth) {
+    if (!in_progress_.insert(ht).second) {
+      failed = true;
+      return 0;
+    }
+    const std::uint64_t off = arr_body(ht, depth);
+    in_progress_.erase(ht);
+    return off;
+  }
+
+  std::uint64_t arr_body(HashTable* ht, int depth) {
     if (depth >= kMaxDepth) {
       failed = true;
       return 0;
