@@ -487,9 +487,9 @@ void atfork_child() {
 }
 void release_adopted() {
   if (g_adopted.n == 0 || !g_adopted_cache) return;
-  zc_enter();
+  fork_region_writable(true);  // the hold lives in the segment (the test mode: read-only)
   g_adopted_cache->release_fork_hold(g_adopted);
-  zc_leave();
+  fork_region_writable(false);
   g_adopted = {};
   g_adopted_cache = nullptr;
 }

@@ -1,7 +1,7 @@
 --TEST--
 zero-copy: a pcntl_fork()ed child keeps the values it inherited after its parent's request has ended and the value was deleted (the child's fork hold, ZC-4)
 --SKIPIF--
-<?php include __DIR__ . '/skipif.inc'; if (!function_exists('pcntl_fork')) die('skip pcntl not available'); if (PHP_OS_FAMILY === 'Windows') die('skip POSIX'); ?>
+<?php if (getenv('SKIP_ASAN')) die('skip starts other php processes, outside the ASan preload'); include __DIR__ . '/skipif.inc'; if (!function_exists('pcntl_fork')) die('skip pcntl not available'); if (PHP_OS_FAMILY === 'Windows') die('skip POSIX'); ?>
 --INI--
 wincache.enablecli=1
 wincache.ucache_zero_copy=1
