@@ -120,6 +120,9 @@ void redis_session_extra_info(zval* out);         // wincache_extra_info()['redi
 // ---- ucache_redis.cpp (wincache.redis with ucache=near: the user cache and locks on Redis) -----
 bool near_on();  // the near cache is configured (and built): the hooks below replace the local paths
 void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+// A key of the array forms (ucache.cpp): a string, or an int as its decimal string; else
+// WinCache's warning and false.
+bool element_key(zval* z, std::string& out);
 // What a put of one key came to (ucache.cpp's and the near cache's alike).
 enum class Put : std::uint8_t { ok, failed, exists, exception };
 Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, bool add, bool warn);

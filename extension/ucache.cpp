@@ -22,6 +22,23 @@ extern "C" {
 }
 
 namespace wcx {
+
+// Keys of the array forms: strings, or ints as their decimal string; anything else is
+// WinCache's warning and the caller returns false.
+bool element_key(zval* z, std::string& out) {
+  ZVAL_DEREF(z);
+  if (Z_TYPE_P(z) == IS_STRING) {
+    out.assign(Z_STRVAL_P(z), Z_STRLEN_P(z));
+    return true;
+  }
+  if (Z_TYPE_P(z) == IS_LONG) {
+    out = std::to_string(Z_LVAL_P(z));
+    return true;
+  }
+  php_error_docref(nullptr, E_WARNING, "key array elements can only be string or long");
+  return false;
+}
+
 namespace {
 
 using wc::CacheStatus;
@@ -151,21 +168,6 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   return true;
 }
 
-// Keys of the array forms: strings, or ints as their decimal string; anything else is
-// WinCache's warning and the caller returns false.
-bool element_key(zval* z, std::string& out) {
-  ZVAL_DEREF(z);
-  if (Z_TYPE_P(z) == IS_STRING) {
-    out.assign(Z_STRVAL_P(z), Z_STRLEN_P(z));
-    return true;
-  }
-  if (Z_TYPE_P(z) == IS_LONG) {
-    out = std::to_string(Z_LVAL_P(z));
-    return true;
-  }
-  php_error_docref(nullptr, E_WARNING, "key array elements can only be string or long");
-  return false;
-}
 
 // The array forms of get and delete: an array `out` of what each(key, out) adds for every
 // element's key. False (out freed) at the first key element_key refuses or when each() says

@@ -337,19 +337,6 @@ Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl,
 
 namespace {
 
-bool element_key(zval* z, std::string& out) {
-  ZVAL_DEREF(z);
-  if (Z_TYPE_P(z) == IS_STRING) {
-    out.assign(Z_STRVAL_P(z), Z_STRLEN_P(z));
-    return true;
-  }
-  if (Z_TYPE_P(z) == IS_LONG) {
-    out = std::to_string(Z_LVAL_P(z));
-    return true;
-  }
-  php_error_docref(nullptr, E_WARNING, "key array elements can only be string or long");
-  return false;
-}
 
 bool near_remove(Cache* c, const char* k, std::size_t n, bool* failed) {
   if (n == 0 || n > kMaxKey) return false;
