@@ -3,6 +3,7 @@
 #
 #   listening PORT             a TCP socket listens on PORT
 #   children PID               PID's child processes
+#   cpu_ns PID...              CPU time (ns) that each PID and its children have run so far
 #   stop_nginx_fpm NGINX FPM   stops both (either may be ""): SIGQUIT (graceful), up to 15 s,
 #                              then SIGKILL to the one left and its children; reaps them. The
 #                              master drops its workers' pin (SEG-9) as their user at its module
@@ -17,6 +18,15 @@ listening() {
 children() {
   cat /proc/[0-9]*/stat 2>/dev/null |
     awk -v pp="$1" '{ r = $0; sub(/^.*\) /, "", r); split(r, f, " "); if (f[2] == pp) print $1 }'
+}
+cpu_ns() {
+  # the ones given and their children together (a php-fpm master and its workers); the time
+  # each has run on a CPU, from /proc/PID/schedstat (nanoseconds, not clock ticks)
+  local p t=0 x
+  for p in "$@" $(for x in "$@"; do children "$x"; done); do
+    read -r x _ </proc/"$p"/schedstat 2>/dev/null && t=$((t + x))
+  done
+  echo "$t"
 }
 stop_nginx_fpm() {
   local nginx=$1 fpm=$2 i p c
