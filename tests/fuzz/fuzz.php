@@ -298,9 +298,15 @@ function fz_wrap_add(int $a, int $b): int {   // C arithmetic: the overflow wrap
 
 // The lock model: what this process holds, in acquisition order [name, global].
 $LK = [];
-$LN = ["p{$PROC}L0", "p{$PROC}L1", "p{$PROC}L2", "p{$PROC}" . str_repeat('n', 140), str_repeat('q', 151)];
+// Global locks are one table for the whole machine: every name carries this run's group name
+// (apppoolid + namesalt, unique per run and round), so that locks a crashed run left (the crash
+// twin's, by design) are never this run's names. The empty name cannot carry it: it is used in
+// the group's table only (fz_lock_op).
+$RUN = ini_get('wincache.apppoolid') . '.' . ini_get('wincache.namesalt') . '.';
+$LN = ["{$RUN}p{$PROC}L0", "{$RUN}p{$PROC}L1", "{$RUN}p{$PROC}L2",
+       str_pad("{$RUN}p{$PROC}", 142, 'n'), str_repeat('q', 151)];
 if ($PROCS === 1) $LN[] = '';   // the empty name is one name for every process
-$SHARED_LOCKS = ['shared0', 'shared1'];
+$SHARED_LOCKS = ["{$RUN}shared0", "{$RUN}shared1"];
 
 // Files: this process's own, rewritten; the content each file has now, and every content it had.
 $FD = "$DIR/files/p$PROC";
@@ -590,6 +596,7 @@ function fz_lock_op(): void {
     return;
   }
   $name = $LN[mt_rand(0, count($LN) - 1)];
+  if ($name === '') $g = false;   // the group's table only (see $RUN)
   if (mt_rand(0, 1) === 0) {
     [, $r] = fz_call('wincache_lock', [$name, $g]);
     if (strlen($name) > 150) { fz_expect($r === false, 'lock of a long name is false'); return; }
