@@ -112,11 +112,12 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   std::uint64_t want = 0;
   // Zero-copy values (zerocopy.hpp): pinned before the get and handed out after it, or (not
   // pinned) copied out like any other value and deep-copied from the copy.
-  const bool pinned = zc_before_get(c, slot());
+  const unsigned sl = slot();  // (one look at the process's slot per get: each costs a self())
+  const bool pinned = zc_before_get(c, sl);
   const void* image = nullptr;
   const char* image_at = nullptr;
   bool image_string = false;
-  const CacheStatus st = c->get_entry(slot(), k, std::uint32_t(n), now_ms(),
+  const CacheStatus st = c->get_entry(sl, k, std::uint32_t(n), now_ms(),
                                       [&](const Cache::View& v) {
                                         const ValueType t = v.type;
                                         const char* p = v.bytes;
@@ -124,7 +125,7 @@ bool fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
                                         type = t;
                                         if (is_image(v.aux.load(std::memory_order_acquire))) {
                                           if (pinned && (image = zc_root(p, &image_string))) {
-                                            zc_stamp(c, slot(), const_cast<Cache::View&>(v));
+                                            zc_stamp(c, sl, const_cast<Cache::View&>(v));
                                             return;
                                           }
                                           image_at = p;  // copied out below, deep-copied after

@@ -157,11 +157,19 @@ struct PrimPosix {
     return make_id(pid, e == 0 ? st.starttime : 0);
   }
 
+  // The fast path is a few instructions and inlines into every lock operation (a get calls it
+  // about eight times); the rest lives in self_slow(), so that its register saves and calls do
+  // not make every call pay a full prologue.
   static proc_id self() {
     std::atomic<proc_id>* cell = cache_cell();
     if (cell) {
       const proc_id id = cell->load(std::memory_order_relaxed);
       if (id != 0) return id;
+    }
+    return self_slow(cell);
+  }
+  __attribute__((noinline)) static proc_id self_slow(std::atomic<proc_id>* cell) {
+    if (cell) {
       const proc_id mine = compute_self();
       cell->store(mine, std::memory_order_relaxed);  // racing threads store the same value
       return mine;
@@ -261,7 +269,11 @@ struct PrimPosix {
   // One private page whose contents the kernel zeroes in a forked child; nullptr if the kernel
   // refuses (then self() falls back to comparing getpid()).
   static std::atomic<proc_id>* cache_cell() {
-    static std::atomic<proc_id>* const cell = [] {
+    static std::atomic<proc_id>* const cell = make_cell();
+    return cell;
+  }
+  __attribute__((noinline)) static std::atomic<proc_id>* make_cell() {
+    return [] {
       const long page = ::sysconf(_SC_PAGESIZE);
       void* m = ::mmap(nullptr, std::size_t(page > 0 ? page : 4096), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -273,7 +285,6 @@ struct PrimPosix {
       ::munmap(m, std::size_t(page > 0 ? page : 4096));
       return static_cast<std::atomic<proc_id>*>(nullptr);
     }();
-    return cell;
   }
 };
 
