@@ -30,6 +30,7 @@
 
 #include "codec.hpp"
 #include "redis.hpp"
+#include "zerocopy.hpp"
 
 extern "C" {
 #include "SAPI.h"
@@ -159,19 +160,32 @@ Enc encode(zval* value, bool warn, std::string& redis_bytes, Buffer& buf, Encode
   return Enc::ok;
 }
 
-// The host's copy: stamp + codec bytes.
-void store_local(Cache* c, const char* k, std::size_t n, const Stamp& st, ValueType type,
-                 const char* bytes, std::size_t len) {
-  std::string b(kStamp + len, '\0');
-  std::memcpy(&b[0], &st, kStamp);
-  if (len) std::memcpy(&b[kStamp], bytes, len);
+// The host's copy. `value` (when there is one) as a zero-copy image wherever the plain user
+// cache would store it so (zc_store: arrays, strings of 64 KB or more), with the stamp as the
+// image's head; anything else (and a value the image cannot hold) as stamp + codec bytes. A copy
+// that cannot be stored is removed: the one before it must not outlive this host's own write (N6).
+void store_local(Cache* c, const char* k, std::size_t n, const Stamp& st, zval* value,
+                 ValueType type, const char* bytes, std::size_t len) {
   std::uint64_t ttl_s = 0;
   if (st.expire_ms) {
     const std::uint64_t now = now_ms();
-    if (st.expire_ms <= now) return;
+    if (st.expire_ms <= now) {
+      c->remove(slot(), k, std::uint32_t(n), now);
+      return;
+    }
     ttl_s = (st.expire_ms - now + 999) / 1000;
   }
-  c->store(slot(), k, std::uint32_t(n), type, b.data(), b.size(), ttl_s, now_ms(), Cache::Mode::set);
+  CacheStatus cs = CacheStatus::ok;
+  bool no_memory = false;
+  if (!value || !zc_store(c, slot(), k, std::uint32_t(n), value, ttl_s, now_ms(), Cache::Mode::set,
+                          &cs, &no_memory, &st, kStamp)) {
+    std::string b(kStamp + len, '\0');
+    std::memcpy(&b[0], &st, kStamp);
+    if (len) std::memcpy(&b[kStamp], bytes, len);
+    cs = c->store(slot(), k, std::uint32_t(n), type, b.data(), b.size(), ttl_s, now_ms(),
+                  Cache::Mode::set);
+  }
+  if (cs != CacheStatus::ok) c->remove(slot(), k, std::uint32_t(n), now_ms());
 }
 
 // The tests' pause between Redis's answer and the local store (debug_delay, keys "__delay__*").
@@ -203,13 +217,47 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   if (trusted0) {
     Buffer buf;
     ValueType type = ValueType::null_v;
-    bool copied = false;
-    const CacheStatus st = c->get(slot(), k, std::uint32_t(n), now_ms(),
-                                  [&](ValueType t, const char* p, std::uint64_t len) {
-                                    type = t;
-                                    copied = buf.assign(p, std::size_t(len));
-                                  });
-    if (st == CacheStatus::ok && copied && buf.size() >= kStamp) {
+    bool copied = false, stale = false;
+    // A zero-copy image (zerocopy.hpp) with the stamp as its head: the stamp is checked under the
+    // read lock, BEFORE anything is handed out (N2); then, pinned as the plain get pins, the
+    // image is handed out without decoding or copying, or (not pinned) copied out and
+    // deep-copied after the lock.
+    const bool pinned = zc_before_get(c, slot());
+    const void* image = nullptr;
+    const char* image_at = nullptr;
+    bool image_string = false;
+    const CacheStatus st = c->get_entry(
+        slot(), k, std::uint32_t(n), now_ms(), [&](const Cache::View& v) {
+          type = v.type;
+          if (is_image(v.aux.load(std::memory_order_acquire))) {
+            const char* head = zc_head(v.bytes, v.len, kStamp);
+            Stamp s;
+            if (!head) return;  // no near-cache image: a miss
+            std::memcpy(&s, head, kStamp);
+            if (!stamp_valid(a, s, stripe)) {
+              stale = true;
+              return;
+            }
+            if (pinned && (image = zc_root(v.bytes, &image_string, kStamp))) {
+              zc_stamp(c, slot(), const_cast<Cache::View&>(v));
+              return;
+            }
+            image_at = v.bytes;
+          }
+          copied = buf.assign(v.bytes, std::size_t(v.len));
+        });
+    if (st == CacheStatus::ok && image) {
+      zc_hand_out(image, image_string, rv);
+      a->hits.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+    if (st == CacheStatus::ok && image_at && copied) {
+      // (the stamp was valid under the lock: what was copied is what a hand-out would have been)
+      if (zc_copy_out(buf.data(), buf.size(), image_at, rv, kStamp)) {
+        a->hits.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      }
+    } else if (st == CacheStatus::ok && copied && buf.size() >= kStamp) {
       Stamp s;
       std::memcpy(&s, buf.data(), kStamp);
       // (trusted was checked before the copy was read: a doubt since then moved the epoch first)
@@ -220,9 +268,10 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
         }
         if (EG(exception)) return false;
       } else {
-        a->guard_rejections.fetch_add(1, std::memory_order_relaxed);
+        stale = true;
       }
     }
+    if (stale) a->guard_rejections.fetch_add(1, std::memory_order_relaxed);
   }
   if (a) (trusted0 ? a->misses : a->bypasses).fetch_add(1, std::memory_order_relaxed);
   // The snapshot BEFORE the read (N2).
@@ -273,7 +322,7 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   if (trusted0 && local_bytes && pttl != -2 && (trusted(a) || unguarded)) {
     s.expire_ms = pttl > 0 ? t_send + std::uint64_t(pttl) : 0;
     if (unguarded || (s.epoch == a->epoch.load() && s.stripe == a->stripes[stripe].load())) {
-      store_local(c, k, n, s, local_type, local_bytes, local_len);
+      store_local(c, k, n, s, rv, local_type, local_bytes, local_len);
       a->fills.fetch_add(1, std::memory_order_relaxed);
     } else {
       a->guard_rejections.fetch_add(1, std::memory_order_relaxed);
@@ -328,7 +377,7 @@ Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl,
   // N6: this host reads its own write (or misses), never the value before it.
   if (trusted0 && (trusted(a) || redis_endpoint().debug_unguarded)) {
     s.expire_ms = ttl > 0 ? t_send + std::uint64_t(ttl) * 1000 : 0;
-    store_local(c, k, n, s, enc.type, enc.bytes, enc.len);
+    store_local(c, k, n, s, value, enc.type, enc.bytes, enc.len);
   } else {
     c->remove(slot(), k, std::uint32_t(n), now_ms());
   }
