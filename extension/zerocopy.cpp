@@ -39,6 +39,7 @@ struct ZcState {
   bool request_pin = false;     // held to the request's end (values were handed out)
   bool forked = false;          // this request forked: copy from now on (zerocopy.hpp)
   bool age_logged = false;      // the one log line of a pin older than pin_warn_s
+  bool fork_no_hold = false;    // the forks now started run no PHP (zc_fork_without_hold)
   // the read-only test mode
   int depth = 0;
   // process statistics
@@ -466,6 +467,7 @@ void fork_region_writable(bool writable) {
 
 void atfork_prepare() {
   g_fork_hold = {};
+  if (zs.fork_no_hold) return;  // a child that runs no PHP (the near cache's listener)
   if (!zs.pinned || zs.pinned_by != Prim::self()) return;  // nothing handed out by us
   zc_enter();
   g_fork_hold = zs.pinned->hold_for_fork(zs.pinned_slot, now_ms(), g_adopted);
@@ -580,6 +582,8 @@ void zc_leave_protected() {
 }
 
 bool zc_handing_out() { return zs.zero_copy; }
+
+void zc_fork_without_hold(bool on) { zs.fork_no_hold = on; }
 
 // ---- store -----------------------------------------------------------------------------------
 bool zc_store(Cache* c, unsigned slot, const char* key, std::uint32_t klen, zval* value,

@@ -121,6 +121,10 @@ bool zc_copy_out(const char* copy, std::uint64_t len, const char* entry_bytes, z
 std::uint64_t zc_value_size(const wc::EntryInfo& e);
 // Whether gets of this process hand out without copying (INI resolved, image format here).
 bool zc_handing_out();
+// on: the forks this process starts until `off` run no PHP and never read a handed-out value
+// (the near cache's listener, near_listener.cpp): no fork hold is claimed for them (one would
+// stay claimed until a writer reaped it, and a child that found none free would exit).
+void zc_fork_without_hold(bool on);
 
 // wincache_extra_info()['ucache'] keys: zero_copy, protect_memory, pinned, pin_age_ms,
 // retired_entries, retired_bytes, images_stored, zero_copy_gets, copied_gets.
