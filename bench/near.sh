@@ -27,12 +27,10 @@ done
 so=$(cd "$(dirname "$so")" && pwd)/$(basename "$so")
 here=$(cd "$(dirname "$0")" && pwd)
 for c in redis-server redis-cli php8.2; do command -v $c >/dev/null || { echo "$me: SKIP: $c missing"; exit 77; }; done
-work=$(mktemp -d /tmp/nearbench.XXXXXX)
-redis-server --unixsocket "$work/redis.sock" --unixsocketperm 777 --port 0 --save "" --appendonly no \
-  --daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
-rpid=$!
-trap 'kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 50); do redis-cli -s "$work/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source=../tests/redis/unix_redis.sh
+. "$here/../tests/redis/unix_redis.sh"
+unix_redis_start nearbench || die "redis-server did not answer"
+work=$WORK
 app=nb$$
 printf 'extension=%s\nwincache.enablecli=1\nwincache.ucache_zero_copy=1\nwincache.namesalt=nb%s\nwincache.redis="unix:%s?prefix=%s&ucache=near"\nextension=igbinary\nextension=msgpack\nextension=redis\n' \
   "$so" "$$" "$work/redis.sock" "$app" >"$work/php.ini"

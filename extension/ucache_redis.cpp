@@ -206,6 +206,8 @@ bool stamp_valid(NearArea* a, const Stamp& st, unsigned stripe) {
          (st.expire_ms == 0 || now_ms() < st.expire_ms);
 }
 
+}  // namespace
+
 // ---- get ----------------------------------------------------------------------------------
 // true: *rv set. false: miss (or failure, warned once).
 bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
@@ -332,8 +334,6 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
 }
 
 // ---- set / add --------------------------------------------------------------------------------
-}  // namespace
-
 Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, bool add, bool warn) {
   if (n == 0 || k[0] == '\0') {
     if (warn) php_error_docref(nullptr, E_WARNING, "key cannot be blank string");
@@ -384,10 +384,8 @@ Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl,
   return Put::ok;
 }
 
-namespace {
-
-
-bool near_remove(Cache* c, const char* k, std::size_t n, bool* failed) {
+// ---- delete, inc/dec, cas, exists, clear: in Redis, the host's copy dropped ------------------
+bool near_remove(Cache* c, const char* k, std::size_t n) {
   if (n == 0 || n > kMaxKey) return false;
   RedisValue r;
   std::string err;
@@ -395,13 +393,52 @@ bool near_remove(Cache* c, const char* k, std::size_t n, bool* failed) {
   c->remove(slot(), k, std::uint32_t(n), now_ms());
   if (!ok) {
     warn_once(err);
-    if (failed) *failed = true;
     return false;
   }
   return r.integer > 0;
 }
 
-}  // namespace
+CacheStatus near_add_int(Cache* c, const char* k, std::size_t n, std::int64_t d, std::int64_t* out) {
+  if (n == 0 || n > kMaxKey) return CacheStatus::miss;
+  RedisValue r;
+  std::string err;
+  const bool ok = redis_eval(RedisScript::near_incr, {rkey(k, n)}, {std::to_string(d)}, r, err);
+  c->remove(slot(), k, std::uint32_t(n), now_ms());
+  if (!ok) {
+    if (r.type == RedisValue::Type::error) return CacheStatus::not_int;  // the script refused
+    warn_once(err);
+    return CacheStatus::busy;
+  }
+  if (r.type != RedisValue::Type::integer) return CacheStatus::miss;  // absent
+  *out = std::int64_t(r.integer);
+  return CacheStatus::ok;
+}
+
+CacheStatus near_cas(Cache* c, const char* k, std::size_t n, zend_long old_v, zend_long new_v) {
+  if (n == 0 || n > kMaxKey) return CacheStatus::miss;
+  RedisValue r;
+  std::string err;
+  const bool ok = redis_eval(RedisScript::near_cas, {rkey(k, n)},
+                             {std::to_string(old_v), std::to_string(new_v)}, r, err);
+  c->remove(slot(), k, std::uint32_t(n), now_ms());
+  if (!ok) {
+    warn_once(err);
+    return CacheStatus::busy;
+  }
+  if (r.integer < 0) return CacheStatus::not_int;
+  return r.integer == 1 ? CacheStatus::ok : CacheStatus::mismatch;
+}
+
+bool near_exists(const char* k, std::size_t n) {
+  if (n == 0 || n > kMaxKey) return false;
+  RedisValue r;
+  std::string err;
+  if (!redis_command({"EXISTS", rkey(k, n)}, r, err)) {
+    warn_once(err);
+    return false;
+  }
+  return r.integer > 0;
+}
 
 unsigned near_stripe_of(const char* k, std::size_t n) {
   // near_stripe("APP:u:" + key) without building the string (every get computes it)
@@ -424,158 +461,9 @@ bool near_on() {
   return redis_configured() && e.ucache_near && e.error.empty() && redis_built();
 }
 
-void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  zval *key, *success = nullptr;
-  ZEND_PARSE_PARAMETERS_START(1, 2)
-    Z_PARAM_ZVAL(key)
-    Z_PARAM_OPTIONAL
-    Z_PARAM_ZVAL(success)
-  ZEND_PARSE_PARAMETERS_END();
-  if (success) ZEND_TRY_ASSIGN_REF_FALSE(success);
-  ZVAL_DEREF(key);
-  if (Z_TYPE_P(key) == IS_ARRAY) {
-    array_init(return_value);
-    zval* el;
-    std::string k;
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
-      if (!element_key(el, k)) {
-        zval_ptr_dtor(return_value);
-        RETURN_FALSE;
-      }
-      zval v;
-      if (near_fetch(c, k.data(), k.size(), &v))
-        zend_symtable_str_update(Z_ARRVAL_P(return_value), k.data(), k.size(), &v);
-      if (EG(exception)) {
-        zval_ptr_dtor(return_value);
-        RETURN_THROWS();
-      }
-    }
-    ZEND_HASH_FOREACH_END();
-    if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
-    return;
-  }
-  zend_string* k = zval_get_string(key);
-  if (EG(exception)) {
-    zend_string_release(k);
-    RETURN_THROWS();
-  }
-  const bool hit = near_fetch(c, ZSTR_VAL(k), ZSTR_LEN(k), return_value);
-  zend_string_release(k);
-  if (!hit) {
-    if (EG(exception)) RETURN_THROWS();
-    RETURN_FALSE;
-  }
-  if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
-}
-
-void near_delete(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  zval* key;
-  ZEND_PARSE_PARAMETERS_START(1, 1)
-    Z_PARAM_ZVAL(key)
-  ZEND_PARSE_PARAMETERS_END();
-  ZVAL_DEREF(key);
-  if (Z_TYPE_P(key) == IS_ARRAY) {
-    array_init(return_value);
-    zval* el;
-    std::string k;
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
-      if (!element_key(el, k)) {
-        zval_ptr_dtor(return_value);
-        RETURN_FALSE;
-      }
-      if (near_remove(c, k.data(), k.size(), nullptr)) add_next_index_stringl(return_value, k.data(), k.size());
-    }
-    ZEND_HASH_FOREACH_END();
-    return;
-  }
-  zend_string* k = zval_get_string(key);
-  if (EG(exception)) {
-    zend_string_release(k);
-    RETURN_THROWS();
-  }
-  const bool ok = near_remove(c, ZSTR_VAL(k), ZSTR_LEN(k), nullptr);
-  zend_string_release(k);
-  RETURN_BOOL(ok);
-}
-
-void near_inc_dec(Cache* c, INTERNAL_FUNCTION_PARAMETERS, int sign) {
-  char* k;
-  size_t n;
-  zend_long delta = 1;
-  zval* success = nullptr;
-  ZEND_PARSE_PARAMETERS_START(1, 3)
-    Z_PARAM_STRING(k, n)
-    Z_PARAM_OPTIONAL
-    Z_PARAM_LONG(delta)
-    Z_PARAM_ZVAL(success)
-  ZEND_PARSE_PARAMETERS_END();
-  if (success) ZEND_TRY_ASSIGN_REF_FALSE(success);
-  if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  const std::int64_t d = sign > 0 ? std::int64_t(delta)
-                                  : std::int64_t(0 - std::uint64_t(std::int64_t(delta)));
-  RedisValue r;
-  std::string err;
-  const bool ok = redis_eval(RedisScript::near_incr, {rkey(k, n)}, {std::to_string(d)}, r, err);
-  c->remove(slot(), k, std::uint32_t(n), now_ms());
-  if (!ok) {
-    if (r.type == RedisValue::Type::error)
-      php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
-    else
-      warn_once(err);
-    RETURN_FALSE;
-  }
-  if (r.type != RedisValue::Type::integer) RETURN_FALSE;  // absent
-  if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
-  RETURN_LONG(zend_long(r.integer));
-}
-
-void near_cas(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  char* k;
-  size_t n;
-  zend_long old_v, new_v;
-  ZEND_PARSE_PARAMETERS_START(3, 3)
-    Z_PARAM_STRING(k, n)
-    Z_PARAM_LONG(old_v)
-    Z_PARAM_LONG(new_v)
-  ZEND_PARSE_PARAMETERS_END();
-  if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  RedisValue r;
-  std::string err;
-  const bool ok = redis_eval(RedisScript::near_cas, {rkey(k, n)},
-                             {std::to_string(old_v), std::to_string(new_v)}, r, err);
-  c->remove(slot(), k, std::uint32_t(n), now_ms());
-  if (!ok) {
-    warn_once(err);
-    RETURN_FALSE;
-  }
-  if (r.integer < 0) {
-    php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
-    RETURN_FALSE;
-  }
-  RETURN_BOOL(r.integer == 1);
-}
-
-void near_exists(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  char* k;
-  size_t n;
-  ZEND_PARSE_PARAMETERS_START(1, 1)
-    Z_PARAM_STRING(k, n)
-  ZEND_PARSE_PARAMETERS_END();
-  (void)c;
-  if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  RedisValue r;
-  std::string err;
-  if (!redis_command({"EXISTS", rkey(k, n)}, r, err)) {
-    warn_once(err);
-    RETURN_FALSE;
-  }
-  RETURN_BOOL(r.integer > 0);
-}
-
 // clear: this application's keys only (SCAN MATCH APP:u:* + UNLINK, in batches; not atomic:
 // a key written during the scan may stay), then this host's copies.
-void near_clear(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  if (ZEND_NUM_ARGS() > 0) RETURN_FALSE;
+bool near_clear(Cache* c) {
   std::string pat;
   for (char ch : redis_endpoint().prefix) {
     if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') pat += '\\';
@@ -602,11 +490,8 @@ void near_clear(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
     }
   } while (cursor != "0");
   c->clear();
-  if (!ok) {
-    warn_once(err);
-    RETURN_FALSE;
-  }
-  RETURN_TRUE;
+  if (!ok) warn_once(err);
+  return ok;
 }
 
 // ---- named locks in Redis ---------------------------------------------------------------------

@@ -18,13 +18,10 @@ php=${PHP_BINARY:-$(command -v php8.2 || command -v php)}
 command -v redis-server >/dev/null || { echo "SKIP: redis-server is not installed"; exit 77; }
 avail=$("$php" -d "extension=$so" -d wincache.enablecli=1 -r 'echo json_encode(wincache_extra_info()["redis"]["available"] ?? false);')
 [ "$avail" = true ] || { echo "SKIP: this wincache.so was built without hiredis"; exit 77; }
-work=$(mktemp -d /tmp/redis_near_zc.XXXXXX)
-chmod 755 "$work"
-redis-server --unixsocket "$work/redis.sock" --unixsocketperm 777 --port 0 --save "" --appendonly no \
-  --daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
-rpid=$!
-trap 'kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do redis-cli -s "$work/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source=unix_redis.sh
+. "$(dirname "$0")/unix_redis.sh"
+unix_redis_start redis_near_zc || { echo "FAIL: redis-server did not answer"; exit 1; }
+work=$WORK
 app=zcn$$
 mkdir "$work/ini"
 cat >"$work/wait.php" <<'EOF'
