@@ -118,19 +118,23 @@ const ::ps_module_struct* session_front_module();  // "wincache": on shared memo
 void redis_session_extra_info(zval* out);         // wincache_extra_info()['redis']['sessions']
 
 // ---- ucache_redis.cpp (wincache.redis with ucache=near: the user cache and locks on Redis) -----
+// The near cache's store calls: ucache.cpp parses the arguments (once, for both paths) and calls
+// these instead of the local store's when near_on(). Redis unreachable: warned once per request.
 bool near_on();  // the near cache is configured (and built): the hooks below replace the local paths
-void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
 // A key of the array forms (ucache.cpp): a string, or an int as its decimal string; else
 // WinCache's warning and false.
 bool element_key(zval* z, std::string& out);
 // What a put of one key came to (ucache.cpp's and the near cache's alike).
 enum class Put : std::uint8_t { ok, failed, exists, exception };
+bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv);  // false: miss or failure
 Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, bool add, bool warn);
-void near_delete(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
-void near_inc_dec(Cache* c, INTERNAL_FUNCTION_PARAMETERS, int sign);
-void near_cas(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
-void near_exists(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
-void near_clear(Cache* c, INTERNAL_FUNCTION_PARAMETERS);
+bool near_remove(Cache* c, const char* k, std::size_t n);  // true: a key was deleted
+// ok (*out set), miss (absent), not_int (the value is no int), busy (Redis failed: warned)
+wc::CacheStatus near_add_int(Cache* c, const char* k, std::size_t n, std::int64_t d, std::int64_t* out);
+// ok (swapped), mismatch, miss, not_int, busy (Redis failed: warned)
+wc::CacheStatus near_cas(Cache* c, const char* k, std::size_t n, zend_long old_v, zend_long new_v);
+bool near_exists(const char* k, std::size_t n);  // asks Redis
+bool near_clear(Cache* c);  // this application's keys, then the host's copies; false: failed
 unsigned near_stripe_of(const char* key, std::size_t n);  // the stripe of APP:u:<key>
 bool redis_locks_on();
 bool redis_lock(const char* k, std::size_t n, std::uint64_t until_ms);  // false: warned or timed out

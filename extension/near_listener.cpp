@@ -28,6 +28,7 @@
 #include "features.hpp"
 
 #include "redis.hpp"
+#include "zerocopy.hpp"
 
 #ifdef WINCACHE_HAVE_HIREDIS
 #include <fcntl.h>
@@ -325,7 +326,9 @@ bool near_listener_ensure(NearArea* a, std::uint64_t anchor) {
   // The slot is ours to fill: this worker's id until the listener writes its own.
   if (!a->listener.compare_exchange_strong(cur, Prim::self())) return false;
   const RedisEndpoint e = redis_endpoint();
+  zc_fork_without_hold(true);  // the listener runs no PHP: no zero-copy fork hold for it
   const pid_t child = ::fork();
+  zc_fork_without_hold(false);
   if (child < 0) {
     a->listener.store(0);
     return false;

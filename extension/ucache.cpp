@@ -308,7 +308,6 @@ void set_or_add(INTERNAL_FUNCTION_PARAMETERS, Cache::Mode mode) {
 void inc_dec(INTERNAL_FUNCTION_PARAMETERS, int sign) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
-  if (near_on()) return near_inc_dec(c, INTERNAL_FUNCTION_PARAM_PASSTHRU, sign);  // ucache_redis.cpp
   char* k;
   size_t n;
   zend_long delta = 1;
@@ -324,7 +323,8 @@ void inc_dec(INTERNAL_FUNCTION_PARAMETERS, int sign) {
   std::int64_t out = 0;
   const std::int64_t d = sign > 0 ? std::int64_t(delta)
                                   : std::int64_t(0 - std::uint64_t(std::int64_t(delta)));
-  const CacheStatus st = c->add_int(slot(), k, std::uint32_t(n), d, now_ms(), &out);
+  const CacheStatus st = near_on() ? near_add_int(c, k, n, d, &out)  // in Redis (ucache_redis.cpp)
+                                    : c->add_int(slot(), k, std::uint32_t(n), d, now_ms(), &out);
   if (st == CacheStatus::not_int) {
     php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
     RETURN_FALSE;
@@ -337,7 +337,6 @@ void inc_dec(INTERNAL_FUNCTION_PARAMETERS, int sign) {
 void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
-  if (near_on()) return near_get(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   zval *key, *success = nullptr;
   ZEND_PARSE_PARAMETERS_START(1, 2)
     Z_PARAM_ZVAL(key)
@@ -346,11 +345,16 @@ void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
   ZEND_PARSE_PARAMETERS_END();
   if (success) ZEND_TRY_ASSIGN_REF_FALSE(success);
   ZVAL_DEREF(key);
+  // With the Redis near cache every get goes through its host copy or Redis (ucache_redis.cpp).
+  const bool via_redis = near_on();
+  auto get_one = [&](const char* k, std::size_t n, zval* rv) {
+    return via_redis ? near_fetch(c, k, n, rv) : fetch(c, k, n, rv);
+  };
   if (Z_TYPE_P(key) == IS_ARRAY) {
     zval out;
     const bool ok = over_keys(key, &out, [&](const std::string& k, zval* o) {
       zval v;
-      if (fetch(c, k.data(), k.size(), &v))
+      if (get_one(k.data(), k.size(), &v))
         zend_symtable_str_update(Z_ARRVAL_P(o), k.data(), k.size(), &v);
       return !EG(exception);
     });
@@ -366,7 +370,7 @@ void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
     zend_string_release(k);
     RETURN_THROWS();
   }
-  const bool hit = fetch(c, ZSTR_VAL(k), ZSTR_LEN(k), return_value);
+  const bool hit = get_one(ZSTR_VAL(k), ZSTR_LEN(k), return_value);
   zend_string_release(k);
   if (!hit) {
     if (EG(exception)) RETURN_THROWS();
@@ -378,18 +382,20 @@ void ucache_get(INTERNAL_FUNCTION_PARAMETERS) {
 void ucache_delete(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
-  if (near_on()) return near_delete(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   zval* key;
   ZEND_PARSE_PARAMETERS_START(1, 1)
     Z_PARAM_ZVAL(key)
   ZEND_PARSE_PARAMETERS_END();
   ZVAL_DEREF(key);
+  const bool via_redis = near_on();  // in Redis, the host's copy dropped (ucache_redis.cpp)
+  auto remove = [&](const char* k, std::size_t n) {
+    if (via_redis) return near_remove(c, k, n);
+    return n > 0 && n <= kMaxKey && c->remove(slot(), k, std::uint32_t(n), now_ms()) == CacheStatus::ok;
+  };
   if (Z_TYPE_P(key) == IS_ARRAY) {
     zval out;
     if (!over_keys(key, &out, [&](const std::string& k, zval* o) {
-          if (!k.empty() && k.size() <= kMaxKey &&
-              c->remove(slot(), k.data(), std::uint32_t(k.size()), now_ms()) == CacheStatus::ok)
-            add_next_index_stringl(o, k.data(), k.size());
+          if (remove(k.data(), k.size())) add_next_index_stringl(o, k.data(), k.size());
           return true;
         }))
       RETURN_FALSE;
@@ -400,9 +406,7 @@ void ucache_delete(INTERNAL_FUNCTION_PARAMETERS) {
     zend_string_release(k);
     RETURN_THROWS();
   }
-  bool ok = false;
-  if (ZSTR_LEN(k) > 0 && ZSTR_LEN(k) <= kMaxKey)
-    ok = c->remove(slot(), ZSTR_VAL(k), std::uint32_t(ZSTR_LEN(k)), now_ms()) == CacheStatus::ok;
+  const bool ok = remove(ZSTR_VAL(k), ZSTR_LEN(k));
   zend_string_release(k);
   RETURN_BOOL(ok);
 }
@@ -452,7 +456,6 @@ void ucache_meminfo(INTERNAL_FUNCTION_PARAMETERS) {
 void ucache_cas(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
-  if (near_on()) return near_cas(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   char* k;
   size_t n;
   zend_long old_v, new_v;
@@ -462,7 +465,8 @@ void ucache_cas(INTERNAL_FUNCTION_PARAMETERS) {
     Z_PARAM_LONG(new_v)
   ZEND_PARSE_PARAMETERS_END();
   if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  const CacheStatus st = c->cas(slot(), k, std::uint32_t(n), old_v, new_v, now_ms());
+  const CacheStatus st = near_on() ? near_cas(c, k, n, old_v, new_v)  // in Redis (ucache_redis.cpp)
+                                    : c->cas(slot(), k, std::uint32_t(n), old_v, new_v, now_ms());
   if (st == CacheStatus::not_int) {
     php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
     RETURN_FALSE;
@@ -473,20 +477,20 @@ void ucache_cas(INTERNAL_FUNCTION_PARAMETERS) {
 void ucache_exists(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c) RETURN_FALSE;
-  if (near_on()) return near_exists(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
   char* k;
   size_t n;
   ZEND_PARSE_PARAMETERS_START(1, 1)
     Z_PARAM_STRING(k, n)
   ZEND_PARSE_PARAMETERS_END();
   if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  RETURN_BOOL(c->exists(slot(), k, std::uint32_t(n), now_ms()));
+  RETURN_BOOL(near_on() ? near_exists(k, n)  // asks Redis (ucache_redis.cpp)
+                        : c->exists(slot(), k, std::uint32_t(n), now_ms()));
 }
 
 void ucache_clear(INTERNAL_FUNCTION_PARAMETERS) {
   Cache* c = cache();
   if (!c || ZEND_NUM_ARGS() > 0) RETURN_FALSE;
-  if (near_on()) return near_clear(c, INTERNAL_FUNCTION_PARAM_PASSTHRU);  // ucache_redis.cpp
+  if (near_on()) RETURN_BOOL(near_clear(c));  // Redis's keys of the application, then ours
   c->clear();
   RETURN_TRUE;
 }

@@ -30,6 +30,7 @@
 
 #include "codec.hpp"
 #include "redis.hpp"
+#include "zerocopy.hpp"
 
 extern "C" {
 #include "SAPI.h"
@@ -159,19 +160,32 @@ Enc encode(zval* value, bool warn, std::string& redis_bytes, Buffer& buf, Encode
   return Enc::ok;
 }
 
-// The host's copy: stamp + codec bytes.
-void store_local(Cache* c, const char* k, std::size_t n, const Stamp& st, ValueType type,
-                 const char* bytes, std::size_t len) {
-  std::string b(kStamp + len, '\0');
-  std::memcpy(&b[0], &st, kStamp);
-  if (len) std::memcpy(&b[kStamp], bytes, len);
+// The host's copy. `value` (when there is one) as a zero-copy image wherever the plain user
+// cache would store it so (zc_store: arrays, strings of 64 KB or more), with the stamp as the
+// image's head; anything else (and a value the image cannot hold) as stamp + codec bytes. A copy
+// that cannot be stored is removed: the one before it must not outlive this host's own write (N6).
+void store_local(Cache* c, const char* k, std::size_t n, const Stamp& st, zval* value,
+                 ValueType type, const char* bytes, std::size_t len) {
   std::uint64_t ttl_s = 0;
   if (st.expire_ms) {
     const std::uint64_t now = now_ms();
-    if (st.expire_ms <= now) return;
+    if (st.expire_ms <= now) {
+      c->remove(slot(), k, std::uint32_t(n), now);
+      return;
+    }
     ttl_s = (st.expire_ms - now + 999) / 1000;
   }
-  c->store(slot(), k, std::uint32_t(n), type, b.data(), b.size(), ttl_s, now_ms(), Cache::Mode::set);
+  CacheStatus cs = CacheStatus::ok;
+  bool no_memory = false;
+  if (!value || !zc_store(c, slot(), k, std::uint32_t(n), value, ttl_s, now_ms(), Cache::Mode::set,
+                          &cs, &no_memory, &st, kStamp)) {
+    std::string b(kStamp + len, '\0');
+    std::memcpy(&b[0], &st, kStamp);
+    if (len) std::memcpy(&b[kStamp], bytes, len);
+    cs = c->store(slot(), k, std::uint32_t(n), type, b.data(), b.size(), ttl_s, now_ms(),
+                  Cache::Mode::set);
+  }
+  if (cs != CacheStatus::ok) c->remove(slot(), k, std::uint32_t(n), now_ms());
 }
 
 // The tests' pause between Redis's answer and the local store (debug_delay, keys "__delay__*").
@@ -192,6 +206,8 @@ bool stamp_valid(NearArea* a, const Stamp& st, unsigned stripe) {
          (st.expire_ms == 0 || now_ms() < st.expire_ms);
 }
 
+}  // namespace
+
 // ---- get ----------------------------------------------------------------------------------
 // true: *rv set. false: miss (or failure, warned once).
 bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
@@ -203,13 +219,47 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   if (trusted0) {
     Buffer buf;
     ValueType type = ValueType::null_v;
-    bool copied = false;
-    const CacheStatus st = c->get(slot(), k, std::uint32_t(n), now_ms(),
-                                  [&](ValueType t, const char* p, std::uint64_t len) {
-                                    type = t;
-                                    copied = buf.assign(p, std::size_t(len));
-                                  });
-    if (st == CacheStatus::ok && copied && buf.size() >= kStamp) {
+    bool copied = false, stale = false;
+    // A zero-copy image (zerocopy.hpp) with the stamp as its head: the stamp is checked under the
+    // read lock, BEFORE anything is handed out (N2); then, pinned as the plain get pins, the
+    // image is handed out without decoding or copying, or (not pinned) copied out and
+    // deep-copied after the lock.
+    const bool pinned = zc_before_get(c, slot());
+    const void* image = nullptr;
+    const char* image_at = nullptr;
+    bool image_string = false;
+    const CacheStatus st = c->get_entry(
+        slot(), k, std::uint32_t(n), now_ms(), [&](const Cache::View& v) {
+          type = v.type;
+          if (is_image(v.aux.load(std::memory_order_acquire))) {
+            const char* head = zc_head(v.bytes, v.len, kStamp);
+            Stamp s;
+            if (!head) return;  // no near-cache image: a miss
+            std::memcpy(&s, head, kStamp);
+            if (!stamp_valid(a, s, stripe)) {
+              stale = true;
+              return;
+            }
+            if (pinned && (image = zc_root(v.bytes, &image_string, kStamp))) {
+              zc_stamp(c, slot(), const_cast<Cache::View&>(v));
+              return;
+            }
+            image_at = v.bytes;
+          }
+          copied = buf.assign(v.bytes, std::size_t(v.len));
+        });
+    if (st == CacheStatus::ok && image) {
+      zc_hand_out(image, image_string, rv);
+      a->hits.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+    if (st == CacheStatus::ok && image_at && copied) {
+      // (the stamp was valid under the lock: what was copied is what a hand-out would have been)
+      if (zc_copy_out(buf.data(), buf.size(), image_at, rv, kStamp)) {
+        a->hits.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      }
+    } else if (st == CacheStatus::ok && copied && buf.size() >= kStamp) {
       Stamp s;
       std::memcpy(&s, buf.data(), kStamp);
       // (trusted was checked before the copy was read: a doubt since then moved the epoch first)
@@ -220,9 +270,10 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
         }
         if (EG(exception)) return false;
       } else {
-        a->guard_rejections.fetch_add(1, std::memory_order_relaxed);
+        stale = true;
       }
     }
+    if (stale) a->guard_rejections.fetch_add(1, std::memory_order_relaxed);
   }
   if (a) (trusted0 ? a->misses : a->bypasses).fetch_add(1, std::memory_order_relaxed);
   // The snapshot BEFORE the read (N2).
@@ -273,7 +324,7 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
   if (trusted0 && local_bytes && pttl != -2 && (trusted(a) || unguarded)) {
     s.expire_ms = pttl > 0 ? t_send + std::uint64_t(pttl) : 0;
     if (unguarded || (s.epoch == a->epoch.load() && s.stripe == a->stripes[stripe].load())) {
-      store_local(c, k, n, s, local_type, local_bytes, local_len);
+      store_local(c, k, n, s, rv, local_type, local_bytes, local_len);
       a->fills.fetch_add(1, std::memory_order_relaxed);
     } else {
       a->guard_rejections.fetch_add(1, std::memory_order_relaxed);
@@ -283,8 +334,6 @@ bool near_fetch(Cache* c, const char* k, std::size_t n, zval* rv) {
 }
 
 // ---- set / add --------------------------------------------------------------------------------
-}  // namespace
-
 Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl, bool add, bool warn) {
   if (n == 0 || k[0] == '\0') {
     if (warn) php_error_docref(nullptr, E_WARNING, "key cannot be blank string");
@@ -328,17 +377,15 @@ Put near_put(Cache* c, const char* k, std::size_t n, zval* value, zend_long ttl,
   // N6: this host reads its own write (or misses), never the value before it.
   if (trusted0 && (trusted(a) || redis_endpoint().debug_unguarded)) {
     s.expire_ms = ttl > 0 ? t_send + std::uint64_t(ttl) * 1000 : 0;
-    store_local(c, k, n, s, enc.type, enc.bytes, enc.len);
+    store_local(c, k, n, s, value, enc.type, enc.bytes, enc.len);
   } else {
     c->remove(slot(), k, std::uint32_t(n), now_ms());
   }
   return Put::ok;
 }
 
-namespace {
-
-
-bool near_remove(Cache* c, const char* k, std::size_t n, bool* failed) {
+// ---- delete, inc/dec, cas, exists, clear: in Redis, the host's copy dropped ------------------
+bool near_remove(Cache* c, const char* k, std::size_t n) {
   if (n == 0 || n > kMaxKey) return false;
   RedisValue r;
   std::string err;
@@ -346,13 +393,52 @@ bool near_remove(Cache* c, const char* k, std::size_t n, bool* failed) {
   c->remove(slot(), k, std::uint32_t(n), now_ms());
   if (!ok) {
     warn_once(err);
-    if (failed) *failed = true;
     return false;
   }
   return r.integer > 0;
 }
 
-}  // namespace
+CacheStatus near_add_int(Cache* c, const char* k, std::size_t n, std::int64_t d, std::int64_t* out) {
+  if (n == 0 || n > kMaxKey) return CacheStatus::miss;
+  RedisValue r;
+  std::string err;
+  const bool ok = redis_eval(RedisScript::near_incr, {rkey(k, n)}, {std::to_string(d)}, r, err);
+  c->remove(slot(), k, std::uint32_t(n), now_ms());
+  if (!ok) {
+    if (r.type == RedisValue::Type::error) return CacheStatus::not_int;  // the script refused
+    warn_once(err);
+    return CacheStatus::busy;
+  }
+  if (r.type != RedisValue::Type::integer) return CacheStatus::miss;  // absent
+  *out = std::int64_t(r.integer);
+  return CacheStatus::ok;
+}
+
+CacheStatus near_cas(Cache* c, const char* k, std::size_t n, zend_long old_v, zend_long new_v) {
+  if (n == 0 || n > kMaxKey) return CacheStatus::miss;
+  RedisValue r;
+  std::string err;
+  const bool ok = redis_eval(RedisScript::near_cas, {rkey(k, n)},
+                             {std::to_string(old_v), std::to_string(new_v)}, r, err);
+  c->remove(slot(), k, std::uint32_t(n), now_ms());
+  if (!ok) {
+    warn_once(err);
+    return CacheStatus::busy;
+  }
+  if (r.integer < 0) return CacheStatus::not_int;
+  return r.integer == 1 ? CacheStatus::ok : CacheStatus::mismatch;
+}
+
+bool near_exists(const char* k, std::size_t n) {
+  if (n == 0 || n > kMaxKey) return false;
+  RedisValue r;
+  std::string err;
+  if (!redis_command({"EXISTS", rkey(k, n)}, r, err)) {
+    warn_once(err);
+    return false;
+  }
+  return r.integer > 0;
+}
 
 unsigned near_stripe_of(const char* k, std::size_t n) {
   // near_stripe("APP:u:" + key) without building the string (every get computes it)
@@ -375,158 +461,9 @@ bool near_on() {
   return redis_configured() && e.ucache_near && e.error.empty() && redis_built();
 }
 
-void near_get(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  zval *key, *success = nullptr;
-  ZEND_PARSE_PARAMETERS_START(1, 2)
-    Z_PARAM_ZVAL(key)
-    Z_PARAM_OPTIONAL
-    Z_PARAM_ZVAL(success)
-  ZEND_PARSE_PARAMETERS_END();
-  if (success) ZEND_TRY_ASSIGN_REF_FALSE(success);
-  ZVAL_DEREF(key);
-  if (Z_TYPE_P(key) == IS_ARRAY) {
-    array_init(return_value);
-    zval* el;
-    std::string k;
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
-      if (!element_key(el, k)) {
-        zval_ptr_dtor(return_value);
-        RETURN_FALSE;
-      }
-      zval v;
-      if (near_fetch(c, k.data(), k.size(), &v))
-        zend_symtable_str_update(Z_ARRVAL_P(return_value), k.data(), k.size(), &v);
-      if (EG(exception)) {
-        zval_ptr_dtor(return_value);
-        RETURN_THROWS();
-      }
-    }
-    ZEND_HASH_FOREACH_END();
-    if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
-    return;
-  }
-  zend_string* k = zval_get_string(key);
-  if (EG(exception)) {
-    zend_string_release(k);
-    RETURN_THROWS();
-  }
-  const bool hit = near_fetch(c, ZSTR_VAL(k), ZSTR_LEN(k), return_value);
-  zend_string_release(k);
-  if (!hit) {
-    if (EG(exception)) RETURN_THROWS();
-    RETURN_FALSE;
-  }
-  if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
-}
-
-void near_delete(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  zval* key;
-  ZEND_PARSE_PARAMETERS_START(1, 1)
-    Z_PARAM_ZVAL(key)
-  ZEND_PARSE_PARAMETERS_END();
-  ZVAL_DEREF(key);
-  if (Z_TYPE_P(key) == IS_ARRAY) {
-    array_init(return_value);
-    zval* el;
-    std::string k;
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(key), el) {
-      if (!element_key(el, k)) {
-        zval_ptr_dtor(return_value);
-        RETURN_FALSE;
-      }
-      if (near_remove(c, k.data(), k.size(), nullptr)) add_next_index_stringl(return_value, k.data(), k.size());
-    }
-    ZEND_HASH_FOREACH_END();
-    return;
-  }
-  zend_string* k = zval_get_string(key);
-  if (EG(exception)) {
-    zend_string_release(k);
-    RETURN_THROWS();
-  }
-  const bool ok = near_remove(c, ZSTR_VAL(k), ZSTR_LEN(k), nullptr);
-  zend_string_release(k);
-  RETURN_BOOL(ok);
-}
-
-void near_inc_dec(Cache* c, INTERNAL_FUNCTION_PARAMETERS, int sign) {
-  char* k;
-  size_t n;
-  zend_long delta = 1;
-  zval* success = nullptr;
-  ZEND_PARSE_PARAMETERS_START(1, 3)
-    Z_PARAM_STRING(k, n)
-    Z_PARAM_OPTIONAL
-    Z_PARAM_LONG(delta)
-    Z_PARAM_ZVAL(success)
-  ZEND_PARSE_PARAMETERS_END();
-  if (success) ZEND_TRY_ASSIGN_REF_FALSE(success);
-  if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  const std::int64_t d = sign > 0 ? std::int64_t(delta)
-                                  : std::int64_t(0 - std::uint64_t(std::int64_t(delta)));
-  RedisValue r;
-  std::string err;
-  const bool ok = redis_eval(RedisScript::near_incr, {rkey(k, n)}, {std::to_string(d)}, r, err);
-  c->remove(slot(), k, std::uint32_t(n), now_ms());
-  if (!ok) {
-    if (r.type == RedisValue::Type::error)
-      php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
-    else
-      warn_once(err);
-    RETURN_FALSE;
-  }
-  if (r.type != RedisValue::Type::integer) RETURN_FALSE;  // absent
-  if (success) ZEND_TRY_ASSIGN_REF_TRUE(success);
-  RETURN_LONG(zend_long(r.integer));
-}
-
-void near_cas(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  char* k;
-  size_t n;
-  zend_long old_v, new_v;
-  ZEND_PARSE_PARAMETERS_START(3, 3)
-    Z_PARAM_STRING(k, n)
-    Z_PARAM_LONG(old_v)
-    Z_PARAM_LONG(new_v)
-  ZEND_PARSE_PARAMETERS_END();
-  if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  RedisValue r;
-  std::string err;
-  const bool ok = redis_eval(RedisScript::near_cas, {rkey(k, n)},
-                             {std::to_string(old_v), std::to_string(new_v)}, r, err);
-  c->remove(slot(), k, std::uint32_t(n), now_ms());
-  if (!ok) {
-    warn_once(err);
-    RETURN_FALSE;
-  }
-  if (r.integer < 0) {
-    php_error_docref(nullptr, E_WARNING, "function can only be called for key whose value is long");
-    RETURN_FALSE;
-  }
-  RETURN_BOOL(r.integer == 1);
-}
-
-void near_exists(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  char* k;
-  size_t n;
-  ZEND_PARSE_PARAMETERS_START(1, 1)
-    Z_PARAM_STRING(k, n)
-  ZEND_PARSE_PARAMETERS_END();
-  (void)c;
-  if (n == 0 || n > kMaxKey) RETURN_FALSE;
-  RedisValue r;
-  std::string err;
-  if (!redis_command({"EXISTS", rkey(k, n)}, r, err)) {
-    warn_once(err);
-    RETURN_FALSE;
-  }
-  RETURN_BOOL(r.integer > 0);
-}
-
 // clear: this application's keys only (SCAN MATCH APP:u:* + UNLINK, in batches; not atomic:
 // a key written during the scan may stay), then this host's copies.
-void near_clear(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
-  if (ZEND_NUM_ARGS() > 0) RETURN_FALSE;
+bool near_clear(Cache* c) {
   std::string pat;
   for (char ch : redis_endpoint().prefix) {
     if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') pat += '\\';
@@ -553,11 +490,8 @@ void near_clear(Cache* c, INTERNAL_FUNCTION_PARAMETERS) {
     }
   } while (cursor != "0");
   c->clear();
-  if (!ok) {
-    warn_once(err);
-    RETURN_FALSE;
-  }
-  RETURN_TRUE;
+  if (!ok) warn_once(err);
+  return ok;
 }
 
 // ---- named locks in Redis ---------------------------------------------------------------------

@@ -40,6 +40,7 @@ struct ZcState {
   bool request_pin = false;     // held to the request's end (values were handed out)
   bool forked = false;          // this request forked: copy from now on (zerocopy.hpp)
   bool age_logged = false;      // the one log line of a pin older than pin_warn_s
+  bool fork_no_hold = false;    // the forks now started run no PHP (zc_fork_without_hold)
   // the read-only test mode
   int depth = 0;
   // process statistics
@@ -61,10 +62,19 @@ void protect_region(bool writable) {
 }
 
 // ---- the image -------------------------------------------------------------------------------
-// Offsets from the image's start. Header: [0] magic + root kind, [8] the root (a relocated
-// pointer), [16] two HT_INVALID_IDX slots: the data of every empty table (arData = image + 24).
+// Offsets from the image's start. Header: [0] magic, [4] the kind word (bits 0..15: the root's
+// kind, 0 array / 1 string; bits 16..31: the head's length in 8-byte words), [8] the root (a
+// relocated pointer), [16] two HT_INVALID_IDX slots: the data of every empty table (arData =
+// image + 24), [24] the head (the caller's bytes, kept verbatim: the near cache's stamp; none for
+// the plain user cache), then the engine's structures.
 constexpr std::uint32_t kMagic = 0x315a4357;  // "WCZ1"
 constexpr std::uint64_t kRootOff = 8, kEmptySlotsOff = 16, kFirstOff = 24;
+constexpr std::size_t kMaxHead = 0xffff * 8;
+std::uint32_t kind_word(std::uint32_t kind, std::size_t head) {
+  return kind | std::uint32_t(head / 8) << 16;
+}
+std::size_t head_of(std::uint32_t kind_word) { return std::size_t(kind_word >> 16) * 8; }
+std::size_t round8(std::size_t n) { return (n + 7) & ~std::size_t(7); }
 constexpr std::size_t kStringImageMin = 64 * 1024;
 constexpr std::uint32_t kArrayFlags = (GC_IMMUTABLE | GC_NOT_COLLECTABLE) << GC_FLAGS_SHIFT;
 constexpr std::uint32_t kStringFlags = (IS_STR_INTERNED | IS_STR_PERMANENT) << GC_FLAGS_SHIFT;
@@ -111,11 +121,12 @@ class Builder {
   std::vector<std::uint64_t> relocs;  // offsets of the words that hold an image offset
 
   // The whole value: true if *zv is an image value and the image was built.
-  bool build(zval* zv) {
+  bool build(zval* zv, const void* head, std::size_t head_len) {
     img.reserve(4096);
-    alloc(kFirstOff);
-    std::memset(img.data(), 0, kFirstOff);
+    alloc(kFirstOff + round8(head_len));
+    std::memset(img.data(), 0, img.size());
     std::memset(img.data() + kEmptySlotsOff, 0xff, 8);  // HT_INVALID_IDX x2
+    if (head_len) std::memcpy(img.data() + kFirstOff, head, head_len);
     ZVAL_DEREF(zv);
     std::uint32_t kind;
     std::uint64_t root;
@@ -129,6 +140,7 @@ class Builder {
       return false;
     }
     if (failed) return false;
+    kind = kind_word(kind, round8(head_len));
     std::memcpy(img.data(), &kMagic, 4);
     std::memcpy(img.data() + 4, &kind, 4);
     pointer(kRootOff, root);
@@ -456,6 +468,7 @@ void fork_region_writable(bool writable) {
 
 void atfork_prepare() {
   g_fork_hold = {};
+  if (zs.fork_no_hold) return;  // a child that runs no PHP (the near cache's listener)
   if (!zs.pinned || zs.pinned_by != Prim::self()) return;  // nothing handed out by us
   zc_enter();
   g_fork_hold = zs.pinned->hold_for_fork(zs.pinned_slot, now_ms(), g_adopted);
@@ -571,11 +584,14 @@ void zc_leave_protected() {
 
 bool zc_handing_out() { return zs.zero_copy; }
 
+void zc_fork_without_hold(bool on) { zs.fork_no_hold = on; }
+
 // ---- store -----------------------------------------------------------------------------------
 bool zc_store(Cache* c, unsigned slot, const char* key, std::uint32_t klen, zval* value,
               std::uint64_t ttl_s, std::uint64_t now_ms, Cache::Mode mode, wc::CacheStatus* st,
-              bool* no_memory) {
-  if (!kImages) return false;
+              bool* no_memory, const void* head, std::size_t head_len) {
+  if (!kImages || head_len > kMaxHead) return false;
+  const std::size_t head_room = round8(head_len);
   zval* v = value;
   ZVAL_DEREF(v);
   if (Z_TYPE_P(v) != IS_ARRAY && Z_TYPE_P(v) != IS_STRING) return false;
@@ -590,16 +606,17 @@ bool zc_store(Cache* c, unsigned slot, const char* key, std::uint32_t klen, zval
     const zend_string* src = Z_STR_P(v);
     const std::size_t len = ZSTR_LEN(src);
     const zend_ulong h = zend_hash_func(ZSTR_VAL(src), len);
-    const std::uint64_t bytes = kFirstOff + ((_ZSTR_STRUCT_SIZE(len) + 7) & ~std::size_t(7));
+    const std::uint64_t bytes = kFirstOff + head_room + round8(_ZSTR_STRUCT_SIZE(len));
     *st = c->store_with(
         slot, key, klen, wc::ValueType::string_v, bytes,
         [&](char* dst) {
-          std::memset(dst, 0, kFirstOff);
-          const std::uint32_t kind = 1;
+          std::memset(dst, 0, kFirstOff + head_room);
+          const std::uint32_t kind = kind_word(1, head_room);
           std::memcpy(dst, &kMagic, 4);
           std::memcpy(dst + 4, &kind, 4);
           std::memset(dst + kEmptySlotsOff, 0xff, 8);
-          auto* d = reinterpret_cast<zend_string*>(dst + kFirstOff);
+          if (head_len) std::memcpy(dst + kFirstOff, head, head_len);
+          auto* d = reinterpret_cast<zend_string*>(dst + kFirstOff + head_room);
           GC_SET_REFCOUNT(d, 2);
           GC_TYPE_INFO(d) = GC_STRING | kStringFlags;
           d->h = h;
@@ -615,7 +632,7 @@ bool zc_store(Cache* c, unsigned slot, const char* key, std::uint32_t klen, zval
   }
   Builder b;
   try {
-    if (!b.build(v)) return false;
+    if (!b.build(v, head, head_len)) return false;
   } catch (const std::bad_alloc&) {
     *no_memory = true;
     return false;
@@ -667,15 +684,34 @@ bool zc_before_get(Cache* c, unsigned slot) {
   return true;
 }
 
-const void* zc_root(const char* bytes, bool* is_string) {
+namespace {
+// The root of an image whatever its head (null: no image).
+const void* any_root(const char* bytes, bool* is_string, std::size_t* head) {
   std::uint32_t magic, kind;
   std::memcpy(&magic, bytes, 4);
   std::memcpy(&kind, bytes + 4, 4);
   if (magic != kMagic) return nullptr;
-  *is_string = kind == 1;
+  *is_string = (kind & 0xffff) == 1;
+  *head = head_of(kind);
   const void* root;
   std::memcpy(&root, bytes + kRootOff, sizeof root);
   return root;
+}
+}  // namespace
+
+const void* zc_root(const char* bytes, bool* is_string, std::size_t head_len) {
+  std::size_t head = 0;
+  const void* root = any_root(bytes, is_string, &head);
+  return root && head == round8(head_len) ? root : nullptr;
+}
+
+const char* zc_head(const char* bytes, std::uint64_t len, std::size_t head_len) {
+  bool is_string = false;
+  std::size_t head = 0;
+  if (len < kFirstOff + round8(head_len) || !any_root(bytes, &is_string, &head) ||
+      head != round8(head_len))
+    return nullptr;
+  return bytes + kFirstOff;
 }
 
 void zc_stamp(Cache* c, unsigned slot, Cache::View& v) {
@@ -706,10 +742,11 @@ void zc_hand_out(const void* root, bool is_string, zval* rv) {
   Z_TYPE_INFO_P(rv) = IS_ARRAY;  // never IS_ARRAY_EX: the engine copies before writing
 }
 
-bool zc_copy_out(const char* copy, std::uint64_t len, const char* entry_bytes, zval* rv) {
-  if (len < kFirstOff) return false;
+bool zc_copy_out(const char* copy, std::uint64_t len, const char* entry_bytes, zval* rv,
+                 std::size_t head_len) {
+  if (len < kFirstOff + round8(head_len)) return false;
   bool is_string = false;
-  const void* root = zc_root(copy, &is_string);
+  const void* root = zc_root(copy, &is_string, head_len);
   if (!root) return false;
   ++zs.copied_gets;
   const std::ptrdiff_t delta = copy - entry_bytes;
@@ -729,7 +766,8 @@ std::uint64_t zc_value_size(const wc::EntryInfo& e) {
   if (decodes_in_place(e.type)) return 16;
   if (is_image(e.aux) && e.type == wc::ValueType::string_v && e.value_len >= kFirstOff) {
     bool is_string = false;
-    const void* root = zc_root(e.value, &is_string);
+    std::size_t head = 0;
+    const void* root = any_root(e.value, &is_string, &head);
     if (root && is_string) return ZSTR_LEN(static_cast<const zend_string*>(root));
   }
   return e.value_len;

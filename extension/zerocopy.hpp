@@ -17,6 +17,9 @@
 //   - every zval inside has type flags 0 (IS_ARRAY, IS_STRING: never refcounted);
 //   - no pointer leaves the image: not to zend_empty_array, not to any interned string of the
 //     process or of OPcache (every string is copied, whatever its flags).
+// An image starts with a 24-byte header (magic, the root's kind and the head's length, the root,
+// the slots of empty tables), then an optional HEAD: bytes its caller keeps with it verbatim (the
+// near cache's stamp, ucache_redis.cpp; the plain user cache keeps none), then the structures.
 // The image is built position-independently (offsets from its start, and the list of the words
 // that hold one) before any lock is taken, and relocated while the store copies it into the new
 // entry under the write lock (KeyedStore::store_with), before the entry is published. The entry's
@@ -85,16 +88,24 @@ void zc_mshutdown();
 // Store *value as an image if it has the image's shape. Returns true if it was handled (then *st
 // is the store's answer); false: not an image value (or no image format here), use the codec.
 // *no_memory: the image could not be built (this process had no memory).
+// `head`: head_len bytes the caller keeps with the image, verbatim, in front of the engine's
+// structures (the near cache's stamp: ucache_redis.cpp); read back with zc_head. An image is
+// handed out (zc_root) or copied (zc_copy_out) only by a caller that names the same head length:
+// the plain user cache (no head) never serves a near-cache copy, nor the other way round.
 bool zc_store(Cache* c, unsigned slot, const char* key, std::uint32_t klen, zval* value,
               std::uint64_t ttl_s, std::uint64_t now_ms, Cache::Mode mode, wc::CacheStatus* st,
-              bool* no_memory);
+              bool* no_memory, const void* head = nullptr, std::size_t head_len = 0);
 
 // The get of a key whose value may be an image: if this get hands out without copying, pin first
 // (the get then runs pinned; the pin lasts until post-deactivate). Returns whether it is pinned.
 bool zc_before_get(Cache* c, unsigned slot);
 // Under the read lock, for an entry whose aux word is kImageAux: the image's root (an absolute
 // pointer into the segment) and whether it is a string; null if the bytes are no image.
-const void* zc_root(const char* bytes, bool* is_string);
+// Null also when the image's head is not head_len bytes long.
+const void* zc_root(const char* bytes, bool* is_string, std::size_t head_len = 0);
+// Under the read lock (or on a copy of the entry's bytes): the head zc_store kept with the image,
+// or null if `bytes` is no image with a head of head_len bytes.
+const char* zc_head(const char* bytes, std::uint64_t len, std::size_t head_len);
 // Under the read lock, pinned, before handing out: stamp the entry (only what a pinned reader
 // got is retired when it is removed; the rest is freed at once).
 void zc_stamp(Cache* c, unsigned slot, Cache::View& v);
@@ -103,12 +114,17 @@ void zc_hand_out(const void* root, bool is_string, zval* rv);
 // After the read lock, not pinned: `copy` holds the image's `len` bytes copied out under the lock
 // from `entry_bytes` (the entry's address, which the image's pointers are relative to); deep-copies
 // it into request memory. False if the bytes are no image.
-bool zc_copy_out(const char* copy, std::uint64_t len, const char* entry_bytes, zval* rv);
+bool zc_copy_out(const char* copy, std::uint64_t len, const char* entry_bytes, zval* rv,
+                 std::size_t head_len = 0);
 // value_size as wincache_ucache_info() reports it (under the read lock): a scalar 16 (WinCache's
 // zval), a string its length (image or not), an array the bytes it takes in the cache.
 std::uint64_t zc_value_size(const wc::EntryInfo& e);
 // Whether gets of this process hand out without copying (INI resolved, image format here).
 bool zc_handing_out();
+// on: the forks this process starts until `off` run no PHP and never read a handed-out value
+// (the near cache's listener, near_listener.cpp): no fork hold is claimed for them (one would
+// stay claimed until a writer reaped it, and a child that found none free would exit).
+void zc_fork_without_hold(bool on);
 
 // wincache_extra_info()['ucache'] keys: zero_copy, protect_memory, pinned, pin_age_ms,
 // retired_entries, retired_bytes, images_stored, zero_copy_gets, copied_gets.

@@ -1,9 +1,12 @@
 <?php
 // tests/redis/nc.php: the page of the near-cache tests (test_redis_near.sh), served by php-fpm
 // masters that play separate hosts (wincache.redis with ucache=near). Ends with end=1.
-//   op=set&k=K&v=V[&ttl=S]   wincache_ucache_set: ok=, t= (microtime after the call)
-//   op=get&k=K[&n=N]         N gets (default 1): v= (the last; "false" on a miss), hits= (local
-//                            hits during the call, from the host's counters)
+//   op=set&k=K&v=V[&ttl=S][&arr=N]  wincache_ucache_set: ok=, t= (microtime after the call);
+//                            arr=N: the value is the array ['v' => V, 'pad' => range(1, N)]
+//   op=get&k=K[&n=N]         N gets (default 1): v= (the last; "false" on a miss; an array's 'v'),
+//                            hits= (local hits during the call, from the host's counters), zc=
+//                            (this process's zero-copy hand-outs during the call), rej= (the
+//                            host's guard rejections during the call), zcmode= (ucache_zero_copy)
 //   op=poll&k=K&old=V&ms=N   get until the value is not V (at most N ms): v=, t= (when seen)
 //   op=writer&k=K&ms=N       wincache_ucache_inc(K) for N ms; the log (end time, value) to log=F
 //   op=reader&k=K&ms=N       get(K) for N ms; the log (start, end, value) to log=F
@@ -17,16 +20,25 @@ set_error_handler(function ($no, $msg) use (&$warnings) { $warnings[] = $msg; re
 header('Content-Type: text/plain');
 $k = $q['k'] ?? 'k';
 $near = function () { return wincache_extra_info()['redis']['near'] ?? []; };
-$show = function ($v) { return $v === false ? 'false' : (is_scalar($v) ? (string)$v : json_encode($v)); };
+$show = function ($v) {
+  if (is_array($v) && isset($v['v'], $v['pad'])) return $v['v'] . '/' . count($v['pad']);
+  return $v === false ? 'false' : (is_scalar($v) ? (string)$v : json_encode($v));
+};
 switch ($q['op'] ?? '') {
   case 'set':
-    $ok = wincache_ucache_set($k, is_numeric($q['v']) ? (int)$q['v'] : $q['v'], (int)($q['ttl'] ?? 0));
+    $v = is_numeric($q['v']) ? (int)$q['v'] : $q['v'];
+    if (isset($q['arr'])) $v = ['v' => $v, 'pad' => range(1, (int)$q['arr'])];
+    $ok = wincache_ucache_set($k, $v, (int)($q['ttl'] ?? 0));
     echo "ok=", (int)$ok, "\nt=", sprintf('%.6f', microtime(true)), "\n";
     break;
   case 'get':
     $h0 = $near()['hits'] ?? 0;
+    $r0 = $near()['guard_rejections'] ?? 0;
+    $z0 = wincache_extra_info()['ucache']['zero_copy_gets'] ?? 0;
     for ($i = 0, $n = (int)($q['n'] ?? 1); $i < $n; $i++) $v = wincache_ucache_get($k);
-    echo "v=", $show($v), "\nhits=", ($near()['hits'] ?? 0) - $h0, "\n";
+    $x = wincache_extra_info()['ucache'];
+    echo "v=", $show($v), "\nhits=", ($near()['hits'] ?? 0) - $h0, "\nzc=", ($x['zero_copy_gets'] ?? 0) - $z0,
+      "\nrej=", ($near()['guard_rejections'] ?? 0) - $r0, "\nzcmode=", (int)($x['zero_copy'] ?? 0), "\n";
     break;
   case 'poll':
     $end = microtime(true) + (int)$q['ms'] / 1000;

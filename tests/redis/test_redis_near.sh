@@ -15,6 +15,8 @@
 #   N2  the fill race: C reads k (old), B writes k during C's pause before the local store; C must
 #       show the new value within 2 D (U keeps the old one)
 #   N3  the write race: C writes k, B writes k during C's pause; C must agree with Redis within D
+#   Z   arrays: a near hit hands the host's zero-copy image out (no decoding, no copy); an image
+#       with a stale stamp is never handed out (U hands it out)
 #   N4  CLIENT KILL TYPE pubsub: every host's epoch moves, a key written meanwhile is never read
 #       stale, trust comes back
 #   N5  CLIENT KILL of the tracking connections: the same
@@ -155,6 +157,33 @@ r=$(write_race "$C" __delay__n3)
 check "N3. write race: C agrees with Redis within D (C, Redis: $r)" test "$r" = "theirs theirs"
 r=$(write_race "$U" __delay__n3u)
 check "N3. ... the unguarded twin does not (U, Redis: $r): the check can fail" test "$r" = "mine theirs"
+
+# ---- Z: the host's copies of arrays are zero-copy images ---------------------------------------
+# (php-fpm: wincache.ucache_zero_copy is on by default.) Z1: a near hit of an array is handed out
+# without decoding or copying (every local hit counted as a zero-copy hand-out). Z2: an image
+# whose stamp no longer validates (B wrote the key; A's listener moved its stripe) is never handed
+# out: A rejects it (the host's guard_rejections) and reads B's value; U hands the stale image out.
+req "$B" "op=set&k=z1&v=one&arr=2000" >/dev/null
+until_true 10 cached "$A" z1
+out=$(req "$A" "op=get&k=z1&n=5")
+check "Z1. a near hit of an array is handed out zero-copy on A (ucache_zero_copy=$(field zcmode <<<"$out"); 5 gets: v=$(field v <<<"$out"), local hits $(field hits <<<"$out"), zero-copy hand-outs $(field zc <<<"$out"))" \
+  test "$(field zcmode <<<"$out")" = 1 -a "$(field v <<<"$out")" = one/2000 -a "$(field hits <<<"$out")" -ge 1 \
+  -a "$(field zc <<<"$out")" = "$(field hits <<<"$out")"
+stale_image() {  # stale_image PORT → the get's answer after B's write was processed on PORT
+  req "$B" "op=set&k=z2&v=old&arr=2000" >/dev/null
+  until_true 10 cached "$1" z2
+  local i0; i0=$(nf "$1" invalidations)
+  req "$B" "op=set&k=z2&v=new&arr=2000" >/dev/null
+  inval_seen() { [ "$(nf "$1" invalidations)" -gt "$2" ]; }
+  until_true 10 inval_seen "$1" "$i0"
+  req "$1" "op=get&k=z2"
+}
+out=$(stale_image "$A")
+check "Z2. an image with a stale stamp is not handed out: A read v=$(field v <<<"$out") (guard rejections $(field rej <<<"$out"), zero-copy hand-outs $(field zc <<<"$out"))" \
+  test "$(field v <<<"$out")" = new/2000 -a "$(field rej <<<"$out")" = 1 -a "$(field zc <<<"$out")" = 0
+out=$(stale_image "$U")
+check "Z2. ... the unguarded twin hands the stale image out (v=$(field v <<<"$out"), zero-copy hand-outs $(field zc <<<"$out")): the check can fail" \
+  test "$(field v <<<"$out")" = old/2000 -a "$(field zc <<<"$out")" = 1
 
 # ---- N4 / N5: connection kills -----------------------------------------------------------------
 kill_check() {  # kill_check LABEL CMD...: CMD cuts the listeners' connections
