@@ -81,7 +81,7 @@ MASTERS=()
 host() {  # host NAME WORKERS [ENDPOINT_OPTIONS]
   local name=$1 n=$2 salt p
   salt=$(new_salt); EXTRA_SALTS+=("$salt")
-  FPM_D=(-d "wincache.redis=\"127.0.0.1:$RPORT?prefix=$APP&ucache=near&read_timeout=1&connect_timeout=1${3:-}\"")
+  FPM_D=(-d "wincache.redis=\"127.0.0.1:$RPORT?prefix=$APP&ucache=near&read_timeout=3&connect_timeout=1${3:-}\"")
   p=$(free_port $((RPORT + 1 + RANDOM % 300))) || { fail "no free port"; return 1; }
   retry_port start_fpm "$p" "$n" "$salt" || return 1
   HOSTPORT[$name]=$PORT_USED
