@@ -5,10 +5,11 @@
 //
 //   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0]
 //   (--only 1: the Zipf traces only, 0: the others; IDEAL=1 in the environment adds the ideal
-//   LFU and the ideal LFU with admission, see ideal_lfu() below)
+//   LFU, with admission, in batches, and in the frequency store's smaller arena: ideal_lfu())
 // Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
 // with the frequency policy the user cache ships (the recency window it ended with, and the
-// arena's mean free share while measuring), and the oracle.
+// arena's mean free share while measuring, and the part of it in holes too small for any
+// entry), and the oracle. First the capacities each gets.
 //
 // Traces (key i has a value of 256 + (i * 7919) % 1536 bytes, the working set is the sum):
 //   zipf S       keys drawn from Zipf(S) over N keys
@@ -20,7 +21,7 @@
 // Oracle (Zipf only): the hit rate of a cache that holds exactly a fixed set of keys, the set
 // with the highest total probability that fits: keys taken greedily by probability per byte of
 // their entry (entry record + key + value + the allocator's head, rounded as the allocator
-// rounds) until the arena of an empty store of the same size is full. This ignores the free
+// rounds) until the arena of an empty LRU store of the same size (no sketch) is full. This ignores the free
 // space eviction keeps (its batch reserve, fragmentation): no real cache reaches it.
 #include <algorithm>
 #include <cmath>
@@ -71,10 +72,14 @@ std::uint32_t draw(const std::vector<double>& cdf, std::mt19937_64& g) {
 }
 
 // The arena's mean free share over the measured steps (sampled every 997 steps): what the
-// eviction batches' reserve and fragmentation keep unused, room the oracle fills.
+// eviction batches' reserve and fragmentation keep unused, room the oracle fills; `small_pct`:
+// the part of it in free blocks under kSmallHole bytes, smaller than any entry of the trace
+// (the smallest takes 384 bytes): holes only an eviction beside them can make useful.
+constexpr std::uint64_t kSmallHole = 384;
 template <class Policy>
 double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uint64_t region,
-           std::uint64_t* evictions, std::uint64_t* window = nullptr, double* free_pct = nullptr) {
+           std::uint64_t* evictions, std::uint64_t* window = nullptr, double* free_pct = nullptr,
+           double* small_pct = nullptr) {
   using Store = wc::KeyedStore<wc::PrimStd, Policy>;
   std::unique_ptr<char[]> mem(new char[region + 64]);
   void* base = reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(mem.get()) + 63) & ~63ull);
@@ -83,14 +88,18 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
   if (!st) std::abort();
   static char val[4096];
   std::uint64_t hits = 0, samples = 0;
-  double free_sum = 0;
+  double free_sum = 0, small_sum = 0;
   char key[32];
   for (std::uint64_t t = 0; t < trace.size(); ++t) {
     const std::uint32_t i = trace[t];
     const int kl = std::snprintf(key, sizeof key, "p:%u", i);
     if (t >= warm && t % 997 == 0) {
-      const wc::AllocStats m = st->meminfo(0);
+      std::uint64_t small = 0;
+      const wc::AllocStats m = st->free_blocks(0, [&](std::uint64_t b) {
+        if (b < kSmallHole) small += b;
+      });
       free_sum += double(m.free) / double(m.total);
+      small_sum += double(small) / double(m.total);
       ++samples;
     }
     bool hit = false;
@@ -106,6 +115,7 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
   if (evictions) *evictions = st->stats(0).evictions;
   if (window) *window = st->h().freq.window.load();
   if (free_pct) *free_pct = samples ? 100.0 * free_sum / double(samples) : 0;
+  if (small_pct) *small_pct = samples ? 100.0 * small_sum / double(samples) : 0;
   if (const char* v = st->violation()) {
     std::fprintf(stderr, "violation: %s\n", v);
     std::abort();
@@ -113,9 +123,11 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
   return 100.0 * double(hits) / double(trace.size() - warm);
 }
 
-// Arena bytes of an empty store of `region` bytes, and the block an entry of key i takes.
+// Arena bytes of an empty store of `region` bytes (by default an LRU store's: no sketch), and
+// the block an entry of key i takes.
+template <class Policy = LruPolicy>
 std::uint64_t arena_of(std::uint64_t region) {
-  using Store = wc::KeyedStore<wc::PrimStd, LruPolicy>;
+  using Store = wc::KeyedStore<wc::PrimStd, Policy>;
   std::unique_ptr<char[]> mem(new char[region + 64]);
   void* base = reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(mem.get()) + 63) & ~63ull);
   Store* st = Store::create(base, region, 1000, false);
@@ -150,8 +162,11 @@ double oracle(const std::vector<double>& cdf, std::uint64_t arena) {
 // `admit`: a missed key is stored only if its count per byte beats the victims it would displace
 // (TinyLFU's admission, without a window); otherwise always (cache-aside, as the store does).
 // What any policy that learns the frequencies from the trace itself can hope for.
+// `batch` (0: none): when a newcomer does not fit, evict down to 1/batch of the arena free
+// beyond it, as the store's batches do (then one at a time again until the next miss that does
+// not fit): what batching alone costs, with nothing else of the store's.
 double ideal_lfu(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uint64_t arena,
-                 bool admit) {
+                 bool admit, std::uint64_t batch = 0) {
   std::vector<std::uint32_t> count(trace.empty() ? 0 : *std::max_element(trace.begin(), trace.end()) + 1);
   std::vector<std::uint64_t> stamp(count.size());
   std::vector<char> in(count.size());
@@ -178,7 +193,8 @@ double ideal_lfu(const std::vector<std::uint32_t>& trace, std::uint64_t warm, st
         room += block_of(std::get<2>(*it++));
       if (room < b) continue;
     }
-    while (used + b > arena && !order.empty()) {
+    const std::uint64_t room = batch && used + b > arena ? arena - arena / batch : arena;
+    while (used + b > room && !order.empty()) {
       const std::uint32_t v = std::get<2>(*order.begin());
       order.erase(order.begin());
       in[v] = 0;
@@ -209,8 +225,15 @@ int main(int argc, char** argv) {
   std::printf("%llu keys, working set %.1f MB, %llu warm-up + %llu measured steps\n",
               (unsigned long long)n, double(ws) / 1048576, (unsigned long long)warm,
               (unsigned long long)steps);
-  std::printf("%-10s %5s %8s %10s %8s %6s %8s\n", "trace", "cache", "LRU", "frequency", "window",
-              "free", "oracle");
+  for (const double frac : {0.25, 0.5}) {
+    const std::uint64_t region = std::uint64_t(double(ws) * frac);
+    std::printf("cache %.0f%%: region %llu B; arena of an empty LRU store %llu B (the oracle's and the "
+                "ideal models' capacity), of an empty frequency store %llu B (less the sketch)\n",
+                frac * 100, (unsigned long long)region, (unsigned long long)arena_of(region),
+                (unsigned long long)arena_of<FreqPolicy>(region));
+  }
+  std::printf("%-10s %5s %8s %10s %8s %6s %6s %8s\n", "trace", "cache", "LRU", "frequency", "window",
+              "free", "<384B", "oracle");
   struct T { std::string name; double s; };
   for (const T& tr : {T{"zipf 0.8", 0.8}, T{"zipf 1.0", 1.0}, T{"zipf 1.2", 1.2},
                       T{"recency", 0}, T{"scan", -1}}) {
@@ -238,14 +261,20 @@ int main(int argc, char** argv) {
       std::uint64_t ev = 0;
       const double lru = run<LruPolicy>(keys, warm, region, &ev, nullptr);
       std::uint64_t fev = 0, window = 0;
-      double free_pct = 0;
-      const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window, &free_pct);
-      std::printf("%-10s %4.0f%% %8.2f %10.2f %7.1f%% %5.1f%%", tr.name.c_str(), frac * 100, lru,
-                  freq, double(window) / 10, free_pct);
+      double free_pct = 0, small_pct = 0;
+      const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window, &free_pct, &small_pct);
+      std::printf("%-10s %4.0f%% %8.2f %10.2f %7.1f%% %5.1f%% %5.1f%%", tr.name.c_str(), frac * 100,
+                  lru, freq, double(window) / 10, free_pct, small_pct);
       if (tr.s > 0) std::printf(" %8.2f", oracle(cdf, arena_of(region)));
-      if (std::getenv("IDEAL"))
-        std::printf("  ideal LFU %.2f, with admission %.2f", ideal_lfu(keys, warm, arena_of(region), false),
-                    ideal_lfu(keys, warm, arena_of(region), true));
+      if (std::getenv("IDEAL")) {
+        const std::uint64_t arena = arena_of(region);
+        const double plain = ideal_lfu(keys, warm, arena, false);
+        const double admit = ideal_lfu(keys, warm, arena, true);
+        const double batched = ideal_lfu(keys, warm, arena, false, 32);
+        const double smaller = ideal_lfu(keys, warm, arena_of<FreqPolicy>(region), false);
+        std::printf("  ideal LFU %.2f, with admission %.2f, in batches of 1/32 %.2f, in the "
+                    "frequency store's arena %.2f", plain, admit, batched, smaller);
+      }
       std::printf("\n");
       std::fflush(stdout);
     }

@@ -37,9 +37,12 @@ class FreqSketch {
  public:
   static constexpr unsigned kMax = 255;  // a counter's ceiling
 
-  // How many words a region of `region_bytes` gets: one per 512 bytes of region (1.6% of it;
-  // one key's block of two words per KB), a power of two, 64 .. 2^22 words (512 B .. 32 MB,
-  // the largest from a 2 GB region on).
+  // How many words a region of `region_bytes` gets: at least one per 512 bytes of region (one
+  // key's block of two words per KB), rounded up to a power of two, 64 .. 2^22 words (512 B ..
+  // 32 MB, the largest from a 2 GB region on): 1.6% to 3.1% of the region by the rounding (2.6%
+  // of the 5 and 10 MB regions of bench/pressure_sim.cpp). A sketch sized at exactly 1/512 or
+  // 1/768 of the region (1.6%, 1.0%) moved the Zipf rows by -0.3 .. +0.2 point and cost the scan
+  // row 0.7-2.4 points (its one-time keys collide more); docs/benchmarks.md "pressure".
   static std::uint64_t words_for(std::uint64_t region_bytes) {
     std::uint64_t n = 64;
     while (n * 512 < region_bytes && n < (std::uint64_t{1} << 22)) n <<= 1;
