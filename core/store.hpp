@@ -96,6 +96,8 @@ struct NoCacheBugs {
   static constexpr bool idle_from_store = false;    // since_use expiry counted from the store
   static constexpr bool publish_early = false;      // an entry is linked (around the journal)
                                                     // before its value is written
+  static constexpr bool floor_not_lowered = false;  // a store with a ttl leaves the expiry floor
+                                                    // as it was: make_room skips expired entries
 };
 
 // When an entry's ttl starts to count.
@@ -196,7 +198,8 @@ class KeyedStore {
   // The store's own layout version, mixed into the top byte of every policy's magic: a store of
   // an older layout (another build still running) is never attached, whatever its policy.
   // 1: up to the request-long pins (the header's fork holds, pin times, frozen epoch).
-  static constexpr std::uint64_t kLayout = 2;
+  // 3: the expiry floor.
+  static constexpr std::uint64_t kLayout = 3;
   static constexpr std::uint64_t kMagic = Policy::magic ^ (kLayout << 56);
   static constexpr bool kPins = Policy::pin_reads;
   // pin_reads: one announcement per reader slot, and as many fork holds (ZC-4).
@@ -266,6 +269,13 @@ class KeyedStore {
     // skips the walk of the retired list: without it, every write of a long pinned request
     // walked the whole list (quadratic in its writes).
     A<std::uint64_t> retired_floor;
+    // No entry expires before this wall-clock ms (a lower bound; ~0: no entry has a ttl).
+    // Writers only, under the write lock, relaxed, never journaled: a store lowers it BEFORE its
+    // entry is reachable, and make_room's sweep of expired entries, the only place that raises
+    // it, sets it from the entries that stay. A death anywhere leaves it at or below the true
+    // floor, which only costs one sweep more. make_room skips the sweep (a walk of the whole
+    // index) while the clock is below it: a cache whose entries have no ttl never sweeps.
+    A<std::uint64_t> expiry_floor;
     Lock lock;
     // Hits and misses are counted per reader slot, one cache line each: a get by one worker
     // never writes a line another worker's get writes. stats() sums them.
@@ -683,6 +693,8 @@ class KeyedStore {
       if (no_memory) return CacheStatus::no_memory;
       return need > capacity() ? CacheStatus::too_large : CacheStatus::full;
     }
+    // The expiry floor first (make_room's sweep must not skip this entry once it is reachable).
+    if (ttl_s != 0 && !Bugs::floor_not_lowered) lower_expiry_floor(expiry_bound(now_ms, ttl_s));
     // Still unreachable: plain writes.
     Entry& en = *new (base() + e) Entry();
     en.hash = hash;
@@ -989,6 +1001,7 @@ class KeyedStore {
     hd->frozen_bucket = 0;
     hd->frozen_bucket_count = 0;
     hd->retired_floor.store(0, std::memory_order_relaxed);
+    hd->expiry_floor.store(~std::uint64_t{0}, std::memory_order_relaxed);
     hd->readers.create();
     hd->use_clock.now.store(0, std::memory_order_relaxed);
     for (auto& c : hd->per_slot) {
@@ -1040,6 +1053,7 @@ class KeyedStore {
     h().items = 0;
     h().retired = 0;
     h().retired_floor.store(0, std::memory_order_relaxed);
+    h().expiry_floor.store(~std::uint64_t{0}, std::memory_order_relaxed);
     h().created_ms = now_ms;
     if constexpr (kPins) h().frozen = 0;  // last: a death before it thaws again
   }
@@ -1315,6 +1329,25 @@ class KeyedStore {
     return 0;
   }
 
+  // A lower bound of when an entry stored (or last used) at `from` with `ttl_s` expires:
+  // expired() holds from from + (ttl_s + 1) * 1000 on; saturating, never wrapping.
+  static std::uint64_t expiry_bound(std::uint64_t from, std::uint64_t ttl_s) {
+    const std::uint64_t room = ~std::uint64_t{0} - from;
+    return ttl_s >= room / 1000 ? ~std::uint64_t{0} - 1 : from + ttl_s * 1000;
+  }
+  // Where an entry's ttl counts from now (expired()'s `from`).
+  std::uint64_t use_origin(std::uint64_t e) const {
+    std::uint64_t from = entry(e).created_ms;
+    if constexpr (Policy::expiry == Expiry::since_use && !Bugs::idle_from_store) {
+      const std::uint64_t used = entry(e).used_ms.load(std::memory_order_relaxed);
+      if (used > from) from = used;
+    }
+    return from;
+  }
+  void lower_expiry_floor(std::uint64_t at) {
+    if (at < h().expiry_floor.load(std::memory_order_relaxed))
+      h().expiry_floor.store(at, std::memory_order_relaxed);
+  }
   bool expired(std::uint64_t e, std::uint64_t now_ms) const {
     if constexpr (Bugs::ignore_ttl) return false;
     const Entry& en = entry(e);
@@ -1397,15 +1430,23 @@ class KeyedStore {
       alloc().begin();
       return alloc().alloc(need);
     }
-    // 1. Expired entries go first, all of them (they are invisible anyway).
-    std::vector<std::uint64_t> victims;
-    for_each_entry([&](std::uint64_t e) {
-      if (e != keep && expired(e, now_ms)) victims.push_back(e);
-    });
-    for (const std::uint64_t e : victims) {
-      alloc().begin();
-      remove_entry(e, link_of(e), true);
-      alloc().commit();
+    // 1. Expired entries go first, all of them (they are invisible anyway). Not before the
+    //    expiry floor: then none has expired, and the walk is skipped.
+    if (now_ms >= h().expiry_floor.load(std::memory_order_relaxed)) {
+      std::vector<std::uint64_t> victims;
+      std::uint64_t next = ~std::uint64_t{0};  // the floor of the entries that stay
+      for_each_entry([&](std::uint64_t e) {
+        if (e != keep && expired(e, now_ms))
+          victims.push_back(e);
+        else if (entry(e).ttl_s != 0)
+          next = std::min(next, expiry_bound(use_origin(e), entry(e).ttl_s));
+      });
+      for (const std::uint64_t e : victims) {
+        alloc().begin();
+        remove_entry(e, link_of(e), true);
+        alloc().commit();
+      }
+      h().expiry_floor.store(next, std::memory_order_relaxed);
     }
     if constexpr (kPins) collect_retired();  // as below
     alloc().begin();

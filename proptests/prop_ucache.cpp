@@ -15,7 +15,7 @@
 //    use clock: stores, incs and cas advance it, gets stamp it),
 //    no expired entry is left (expired go first); and a store of <= 1/4 of the region of a key
 //    that was absent keeps the unique most recently used other key if that one is <= 1/8 of
-//    the region (never a wipe). Twins: ignore_ttl, evict_newest (under both orders),
+//    the region (never a wipe). Twins: ignore_ttl, floor_not_lowered, evict_newest (under both orders),
 //    wipe_when_full.
 // 2. UcacheCrash: the same operations, plus KillDuring(op, at): the op (store, which may evict,
 //    remove, add_int, clear) first runs uninterrupted on a byte copy of the region, which gives
@@ -665,6 +665,9 @@ struct LruOrder : NoCacheBugs {
 struct LruEvictNewest : EvictNewest {
   static constexpr bool lru_run = true;
 };
+struct FloorNotLowered : NoCacheBugs {
+  static constexpr bool floor_not_lowered = true;
+};
 struct WipeWhenFull : NoCacheBugs {
   static constexpr bool wipe_when_full = true;
 };
@@ -707,6 +710,12 @@ TEST(UcacheMachineTwin, EvictingTheMostFrequentIsRefuted) {
 TEST(UcacheMachineTwin, ExpiredEntriesStayingVisibleIsRefuted) {
   std::printf("[twin] expecting RapidCheck to refute the next property:\n");
   EXPECT_FALSE(model_machine_holds<IgnoreTtl>("twin: expired entries stay visible"));
+}
+
+TEST(UcacheMachineTwin, AnExpiryFloorLeftHighIsRefuted) {
+  std::printf("[twin] expecting RapidCheck to refute the next property:\n");
+  EXPECT_FALSE(model_machine_holds<FloorNotLowered>(
+      "twin: a store with a ttl leaves the expiry floor high (make_room skips expired entries)"));
 }
 
 TEST(UcacheMachineTwin, EvictingTheNewestIsRefuted) {
