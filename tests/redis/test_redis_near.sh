@@ -37,57 +37,16 @@
 # usage: test_redis_near.sh /path/to/wincache.so
 set -uo pipefail
 source "$(dirname "$0")/../multiprocess/lib.sh"
-[ "${1:-}" = stub ] && { echo "SKIP: needs the real extension"; exit 77; }
-command -v redis-server >/dev/null || { echo "SKIP: redis-server is not installed"; exit 77; }
+source "$(dirname "$0")/lib.sh"
 MP_WATCHDOG=${MP_WATCHDOG:-300}
-mp_init redis_near "${1:?usage: $0 wincache.so}"
-cp "$(dirname "$0")/nc.php" "$TMP/www/nc.php" && chmod 644 "$TMP/www/nc.php"
-avail=$(php8.2 -d "extension=$SO" -d wincache.enablecli=1 -r 'echo json_encode(wincache_extra_info()["redis"]["available"] ?? false);')
-[ "$avail" = true ] || { echo "SKIP: this wincache.so was built without hiredis"; exit 77; }
-REQ_TIMEOUT=${REQ_TIMEOUT:-30}
-
-req() {  # req PORT QUERY: nc.php's answer (status 0: complete)
-  local out rc
-  out=$(env -i SCRIPT_FILENAME="$TMP/www/nc.php" SCRIPT_NAME=/nc.php REQUEST_URI="/nc.php?$2" \
-        QUERY_STRING="$2" REQUEST_METHOD=GET REDIRECT_STATUS=200 SERVER_NAME=localhost \
-        SERVER_PROTOCOL=HTTP/1.1 GATEWAY_INTERFACE=CGI/1.1 \
-        timeout "$REQ_TIMEOUT" cgi-fcgi -bind -connect "127.0.0.1:$1" 2>>"$TMP/logs/cgi-fcgi.err")
-  rc=$?
-  out=$(sed '1,/^\r\{0,1\}$/d' <<<"$out")
-  echo "$out"
-  [ $rc = 0 ] && grep -q '^end=1$' <<<"$out"
-}
-rcli() { redis-cli -p "$RPORT" "$@"; }
-field() { sed -n "s/^$1=//p" | head -1; }
+redis_init redis_near "${1:?usage: $0 wincache.so}" nc.php
 nf() { req "$1" op=info | field "$2"; }  # nf PORT FIELD: one near-cache figure of a host
-
-start_redis() {
-  redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
-    --logfile "$TMP/logs/redis.log" >/dev/null 2>&1 &
-  REDIS_PID=$!
-  MP_PIDS+=("$REDIS_PID")
-  until_true "$HANG" rcli ping >/dev/null || { fail "redis-server did not answer"; return 1; }
-}
 LISTENERS=()
 MP_CLEANUP='[ -n "${REDIS_PID:-}" ] && kill -CONT "$REDIS_PID" 2>/dev/null; for l in "${LISTENERS[@]}"; do kill -CONT "$l" 2>/dev/null; done'
-
-RPORT=$(free_port "$(base_port)") || { fail "no free port"; exit 1; }
-start_redis || exit 1
-info "redis-server $REDIS_PID on $RPORT"
+redis_start_first
 APP=nt$SALT
-declare -A HOSTPORT
-EXTRA_SALTS=()
-MASTERS=()
-host() {  # host NAME WORKERS [ENDPOINT_OPTIONS]
-  local name=$1 n=$2 salt p
-  salt=$(new_salt); EXTRA_SALTS+=("$salt")
-  FPM_D=(-d "wincache.redis=\"127.0.0.1:$RPORT?prefix=$APP&ucache=near&read_timeout=3&connect_timeout=1${3:-}\"")
-  p=$(free_port $((RPORT + 1 + RANDOM % 300))) || { fail "no free port"; return 1; }
-  retry_port start_fpm "$p" "$n" "$salt" || return 1
-  HOSTPORT[$name]=$PORT_USED
-  MASTERS+=("$FPM_PID")
-  info "host $name: php-fpm $FPM_PID on $PORT_USED (namesalt $salt)"
-}
+# host NAME WORKERS [ENDPOINT_OPTIONS] (lib.sh): every host runs the user cache's near cache
+HOST_OPTS="&ucache=near"
 host A 3 || exit 1
 host B 3 || exit 1
 host C 3 "&staleness=3000&debug_delay=400" || exit 1
