@@ -18,7 +18,7 @@
 # bench (scripts/bench.sh --quick end to end, vs APCu, Boost, pthread: checks the results files),
 # browser (web/wincache.php in Debian's headless chromium against scripts/serve.sh: numbers,
 # escaping, actions, access, 100,000 entries paged; screenshots in $build/tests/browser/screenshots),
-# asan (scripts/sanitize.sh: the unit, posix and phpt labels again in $build/asan, built with
+# asan (scripts/sanitize.sh: the unit, posix and phpt labels and nine multiprocess tests again in $build/asan, built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, Debian's php with the ASan runtime preloaded and
 # USE_ZEND_ALLOC=0; any sanitizer report fails it; SANITIZE_TESTS=0 skips it),
 # win32glue (extension/ and core/ compiled for x86_64 Windows with mingw-w64 against PHP 8.2's own
@@ -103,11 +103,11 @@ stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timi
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 
 # asan: its own build ($build/asan) with AddressSanitizer and UndefinedBehaviorSanitizer, the labels
-# unit, posix and phpt (scripts/sanitize.sh prints the tests' lines and "asan: N passed, M failed").
+# unit, posix and phpt and nine multiprocess tests (scripts/sanitize.sh prints the tests' lines and "asan: N passed, M failed").
 asan_stage() {
   local t0=$SECONDS out rc n_ok n_bad
   echo
-  echo "== stage asan: unit, posix and phpt built with -fsanitize=address,undefined, php under the ASan runtime (scripts/sanitize.sh)"
+  echo "== stage asan: unit, posix, phpt and nine multiprocess tests built with -fsanitize=address,undefined, php under the ASan runtime (scripts/sanitize.sh)"
   out=$(BUILD_DIR="$build" JOBS="$jobs" "$root/scripts/sanitize.sh" 2>&1)
   rc=$?
   echo "$out" | grep -v "^asan: "
