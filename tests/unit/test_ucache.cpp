@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -179,3 +180,40 @@ TEST(UcacheThreads, ThreeThreadsHammerOneCache) { hammer(3); }
 TEST(UcacheThreads, FourThreadsHammerOneCache) { hammer(4); }
 
 }  // namespace
+
+// A callback that throws (a std::bad_alloc of a std::string the extension builds while visiting
+// entries) leaves the store's read lock released: a live process that kept its reader slot would
+// hold every writer back until it exited (no dead-holder repair applies to the living). Each call
+// that runs a caller's callback under the read lock is checked; then a writer on another slot
+// still gets the lock (the ASSERTs stop the test before that store could wait forever).
+TEST(UcacheLock, ACallbackThatThrowsReleasesTheReadLock) {
+  Region r;
+  const std::string k = "key:1";
+  const std::uint32_t kl = std::uint32_t(k.size());
+  const std::string v(100, 'v');
+  ASSERT_EQ(r.c->store(0, k.data(), kl, ValueType::string_v, v.data(), v.size(), 0, 0, Cache::Mode::set),
+            CacheStatus::ok);
+  const std::string kx = "key:ttl";  // expired at 5 s: purge_expired asks keep() about it
+  ASSERT_EQ(r.c->store(0, kx.data(), std::uint32_t(kx.size()), ValueType::string_v, v.data(),
+                       v.size(), 1, 0, Cache::Mode::set),
+            CacheStatus::ok);
+  const auto thrower = [](auto&&...) -> bool { throw std::bad_alloc(); };
+  EXPECT_THROW(r.c->get(0, k.data(), kl, 0, thrower), std::bad_alloc);
+  ASSERT_EQ(r.c->readers_in(0), 0u) << "get";
+  EXPECT_THROW(r.c->info(0, 0, nullptr, 0, thrower), std::bad_alloc);
+  ASSERT_EQ(r.c->readers_in(0), 0u) << "info of every entry";
+  EXPECT_THROW(r.c->info(0, 0, k.data(), kl, thrower), std::bad_alloc);
+  ASSERT_EQ(r.c->readers_in(0), 0u) << "info of one key";
+  EXPECT_THROW(r.c->free_blocks(0, thrower), std::bad_alloc);
+  ASSERT_EQ(r.c->readers_in(0), 0u) << "free_blocks";
+  EXPECT_THROW(r.c->cas_aux(0, k.data(), kl, 0, 0, 1, thrower), std::bad_alloc);
+  ASSERT_EQ(r.c->readers_in(0), 0u) << "cas_aux";
+  // Under the write lock: a std::bad_alloc there purges nothing (caught inside); anything else
+  // leaves purge_expired, and the lock with it.
+  EXPECT_EQ(r.c->purge_expired(5000, thrower), 0u);
+  EXPECT_THROW(r.c->purge_expired(5000, [](auto&&...) -> bool { throw std::runtime_error("keep"); }),
+               std::runtime_error);
+  EXPECT_EQ(r.c->store(1, k.data(), kl, ValueType::string_v, v.data(), v.size(), 0, 0, Cache::Mode::set),
+            CacheStatus::ok);
+  EXPECT_EQ(r.c->violation(), nullptr);
+}
