@@ -77,7 +77,7 @@ bool is_dir_gone_reason(int err) {
 #endif
 }
 
-void run(Domain* d) {
+void run_loop(Domain* d) {
   WatcherState& w = *ws;
   wc::DirWatcher dw;
   if (!dw.open()) {
@@ -222,6 +222,30 @@ void run(Domain* d) {
   dw.close();
   if (w.gave_up)
     if (const FileStores* st = d->file_stores_attached()) st->lease->release(w.me);
+}
+
+// The thread's entry. An exception out of the loop (a std::bad_alloc of a path, a map, the event
+// list) would reach std::thread's terminate and take the whole PHP process down: the watcher
+// gives up instead, as when the OS watcher fails, and gives the lease back (WL-2: the epoch
+// moves, so every file is validated again), so that another process may watch. Locks taken in
+// the loop are released on the way out (the guard's lock_guard; the stores' locks, core/store.hpp
+// UC-4 "the living").
+void run(Domain* d) {
+  WatcherState& w = *ws;
+  try {
+    run_loop(d);
+  } catch (const std::exception& ex) {
+    w.running.store(false);
+    {
+      std::lock_guard<std::mutex> g(w.mu);
+      w.gave_up = true;
+      try {
+        w.why_not = std::string("the watcher thread stopped: ") + ex.what();
+      } catch (...) {  // no memory for the reason either
+      }
+    }
+    if (const FileStores* st = d->file_stores_attached()) st->lease->release(w.me);
+  }
 }
 
 }  // namespace
