@@ -337,8 +337,15 @@ bool near_listener_ensure(NearArea* a, std::uint64_t anchor) {
     ::setsid();
     if (::fork() != 0) ::_exit(0);
     detach_from_worker();
-    Listener l{a, e, anchor};
-    l.run();
+    // An exception out of the listener (out of process memory) ends it as a death would (the
+    // next worker's check starts another; meanwhile this host serves no copy it cannot prove
+    // current), not through std::terminate's abort and core dump.
+    try {
+      Listener l{a, e, anchor};
+      l.run();
+    } catch (...) {
+      ::_exit(1);
+    }
     ::_exit(0);
   }
   int st = 0;
