@@ -6,6 +6,9 @@
 //   heap  a write one byte past the end of a 16-byte new[] (AddressSanitizer: heap-buffer-overflow)
 //   ub    a signed int overflow (UndefinedBehaviorSanitizer, not recoverable: the process aborts)
 //   leak  a 4096-byte new[] whose only pointer is dropped (LeakSanitizer at the process's exit)
+// and one fault, which the stage must survive (sanitize_fault(), asked where it strikes):
+//   watcher_throw  a std::bad_alloc in the file watcher thread's loop as it applies events
+//                  (extension/watcher.cpp; tests/sanitize/watcher_fault.phpt)
 #ifndef WINCACHE_EXTENSION_SANITIZE_TWIN_HPP
 #define WINCACHE_EXTENSION_SANITIZE_TWIN_HPP
 
@@ -31,6 +34,12 @@ inline void sanitize_twin() {
     p[0] = 1;
     p = nullptr;  // the seeded leak: the only pointer is gone
   }
+}
+
+// True if the fault `name` is asked for (WINCACHE_SANITIZE_TWIN=name).
+inline bool sanitize_fault(const char* name) {
+  const char* twin = std::getenv("WINCACHE_SANITIZE_TWIN");
+  return twin && std::strcmp(twin, name) == 0;
 }
 
 }  // namespace wcx

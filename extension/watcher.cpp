@@ -37,6 +37,9 @@
 #include <vector>
 
 #include "features.hpp"
+#ifdef WINCACHE_SANITIZE_TWINS
+#include "sanitize_twin.hpp"  // the sanitized build only: the watcher_throw fault
+#endif
 
 #ifdef _WIN32
 #include "../prims/win32_watch.hpp"
@@ -180,6 +183,9 @@ void run_loop(Domain* d) {
     });
     if (evs.empty()) continue;
     std::lock_guard<std::mutex> g(w.mu);
+#ifdef WINCACHE_SANITIZE_TWINS
+    if (sanitize_fault("watcher_throw")) throw std::bad_alloc();  // run() must survive it
+#endif
     FileWatch fw(*st->lease, *st->table, *st->files, kWindowsPaths);
     const std::uint64_t now = now_ms();
     // The files of this batch whose entries were removed: one change-log record each, written
