@@ -902,14 +902,14 @@ class KeyedStore {
   // Eviction::frequency statistics: the sketch's bytes (0 for lru) and how often it was aged.
   std::uint64_t sketch_bytes() const { return h().sketch_words * 8; }
   std::uint64_t sketch_agings() const { return h().freq.agings.load(std::memory_order_relaxed); }
-  // The recency window eviction uses now, in permille of the candidates (Eviction::frequency;
-  // at least one candidate is in it). 0 for lru.
   // Eviction::frequency: the ghosts' bytes, and how many ghosts were missed per class (a miss of
   // a young ghost grows the window, of an old one shrinks it; STORE-4, note_miss).
   std::uint64_t ghost_bytes() const { return h().ghost_words * 8; }
   std::uint64_t ghost_misses(bool young) const {
     return (young ? h().freq.young_hits : h().freq.old_hits).load(std::memory_order_relaxed);
   }
+  // The recency window eviction uses now, in permille of the candidates (Eviction::frequency;
+  // at least one candidate is in it). 0 for lru.
   std::uint64_t window_permille() const {
     return kFreq ? h().freq.window.load(std::memory_order_relaxed) : 0;
   }
