@@ -4,6 +4,7 @@
 // more steps, and the static oracle for the Zipf traces.
 //
 //   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0]
+//                [--sizes 22,24.5,50 (percent of the working set; default 25,50)] [--trace recency]
 //   (--only 1: the Zipf traces only, 0: the others; IDEAL=1 in the environment adds the ideal
 //   LFU, with admission, in batches, and in the frequency store's smaller arena: ideal_lfu())
 // Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
@@ -211,6 +212,23 @@ double ideal_lfu(const std::vector<std::uint32_t>& trace, std::uint64_t warm, st
 
 int main(int argc, char** argv) {
   std::uint64_t only = 9, n = 20000, warm = 200000, steps = 1000000, seed = 20261121;
+  // The window's sweep (issue 16, fourth round): --sizes 22,24,25 (percent of the working set,
+  // default 25,50) and --trace NAME (one trace, e.g. recency).
+  std::vector<double> sizes{0.25, 0.5};
+  std::string only_trace;
+  for (int a = 1; a + 1 < argc; a += 2) {
+    const std::string o = argv[a];
+    if (o == "--sizes") {
+      sizes.clear();
+      for (const char* c = argv[a + 1]; *c;) {
+        char* end = nullptr;
+        sizes.push_back(std::strtod(c, &end) / 100);
+        c = *end ? end + 1 : end;
+      }
+    } else if (o == "--trace") {
+      only_trace = argv[a + 1];
+    }
+  }
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string o = argv[a];
     const std::uint64_t v = std::strtoull(argv[a + 1], nullptr, 10);
@@ -225,7 +243,7 @@ int main(int argc, char** argv) {
   std::printf("%llu keys, working set %.1f MB, %llu warm-up + %llu measured steps\n",
               (unsigned long long)n, double(ws) / 1048576, (unsigned long long)warm,
               (unsigned long long)steps);
-  for (const double frac : {0.25, 0.5}) {
+  for (const double frac : sizes) {
     const std::uint64_t region = std::uint64_t(double(ws) * frac);
     std::printf("cache %.0f%%: region %llu B; arena of an empty LRU store %llu B (the oracle's and the "
                 "ideal models' capacity), of an empty frequency store %llu B (less the sketch)\n",
@@ -238,6 +256,7 @@ int main(int argc, char** argv) {
   for (const T& tr : {T{"zipf 0.8", 0.8}, T{"zipf 1.0", 1.0}, T{"zipf 1.2", 1.2},
                       T{"recency", 0}, T{"scan", -1}}) {
     if (only != 9 && (only != 0) != (tr.s > 0)) continue;
+    if (!only_trace.empty() && only_trace != tr.name) continue;
     std::mt19937_64 g(seed);
     std::vector<std::uint32_t> keys;
     const std::vector<double> cdf = zipf_cdf(n, tr.s > 0 ? tr.s : 1.0);
@@ -256,14 +275,14 @@ int main(int argc, char** argv) {
         keys.push_back(t % 2 ? scan_next++ : draw(cdf, g));
       }
     }
-    for (const double frac : {0.25, 0.5}) {
+    for (const double frac : sizes) {
       const std::uint64_t region = std::uint64_t(double(ws) * frac);
       std::uint64_t ev = 0;
       const double lru = run<LruPolicy>(keys, warm, region, &ev, nullptr);
       std::uint64_t fev = 0, window = 0;
       double free_pct = 0, small_pct = 0;
       const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window, &free_pct, &small_pct);
-      std::printf("%-10s %4.0f%% %8.2f %10.2f %7.1f%% %5.1f%% %5.1f%%", tr.name.c_str(), frac * 100,
+      std::printf("%-10s %4.1f%% %8.2f %10.2f %7.1f%% %5.1f%% %5.1f%%", tr.name.c_str(), frac * 100,
                   lru, freq, double(window) / 10, free_pct, small_pct);
       if (tr.s > 0) std::printf(" %8.2f", oracle(cdf, arena_of(region)));
       if (std::getenv("IDEAL")) {

@@ -6,8 +6,8 @@
 // Layout of the region the store owns (all references are offsets from the region's start, so
 // every process may map it anywhere):
 //
-//   [Header: magic, geometry, counters, the RwLock, reader epochs] [frequency sketch, if the
-//   policy evicts by frequency] [Allocator + journal] [arena]
+//   [Header: magic, geometry, counters, the RwLock, reader epochs] [frequency sketch and the
+//   eviction ghosts, if the policy evicts by frequency] [Allocator + journal] [arena]
 //
 // The arena holds one block for the bucket array (nbuckets offsets, 0 = empty chain) and one
 // block per entry: an Entry record, the key bytes, then the value bytes. The value is opaque to
@@ -22,8 +22,9 @@
 //                         store()); false for all: a store that does not fit fails (full), and
 //                         nothing the policy protects is ever dropped to make room
 //   eviction              (optional; default lru) Eviction::frequency: victims by a shared
-//                         frequency sketch per byte, outside an adaptive recency window
-//                         (STORE-4, below at make_room; core/freq_sketch.hpp)
+//                         frequency sketch per byte, outside a recency window that misses
+//                         of recent victims (ghosts) move (STORE-4, below at make_room and
+//                         note_miss; core/freq_sketch.hpp)
 //   pin_reads             a reader may keep using the bytes a get handed out after the read lock
 //                         is released, between pin(slot) and unpin(slot) (a file streamed from
 //                         the cache, a value handed out without copying). Removal then RETIRES
@@ -199,8 +200,8 @@ class KeyedStore {
   // The store's own layout version, mixed into the top byte of every policy's magic: a store of
   // an older layout (another build still running) is never attached, whatever its policy.
   // 1: up to the request-long pins (the header's fork holds, pin times, frozen epoch).
-  // 3: the expiry floor.
-  static constexpr std::uint64_t kLayout = 3;
+  // 3: the expiry floor. 4: the eviction ghosts (Eviction::frequency's window signal).
+  static constexpr std::uint64_t kLayout = 4;
   static constexpr std::uint64_t kMagic = Policy::magic ^ (kLayout << 56);
   static constexpr bool kPins = Policy::pin_reads;
   // pin_reads: one announcement per reader slot, and as many fork holds (ZC-4).
@@ -213,15 +214,17 @@ class KeyedStore {
   // Eviction::frequency tuning (docs/benchmarks.md "pressure": bench/pressure_sim.cpp chose them)
   static constexpr std::uint64_t kWindowMin = 10, kWindowMax = 800;  // permille
   static constexpr std::uint64_t kAgeFactor = 100;  // age the sketch every 100 accesses per entry
-  static constexpr std::uint64_t kClimbFactor = 1;  // a climb step every get per entry held
-  // The climb's step, permille of the candidates: it starts (and restarts, when the hit rate of
-  // a sample moves by more than kClimbRestart per million from the last) at kClimbStepMax and
-  // shrinks by 1/8 per step down to kClimbStepMin, so that the window settles.
-  static constexpr std::uint64_t kClimbStepMax = 100, kClimbStepMin = 10;
-  static constexpr std::uint64_t kClimbRestart = 50000;
-  static constexpr double kClimbSigmas = 0.5;  // what a "clear" change of the hit rate is
-  static constexpr std::uint64_t kClimbTurnShare = 1;  // quarters of that, to stop shrinking
-  static constexpr std::uint64_t kClimbBack = 4;  // steps a turn from shrinking to growing takes
+  // The window moves on misses of ghosts (keys evicted lately, see note_miss): one 16-bit ghost
+  // slot per kGhostShare sketch words (sketch bytes / 64); a victim is "young" if it was among
+  // the kGhostBand permille of the candidates right outside the window. A ghost miss moves the
+  // window by kGhostStep / items parts per million (half an entry's share), times the ratio of
+  // the two classes' victims (so that what counts is each class's misses PER VICTIM), capped at
+  // kGhostWeightMax; a young ghost's step is (16 - kGhostBias) / 16 of that (ties shrink: the
+  // frequency order is the better default); after kGhostRun young ghosts in a row, growing
+  // moves by at least 1/kGhostRunShare of the window (far below where it should be).
+  static constexpr std::uint64_t kGhostShare = 16, kGhostBand = 100, kGhostStep = 500000;
+  static constexpr std::uint64_t kGhostWeightMax = 64, kGhostBias = 3;
+  static constexpr std::uint64_t kGhostRun = 32, kGhostRunShare = 256;
   static constexpr std::uint64_t kInWindow = ~std::uint64_t{0};  // the window's rank
   // A frequency batch frees 1/kFreqReserve of the arena beyond the entry (LRU: 1/16), and ranks
   // an entry as if it also held 1/kHoleShare of the free bytes next to its block (evicting it
@@ -248,19 +251,20 @@ class KeyedStore {
     std::uint64_t frozen_bucket_count;  // the bucket count to restore at the thaw
     std::uint64_t sketch_words; // Eviction::frequency: the sketch's words, right after this
                                 // header (0: no sketch); fixed at create
-    // Eviction::frequency: hints about the sketch and the recency window, read and written by
-    // writers only (under the write lock), relaxed; a torn or stale value only makes eviction
-    // choose less well (STORE-4). Never reset (like the hit counters they are computed from).
+    std::uint64_t ghost_words;  // Eviction::frequency: the ghosts' words (four 16-bit slots
+                                // each), right after the sketch (0: none); fixed at create
+    // Eviction::frequency: hints about the sketch, the recency window and the ghosts, read and
+    // written by writers only (under the write lock), relaxed; a torn or stale value only makes
+    // eviction choose less well (STORE-4). Never reset (like the hit counters).
     struct FreqState {
       A<std::uint64_t> aged_at;     // accesses() at the sketch's last aging
       A<std::uint64_t> agings;      // agings so far (statistics)
       A<std::uint64_t> window;      // the recency window, permille of the eviction candidates
-      A<std::uint64_t> grow;        // bit 0: the climb grows the window (1) or shrinks it (0);
-                                    // bits 1..15: the next step, permille; bits 16..: the
-                                    // anchor, the hit rate (per million) when shrinking began
-      A<std::uint64_t> climb_gets;  // gets (hits + misses) at the last climb step
-      A<std::uint64_t> climb_hits;  // hits at the last climb step
-      A<std::uint64_t> climb_rate;  // hits per million gets between the last two steps
+      A<std::uint64_t> fine;        // the same in parts per million (the ghosts move this one)
+      A<std::uint64_t> band;        // the last batch's band: a victim used at or after it is young
+      A<std::uint64_t> young, old;  // victims remembered per class (both halved now and then)
+      A<std::uint64_t> run;         // young ghosts missed in a row
+      A<std::uint64_t> young_hits, old_hits;  // ghosts missed per class (statistics)
     } freq;
     A<std::uint64_t> evictions, expirations, resets, recoveries;
     A<std::uint64_t> retired_count, reclaimed;  // pin_reads: entries retired / freed since
@@ -327,7 +331,8 @@ class KeyedStore {
     auto* c = reinterpret_cast<KeyedStore*>(base);
     if (c->h().magic != kMagic || c->h().size != size) return nullptr;
     // Another header layout (an older build of the same policy): its offsets are not ours.
-    if (c->h().alloc_off != sketch_off() + c->h().sketch_words * 8) return nullptr;
+    if (c->h().alloc_off != sketch_off() + (c->h().sketch_words + c->h().ghost_words) * 8)
+      return nullptr;
     if (!Alloc::attach(base, c->h().alloc_off, size)) return nullptr;
     return c;
   }
@@ -688,6 +693,7 @@ class KeyedStore {
       write_unlock();
       return CacheStatus::exists;
     }
+    if (!old) note_miss(hash);  // STORE-4: the window's signal, before any batch ranks
     if (frozen()) {  // ZC-3: nothing is allocated from an arena pinned readers may still read
       write_unlock();
       return CacheStatus::full;
@@ -906,6 +912,12 @@ class KeyedStore {
   // Eviction::frequency statistics: the sketch's bytes (0 for lru) and how often it was aged.
   std::uint64_t sketch_bytes() const { return h().sketch_words * 8; }
   std::uint64_t sketch_agings() const { return h().freq.agings.load(std::memory_order_relaxed); }
+  // Eviction::frequency: the ghosts' bytes, and how many ghosts were missed per class (a miss of
+  // a young ghost grows the window, of an old one shrinks it; STORE-4, note_miss).
+  std::uint64_t ghost_bytes() const { return h().ghost_words * 8; }
+  std::uint64_t ghost_misses(bool young) const {
+    return (young ? h().freq.young_hits : h().freq.old_hits).load(std::memory_order_relaxed);
+  }
   // The recency window eviction uses now, in permille of the candidates (Eviction::frequency;
   // at least one candidate is in it). 0 for lru.
   std::uint64_t window_permille() const {
@@ -985,24 +997,29 @@ class KeyedStore {
 
   bool init(std::uint64_t size, std::uint64_t now_ms, bool zeroed) {
     const std::uint64_t words = kFreq ? Sketch::words_for(size) : 0;
-    const std::uint64_t alloc_off = sketch_off() + words * 8;
+    const std::uint64_t gwords = words / kGhostShare / 4;  // words_for: at least 64
+    const std::uint64_t alloc_off = sketch_off() + (words + gwords) * 8;
     if (size < alloc_off + sizeof(Alloc) + 4096) return false;
     Header* hd = &hd_;
     hd->magic = 0;
     hd->size = size;
     hd->alloc_off = alloc_off;
     hd->sketch_words = words;
+    hd->ghost_words = gwords;
     hd->freq.aged_at.store(0, std::memory_order_relaxed);
     hd->freq.agings.store(0, std::memory_order_relaxed);
     hd->freq.window.store(kWindowPercent * 10, std::memory_order_relaxed);
-    hd->freq.grow.store(kClimbStepMax << 1, std::memory_order_relaxed);
-    hd->freq.climb_gets.store(0, std::memory_order_relaxed);
-    hd->freq.climb_hits.store(0, std::memory_order_relaxed);
-    hd->freq.climb_rate.store(0, std::memory_order_relaxed);
+    hd->freq.fine.store(kWindowPercent * 10000, std::memory_order_relaxed);
+    for (auto* w : {&hd->freq.band, &hd->freq.young, &hd->freq.old, &hd->freq.run,
+                    &hd->freq.young_hits, &hd->freq.old_hits})
+      w->store(0, std::memory_order_relaxed);
     if constexpr (kFreq) {
-      for (std::uint64_t i = 0; i < words; ++i)
+      for (std::uint64_t i = 0; i < words + gwords; ++i)
         new (base() + sketch_off() + i * 8) A<std::uint64_t>();
-      if (!zeroed) sketch().clear();
+      if (!zeroed) {
+        sketch().clear();
+        for (std::uint64_t i = 0; i < gwords; ++i) ghost_word(i).store(0, std::memory_order_relaxed);
+      }
     }
     hd->created_ms = now_ms;
     hd->items = 0;
@@ -1249,79 +1266,95 @@ class KeyedStore {
     }
   }
 
-  // The recency window adapts by hill climbing on the hit rate (Caffeine's idea): once per
-  // sample of gets (kClimbFactor per entry held), the window moves one step; in the same
-  // direction as the last step if the sample's hit rate beat the previous sample's by more than
-  // its noise, the other way if it fell by more than that, and smaller otherwise. The step starts
-  // at 10% of the candidates and shrinks by 1/8 per move to 1%, so that the window settles; a
-  // jump of the hit rate by 5 points (new traffic) restores the large step. Traffic where
-  // frequency predicts best (Zipf) keeps the window near 1%; traffic where recency does (a moving
-  // hot set) grows it (up to 80%: nearly LRU) within a few tens of thousands of gets. Under the
-  // write lock; every word it keeps is a hint (a torn value only makes one step wrong).
-  void climb_window() {
-    auto& f = h().freq;
-    std::uint64_t hits = 0, gets = 0;
-    for (const auto& c : h().per_slot) {
-      const std::uint64_t hh = c.hits.load(std::memory_order_relaxed);
-      hits += hh;
-      gets += hh + c.misses.load(std::memory_order_relaxed);
-    }
-    const std::uint64_t g0 = f.climb_gets.load(std::memory_order_relaxed);
-    const std::uint64_t h0 = f.climb_hits.load(std::memory_order_relaxed);
-    const std::uint64_t sample = kClimbFactor * std::max<std::uint64_t>(h().items, 64);
-    if (gets < g0 || hits < h0) {  // a torn hint: start a sample again
-      f.climb_gets.store(gets, std::memory_order_relaxed);
-      f.climb_hits.store(hits, std::memory_order_relaxed);
-      return;
-    }
-    if (gets - g0 < sample) return;
-    const std::uint64_t rate = (hits - h0) * 1000000 / (gets - g0);
-    const std::uint64_t last = f.climb_rate.load(std::memory_order_relaxed);
-    const std::uint64_t g = f.grow.load(std::memory_order_relaxed);
-    bool grow = (g & 1) != 0;
-    std::uint64_t step = std::min<std::uint64_t>(std::max<std::uint64_t>((g >> 1) & 0x7FFF,
-                                                                         kClimbStepMin),
-                                                 kClimbStepMax);
-    std::uint64_t anchor = std::min<std::uint64_t>(g >> 16, 1000000);
-    // A sample's hit rate is noisy: the difference of two samples of n gets has a standard
-    // deviation of sqrt(2 p (1 - p) / n) (about 1.4 points for 5,000 gets at 80%). Growing goes
-    // on only while each step gains clearly (more than kClimbSigmas deviations); otherwise the
-    // window shrinks, and goes on shrinking until the hit rate falls clearly below the rate where
-    // the shrinking began (the anchor): a single step's loss is far below the noise, the sum of a
-    // run of them is not. So noise alone shrinks the window (frequency is the better default, for
-    // Zipf-like traffic), and a moving hot set holds it where recency pays.
-    // On a moving hot set the hit rate falls off a cliff below some window (bench/pressure_sim.cpp,
-    // `recency` at 25% of the working set: a window pinned at 20% loses 3.3 points to LRU, at 40%
-    // it gains 0.6), and a sample shows the fall only once the window is past the edge: the turn
-    // from shrinking to growing takes kClimbBack steps at once, back from the edge (without it the
-    // climb ended at the edge, up to 5 points below LRU at some cache sizes; docs/benchmarks.md).
-    std::uint64_t back = 1;
-    const std::uint64_t n = gets - g0;
-    const double p = double(rate) / 1e6;
-    const auto noise = std::uint64_t(double(kClimbSigmas) * 1e6 * std::sqrt(2 * p * (1 - p) / double(n)));
-    if (anchor == 0) anchor = std::max(rate, last);  // the first sample
-    if (grow) {
-      if (rate <= last + noise) {  // no clear gain: turn
-        grow = false;
-        anchor = std::max(rate, last);
+  // The ghosts (Eviction::frequency): 16-bit slots, four per word, right after the sketch; a
+  // slot holds 14 bits of a victim's hash and its class (1 young, 2 old; 0 empty), at a place
+  // chosen by other bits of the hash (a later victim there overwrites it). Hints: a lost or torn
+  // slot, or two keys with the same tag, only move the window one step wrong.
+  A<std::uint64_t>& ghost_word(std::uint64_t i) {
+    return reinterpret_cast<A<std::uint64_t>*>(base() + sketch_off())[h().sketch_words + i];
+  }
+  std::uint64_t ghost_slot(std::uint64_t hash) const {
+    return ((hash * 0x9E3779B97F4A7C15ull) >> 32) & (h().ghost_words * 4 - 1);
+  }
+  static std::uint64_t ghost_tag(std::uint64_t hash) { return (hash >> 50) << 2; }
+  std::uint64_t ghost_get(std::uint64_t slot) {
+    return (ghost_word(slot / 4).load(std::memory_order_relaxed) >> (slot % 4 * 16)) & 0xFFFF;
+  }
+  void ghost_put(std::uint64_t slot, std::uint64_t v) {
+    A<std::uint64_t>& g = ghost_word(slot / 4);
+    const unsigned sh = unsigned(slot % 4 * 16);
+    g.store((g.load(std::memory_order_relaxed) & ~(std::uint64_t{0xFFFF} << sh)) | (v << sh),
+            std::memory_order_relaxed);
+  }
+  static void bump(A<std::uint64_t>& w, std::uint64_t v) {  // under the write lock: one writer
+    w.store(w.load(std::memory_order_relaxed) + v, std::memory_order_relaxed);
+  }
+
+  // make_room, as a batch starts ranking: the band's edge, the use stamp of the candidate
+  // kGhostBand permille of the candidates past the window's oldest member (`uses`, the
+  // candidates' stamps, the window's w most recent already first, as nth_element left them).
+  void note_band(std::vector<std::uint64_t>& uses, std::size_t w) {
+    const std::size_t wb = std::min<std::size_t>(uses.size(), w + uses.size() * kGhostBand / 1000);
+    if (w == 0 || wb <= w) return;
+    std::nth_element(uses.begin() + std::ptrdiff_t(w), uses.begin() + std::ptrdiff_t(wb - 1),
+                     uses.end(), std::greater<std::uint64_t>());
+    h().freq.band.store(uses[wb - 1], std::memory_order_relaxed);
+  }
+  // make_room, for each victim: remember it as a ghost, young (used at or after the band's edge:
+  // a window larger by kGhostBand would have kept it) or old.
+  void note_victim(std::uint64_t e) {
+    (void)e;
+    if constexpr (kFreq) {
+      auto& f = h().freq;
+      const bool young = entry(e).last_use.load(std::memory_order_relaxed) >=
+                         f.band.load(std::memory_order_relaxed);
+      ghost_put(ghost_slot(entry(e).hash), ghost_tag(entry(e).hash) | (young ? 1 : 2));
+      bump(young ? f.young : f.old, 1);
+      const std::uint64_t y = f.young.load(std::memory_order_relaxed);
+      const std::uint64_t o = f.old.load(std::memory_order_relaxed);
+      if (y + o > 8 * h().ghost_words) {  // twice the slots: forget half (recent victims weigh)
+        f.young.store(y / 2, std::memory_order_relaxed);
+        f.old.store(o / 2, std::memory_order_relaxed);
       }
-    } else if (rate + noise * kClimbTurnShare / 4 < anchor) {  // shrinking cost clearly: turn
-      grow = true;
-      back = kClimbBack;
     }
-    if ((rate > last ? rate - last : last - rate) > kClimbRestart) step = kClimbStepMax;
-    std::uint64_t w = f.window.load(std::memory_order_relaxed);
-    if (grow) {
-      w = std::min<std::uint64_t>(w + step * back, kWindowMax);
-    } else {
-      w = w > kWindowMin + step ? w - step : kWindowMin;
+  }
+  // The store of an absent key (a miss, in cache-aside use), under the write lock: if the key
+  // was evicted lately (its ghost is there), the window moves. A young ghost says a larger window
+  // would have kept it, an old one that the frequency order should have had more room (a smaller
+  // window exposes more young entries of low frequency instead). Weighted by the other class's
+  // share of the victims, so that the window settles where both classes' victims come back
+  // equally often (ARC's rule, with its two ghost lists, for a window over one frequency order).
+  // Traffic where frequency predicts (Zipf) settles near 1%; a moving hot set, whose young
+  // victims come back soon, far above the window where the hit rate falls off a cliff. Every
+  // word it touches is a hint; nothing on the get path.
+  void note_miss(std::uint64_t hash) {
+    (void)hash;
+    if constexpr (kFreq) {
+      const std::uint64_t slot = ghost_slot(hash);
+      const std::uint64_t v = ghost_get(slot);
+      if (v == 0 || (v & ~std::uint64_t{3}) != ghost_tag(hash)) return;
+      ghost_put(slot, 0);
+      auto& f = h().freq;
+      const bool young = (v & 3) == 1;
+      const std::uint64_t y = std::max<std::uint64_t>(f.young.load(std::memory_order_relaxed), 1);
+      const std::uint64_t o = std::max<std::uint64_t>(f.old.load(std::memory_order_relaxed), 1);
+      const std::uint64_t weight =
+          std::min<std::uint64_t>(std::max<std::uint64_t>(young ? o / y : y / o, 1), kGhostWeightMax);
+      std::uint64_t w = std::min<std::uint64_t>(f.fine.load(std::memory_order_relaxed),
+                                                kWindowMax * 1000);
+      std::uint64_t step = std::max<std::uint64_t>(kGhostStep / std::max<std::uint64_t>(h().items, 64), 1);
+      const std::uint64_t run = young ? f.run.load(std::memory_order_relaxed) + 1 : 0;
+      f.run.store(run, std::memory_order_relaxed);
+      bump(young ? f.young_hits : f.old_hits, 1);
+      if (young) {
+        if (run >= kGhostRun) step = std::max(step, w / kGhostRunShare);
+        w = std::min<std::uint64_t>(w + step * (16 - kGhostBias) / 16 * weight, kWindowMax * 1000);
+      } else {
+        w = w > kWindowMin * 1000 + step * weight ? w - step * weight : kWindowMin * 1000;
+      }
+      f.fine.store(w, std::memory_order_relaxed);
+      f.window.store(w / 1000, std::memory_order_relaxed);
     }
-    step = std::max<std::uint64_t>(step - step / 8, kClimbStepMin);
-    f.grow.store((grow ? 1 : 0) | (step << 1) | (anchor << 16), std::memory_order_relaxed);
-    f.window.store(w, std::memory_order_relaxed);
-    f.climb_rate.store(rate, std::memory_order_relaxed);
-    f.climb_gets.store(gets, std::memory_order_relaxed);
-    f.climb_hits.store(hits, std::memory_order_relaxed);
   }
 
   // Advances the use clock. Under the write lock only: one writer, no lost update.
@@ -1528,7 +1561,6 @@ class KeyedStore {
     }
     if constexpr (kFreq) {
       age_sketch();
-      climb_window();
       // The window: candidates used at or after the stamp of the window's oldest member.
       // At least one: the most recently used candidate always goes last (UC-5(d), never a wipe).
       const std::size_t w = std::max<std::size_t>(
@@ -1541,6 +1573,7 @@ class KeyedStore {
         std::nth_element(uses.begin(), uses.begin() + std::ptrdiff_t(w - 1), uses.end(),
                          std::greater<std::uint64_t>());
         since = uses[w - 1];
+        note_band(uses, w);
       }
       Sketch sk = sketch();
       for (Victim& v : order) {
@@ -1594,6 +1627,7 @@ class KeyedStore {
       // UC-5(d), never a wipe).
       if (kFreq && fits && std::get<0>(order[i]) == kInWindow) break;
       const std::uint64_t e = std::get<3>(order[i]);
+      if constexpr (kFreq) note_victim(e);  // STORE-4: a ghost, the window's signal
       freed += alloc().usable_size(e);
       alloc().begin();
       remove_entry(e, link_of(e), false, false);

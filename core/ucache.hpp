@@ -23,11 +23,11 @@ struct UserCachePolicy {
   static constexpr bool pin_reads = false;
   static constexpr bool evictable(std::uint16_t /*flags*/) { return true; }
   // A full cache evicts the entries asked for least often lately per byte (a frequency sketch of
-  // the gets remembers keys that are gone too), sparing the most recently used window (80% at
-  // first, so that a new cache behaves nearly as LRU until the hit rate has spoken; it adapts by
-  // hill climbing: to about 1% on Zipf-like traffic, 15-35% on a moving hot set), STORE-4.
+  // the gets remembers keys that are gone too), sparing the most recently used window (1% at
+  // first; it moves on misses of keys evicted lately, the ghosts: about 1% on Zipf-like traffic,
+  // 15-45% on a moving hot set), STORE-4.
   static constexpr Eviction eviction = Eviction::frequency;
-  static constexpr unsigned window_percent = 80;
+  static constexpr unsigned window_percent = 1;
 };
 
 template <class Prim, class Bugs = NoCacheBugs, class LockTuning = RwLockTuning>

@@ -67,10 +67,11 @@ template <class B, class = void>
 struct LruRun : std::false_type {};
 template <class B>
 struct LruRun<B, std::void_t<decltype(B::lru_run)>> : std::true_type {};
-// The user cache's policy with the window starting at 1% instead of 80%: in a 64 KB region of a
-// few entries an 80% window holds nearly every candidate, and the estimates decided none of 137
-// evicting stores (the climb, which needs 64 gets per sample, rarely moves it in a run). The
-// order property holds for whatever window the store reports; this start lets it see both.
+// The user cache's policy with the window starting at 1% (the user cache's own start since the
+// window moves on ghosts, STORE-4; explicit here because with an 80% start, in a 64 KB region of
+// a few entries, the estimates decided none of 137 evicting stores). The order property holds
+// for whatever window the store reports (the ghosts move it at the store of an absent key,
+// before the batch ranks).
 struct FreqUserPolicy : UserCachePolicy {
   static constexpr unsigned window_percent = 1;
 };
