@@ -59,10 +59,14 @@ void extra_info(INTERNAL_FUNCTION_PARAMETERS) {
     add_assoc_long(&uc, "resets", zend_long(s.resets));
     add_assoc_long(&uc, "lock_writer_takeovers", zend_long(c->h().lock.writer_takeovers()));
     add_assoc_long(&uc, "lock_reaped_readers", zend_long(c->h().lock.reaped_readers()));
-    // The frequency eviction's hints (STORE-4): the sketch's size, its agings, the window.
+    // The frequency eviction's hints (STORE-4): the sketch's size, its agings, the window and the
+    // ghosts that move it.
     add_assoc_long(&uc, "sketch_bytes", zend_long(c->sketch_bytes()));
     add_assoc_long(&uc, "sketch_agings", zend_long(c->sketch_agings()));
     add_assoc_long(&uc, "eviction_window_permille", zend_long(c->window_permille()));
+    add_assoc_long(&uc, "ghost_bytes", zend_long(c->ghost_bytes()));
+    add_assoc_long(&uc, "ghost_misses_young", zend_long(c->ghost_misses(true)));
+    add_assoc_long(&uc, "ghost_misses_old", zend_long(c->ghost_misses(false)));
     zc_extra_info(&uc, c, d->slot());  // zero-copy: the pin, retired bytes, gets handed out
   }
   add_assoc_zval(return_value, "ucache", &uc);

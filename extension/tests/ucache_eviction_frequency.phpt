@@ -25,6 +25,8 @@ var_dump(wincache_ucache_get('popular') === 'p' . $chunk);
 var_dump(wincache_ucache_exists('scan0'));
 $x = wincache_extra_info()['ucache'];
 var_dump($x['evictions'] > 100, $x['sketch_bytes'] > 0, $x['eviction_window_permille'] >= 10);
+// The window's ghosts: their table, and no store here was of a key evicted before.
+var_dump($x['ghost_bytes'] > 0, $x['ghost_misses_young'] + $x['ghost_misses_old']);
 ?>
 --EXPECT--
 bool(true)
@@ -33,3 +35,5 @@ bool(false)
 bool(true)
 bool(true)
 bool(true)
+bool(true)
+int(0)
