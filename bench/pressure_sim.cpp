@@ -3,7 +3,11 @@
 // miss set. The same traces as bench/php/pressure.php (docs/benchmarks.md "pressure"), with many
 // more steps, and the static oracle for the Zipf traces.
 //
-//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0]
+//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0] [--counts 1]
+//                [--trace NAME]
+//   (--counts 1: also the frequency store's stores and evictions over the whole run, warm-up
+//   included, on stderr: the denominators of instructions per store under callgrind; --trace
+//   zipf1.0 (the name without its space), recency, scan, ...: that trace only)
 //   (--only 1: the Zipf traces only, 0: the others; IDEAL=1 in the environment adds the ideal
 //   LFU, with admission, in batches, and in the frequency store's smaller arena: ideal_lfu())
 // Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
@@ -40,6 +44,8 @@
 #include "prims/prim_std.hpp"
 
 namespace {
+
+bool g_counts = false;  // --counts 1
 
 struct LruPolicy {
   static constexpr std::uint64_t magic = 0x53494D4C52553031ull;
@@ -113,6 +119,9 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
     }
   }
   if (evictions) *evictions = st->stats(0).evictions;
+  if (g_counts && wc::EvictionOf<Policy>::value == wc::Eviction::frequency)
+    std::fprintf(stderr, "counts: stores %llu evictions %llu\n",
+                 (unsigned long long)st->stats(0).misses, (unsigned long long)st->stats(0).evictions);
   if (window) *window = st->h().freq.window.load();
   if (free_pct) *free_pct = samples ? 100.0 * free_sum / double(samples) : 0;
   if (small_pct) *small_pct = samples ? 100.0 * small_sum / double(samples) : 0;
@@ -211,14 +220,17 @@ double ideal_lfu(const std::vector<std::uint32_t>& trace, std::uint64_t warm, st
 
 int main(int argc, char** argv) {
   std::uint64_t only = 9, n = 20000, warm = 200000, steps = 1000000, seed = 20261121;
+  std::string trace_only;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string o = argv[a];
+    if (o == "--trace") trace_only = argv[a + 1];
     const std::uint64_t v = std::strtoull(argv[a + 1], nullptr, 10);
     if (o == "--keys") n = v;
     else if (o == "--warm") warm = v;
     else if (o == "--steps") steps = v;
     else if (o == "--seed") seed = v;
     else if (o == "--only") only = v;
+    else if (o == "--counts") g_counts = v != 0;
   }
   std::uint64_t ws = 0;
   for (std::uint64_t i = 0; i < n; ++i) ws += vlen_of(i);
@@ -238,6 +250,11 @@ int main(int argc, char** argv) {
   for (const T& tr : {T{"zipf 0.8", 0.8}, T{"zipf 1.0", 1.0}, T{"zipf 1.2", 1.2},
                       T{"recency", 0}, T{"scan", -1}}) {
     if (only != 9 && (only != 0) != (tr.s > 0)) continue;
+    if (!trace_only.empty()) {
+      std::string name = tr.name;
+      name.erase(std::remove(name.begin(), name.end(), ' '), name.end());
+      if (name != trace_only) continue;
+    }
     std::mt19937_64 g(seed);
     std::vector<std::uint32_t> keys;
     const std::vector<double> cdf = zipf_cdf(n, tr.s > 0 ? tr.s : 1.0);
