@@ -14,23 +14,21 @@ args=("$@")
 command -v valgrind >/dev/null || { echo "make_room_instr.sh: valgrind is not installed"; exit 77; }
 work=$(mktemp -d /tmp/make_room_instr.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$sim" "${args[@]}" --counts 1 \
-  >"$work/stdout" 2>"$work/stderr"
+# Collected only while the frequency policy's make_room is on the stack. No function it calls may
+# match the pattern too (callgrind toggles the collection at each match: a callee named after
+# one of make_room's lambdas would switch it off), hence core/store.hpp's named Older comparator.
+fn='*FreqPolicy*>::make_room(*'
+valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" --toggle-collect="$fn" \
+  "$sim" "${args[@]}" --counts 1 >"$work/stdout" 2>"$work/stderr"
 stores=$(awk '/^counts:/ {s += $3} END {print s + 0}' "$work/stderr")
-# The inclusive cost and the call count of the frequency policy's make_room, from the caller tree
-# (its largest entry: the inlined parts are listed again per source file).
-callgrind_annotate --tree=caller --inclusive=yes "$work/cg.out" 2>/dev/null |
-  awk -v stores="$stores" '
-    /^ *[0-9,]+ .*< / { last = $0 }
-    /^ *[0-9,]+ .*\*  [^ ]*:wc::KeyedStore<wc::PrimStd, .anonymous namespace.::FreqPolicy.*>::make_room\(/ {
-      v = $1; gsub(",", "", v)
-      if (v + 0 > ir + 0) {
-        ir = v; n = last; sub(/.*\(/, "", n); sub(/x\)$/, "", n); calls = n
-      }
-    }
-    END {
-      if (!ir) { print "make_room_instr.sh: no make_room in the profile" > "/dev/stderr"; exit 1 }
-      printf "make_room: %d calls, %.0f instructions (%.0f per call)", calls, ir, ir / calls
-      if (stores > 0) printf "; %d stores, %.0f per store", stores, ir / stores
-      printf "\n"
-    }'
+ir=$(awk '/^totals:/ {print $2}' "$work/cg.out")
+calls=$(cd "$work" && callgrind_annotate --tree=caller cg.out 2>/dev/null |
+  awk '/^ *[0-9,]+ .*< / { last = $0 }
+       /\*  [^ ]*:wc::KeyedStore<wc::PrimStd, .anonymous namespace.::FreqPolicy.*>::make_room\(unsigned long, unsigned long, unsigned long\)/ {
+         if (!done) { n = last; sub(/.*\(/, "", n); sub(/x\)$/, "", n); print n; done = 1 } }')
+[ -n "$ir" ] && [ -n "$calls" ] && [ "$calls" -gt 0 ] ||
+  { echo "make_room_instr.sh: no make_room in the profile" >&2; exit 1; }
+awk -v ir="$ir" -v calls="$calls" -v stores="$stores" 'BEGIN {
+  printf "make_room: %d calls, %.0f instructions (%.0f per call)", calls, ir, ir / calls
+  if (stores > 0) printf "; %d stores, %.0f per store", stores, ir / stores
+  printf "\n" }'

@@ -4,10 +4,11 @@
 // more steps, and the static oracle for the Zipf traces.
 //
 //   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0] [--counts 1]
-//                [--trace NAME]
+//                [--trace NAME] [--lru 0]
 //   (--counts 1: also the frequency store's stores and evictions over the whole run, warm-up
 //   included, on stderr: the denominators of instructions per store under callgrind; --trace
-//   zipf1.0 (the name without its space), recency, scan, ...: that trace only)
+//   zipf1.0 (the name without its space), recency, scan, ...: that trace only; --lru 0: without
+//   the LRU runs, for timing the frequency store alone)
 //   (--only 1: the Zipf traces only, 0: the others; IDEAL=1 in the environment adds the ideal
 //   LFU, with admission, in batches, and in the frequency store's smaller arena: ideal_lfu())
 // Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
@@ -46,6 +47,7 @@
 namespace {
 
 bool g_counts = false;  // --counts 1
+bool g_lru = true;      // --lru 0: skip the LRU runs
 
 struct LruPolicy {
   static constexpr std::uint64_t magic = 0x53494D4C52553031ull;
@@ -231,6 +233,7 @@ int main(int argc, char** argv) {
     else if (o == "--seed") seed = v;
     else if (o == "--only") only = v;
     else if (o == "--counts") g_counts = v != 0;
+    else if (o == "--lru") g_lru = v != 0;
   }
   std::uint64_t ws = 0;
   for (std::uint64_t i = 0; i < n; ++i) ws += vlen_of(i);
@@ -276,7 +279,7 @@ int main(int argc, char** argv) {
     for (const double frac : {0.25, 0.5}) {
       const std::uint64_t region = std::uint64_t(double(ws) * frac);
       std::uint64_t ev = 0;
-      const double lru = run<LruPolicy>(keys, warm, region, &ev, nullptr);
+      const double lru = g_lru ? run<LruPolicy>(keys, warm, region, &ev, nullptr) : 0.0;
       std::uint64_t fev = 0, window = 0;
       double free_pct = 0, small_pct = 0;
       const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window, &free_pct, &small_pct);
