@@ -25,7 +25,7 @@ ir=$(awk '/^totals:/ {print $2}' "$work/cg.out")
 calls=$(cd "$work" && callgrind_annotate --tree=caller cg.out 2>/dev/null |
   awk '/^ *[0-9,]+ .*< / { last = $0 }
        /\*  [^ ]*:wc::KeyedStore<wc::PrimStd, .anonymous namespace.::FreqPolicy.*>::make_room\(unsigned long, unsigned long, unsigned long\)/ {
-         if (!done) { n = last; sub(/.*\(/, "", n); sub(/x\)$/, "", n); print n; done = 1 } }')
+         if (!done) { n = last; sub(/.*\(/, "", n); sub(/x\)$/, "", n); gsub(",", "", n); print n; done = 1 } }')
 [ -n "$ir" ] && [ -n "$calls" ] && [ "$calls" -gt 0 ] ||
   { echo "make_room_instr.sh: no make_room in the profile" >&2; exit 1; }
 awk -v ir="$ir" -v calls="$calls" -v stores="$stores" 'BEGIN {

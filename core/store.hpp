@@ -1469,10 +1469,13 @@ class KeyedStore {
   }
   // make_room's buffers: process memory reused from call to call (one set per thread), so that a
   // batch does not allocate and fault in a list of every entry each time. Scratch only: every
-  // call clears what it uses; nothing in it is read before this call wrote it. Buffers larger
-  // than kScratchKeep bytes are released at the end of the call (a huge cache's list is not held
-  // by every process for ever).
-  static constexpr std::size_t kScratchKeep = std::size_t{4} << 20;
+  // call rewrites what it uses before reading it, but for the last walk's block addresses, read
+  // only as prefetch hints (never trusted: the store may have changed, or be another one).
+  // Buffers larger than kScratchKeep bytes (1 MB: a cache of about 26,000 entries; the four
+  // together at most 4 MB per process) are released at the end of the call, so that a huge
+  // cache's lists are not held by every worker for ever (such a cache allocates them per batch,
+  // and its walk has no prefetch hints).
+  static constexpr std::size_t kScratchKeep = std::size_t{1} << 20;
   struct Scratch {
     std::vector<Victim> order;
     std::vector<std::uint64_t> uses;     // the candidates' last uses (the window's selection)
