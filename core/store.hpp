@@ -1516,6 +1516,9 @@ class KeyedStore {
     // h().items of them (a resize from the last call's size zeroes only the difference).
     order.resize(std::max<std::size_t>(h().items, 1));
     sc.uses.resize(order.size());
+    std::size_t room = order.size();  // sizes and data in locals: the stores could alias them
+    Victim* out = order.data();
+    std::uint64_t* uses_out = sc.uses.data();
     std::fill(std::begin(sc.hist), std::end(sc.hist), 0);
     std::size_t count = 0;
     std::size_t next_retired = 0;
@@ -1533,12 +1536,15 @@ class KeyedStore {
     std::uint64_t n = 0;         // v's entry_bytes()
     const auto finish = [&](std::uint64_t gap_after) {
       v.rank = density_of(est, n + (v.rank + gap_after) / kHoleShare);
-      if (count == order.size()) {  // more candidates than items: cannot happen (UC-2)
+      if (count == room) {  // more candidates than items: cannot happen (UC-2)
         order.push_back(v);
         sc.uses.push_back(v.use);
+        room = order.size();
+        out = order.data();
+        uses_out = sc.uses.data();
       } else {
-        order[count] = v;
-        sc.uses[count] = v.use;
+        out[count] = v;
+        uses_out[count] = v.use;
       }
       ++count;
       sc.hist[rank_bucket(v.rank)] += v.bytes;
@@ -1553,15 +1559,18 @@ class KeyedStore {
     std::vector<std::uint64_t>& walked = sc.walk_now;
     walked.resize(h().items + 2);  // used blocks: the entries, the bucket array, one spare
     std::size_t nwalked = 0;
-    std::size_t at = 0;  // hint[at]: the first hinted block past the current one
+    const std::size_t walk_room = walked.size(), nhint = hint.size();
+    const std::uint64_t* const hints = hint.data();
+    std::uint64_t* const walk_out = walked.data();
+    std::size_t at = 0;  // hints[at]: the first hinted block past the current one
     const std::uint64_t hint_limit = h().size > 256 ? h().size - 256 : 0;  // reads stay inside
     const char* const b0 = base();
     alloc().for_each_used([&](std::uint64_t e) {
-      if (nwalked < walked.size()) walked[nwalked++] = e;  // (retired entries: not hinted)
-      while (at < hint.size() && hint[at] <= e) ++at;
-      if (at + kAhead < hint.size() && hint[at + kAhead] < hint_limit) {
-        __builtin_prefetch(b0 + hint[at + kAhead] - Alloc::kHead);
-        __builtin_prefetch(b0 + hint[at + kAhead] + offsetof(Entry, last_use));
+      if (nwalked < walk_room) walk_out[nwalked++] = e;  // (retired entries: not hinted)
+      while (at < nhint && hints[at] <= e) ++at;
+      if (at + kAhead < nhint && hints[at + kAhead] < hint_limit) {
+        __builtin_prefetch(b0 + hints[at + kAhead] - Alloc::kHead);
+        __builtin_prefetch(b0 + hints[at + kAhead] + offsetof(Entry, last_use));
       }
       const std::uint64_t gap = prev_end ? e - Alloc::kHead - prev_end : 0;
       if (pending) finish(gap);
