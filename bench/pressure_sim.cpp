@@ -3,8 +3,13 @@
 // miss set. The same traces as bench/php/pressure.php (docs/benchmarks.md "pressure"), with many
 // more steps, and the static oracle for the Zipf traces.
 //
-//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0]
-//                [--sizes 22,24.5,50 (percent of the working set; default 25,50)] [--trace recency]
+//   pressure_sim [--keys N] [--warm W] [--steps S] [--seed X] [--only 1|0] [--counts 1]
+//                [--trace NAME] [--lru 0] [--sizes 22,24.5,50]
+//   (--counts 1: also the frequency store's stores and evictions over the whole run, warm-up
+//   included, on stderr: the denominators of instructions per store under callgrind; --trace
+//   zipf1.0 (the name, its space optional), recency, scan, ...: that trace only; --lru 0: without
+//   the LRU runs, for timing the frequency store alone; --sizes: the cache sizes in percent of
+//   the working set, default 25,50: the window's sweep)
 //   (--only 1: the Zipf traces only, 0: the others; IDEAL=1 in the environment adds the ideal
 //   LFU, with admission, in batches, and in the frequency store's smaller arena: ideal_lfu())
 // Prints one line per (trace, cache size): the hit rate (%) of the measured steps with LRU and
@@ -41,6 +46,9 @@
 #include "prims/prim_std.hpp"
 
 namespace {
+
+bool g_counts = false;  // --counts 1
+bool g_lru = true;      // --lru 0: skip the LRU runs
 
 struct LruPolicy {
   static constexpr std::uint64_t magic = 0x53494D4C52553031ull;
@@ -114,6 +122,9 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
     }
   }
   if (evictions) *evictions = st->stats(0).evictions;
+  if (g_counts && wc::EvictionOf<Policy>::value == wc::Eviction::frequency)
+    std::fprintf(stderr, "counts: stores %llu evictions %llu\n",
+                 (unsigned long long)st->stats(0).misses, (unsigned long long)st->stats(0).evictions);
   if (window) *window = st->h().freq.window.load();
   if (free_pct) *free_pct = samples ? 100.0 * free_sum / double(samples) : 0;
   if (small_pct) *small_pct = samples ? 100.0 * small_sum / double(samples) : 0;
@@ -213,30 +224,29 @@ double ideal_lfu(const std::vector<std::uint32_t>& trace, std::uint64_t warm, st
 int main(int argc, char** argv) {
   std::uint64_t only = 9, n = 20000, warm = 200000, steps = 1000000, seed = 20261121;
   // The window's sweep (issue 16, fourth round): --sizes 22,24,25 (percent of the working set,
-  // default 25,50) and --trace NAME (one trace, e.g. recency).
+  // default 25,50).
   std::vector<double> sizes{0.25, 0.5};
-  std::string only_trace;
   for (int a = 1; a + 1 < argc; a += 2) {
-    const std::string o = argv[a];
-    if (o == "--sizes") {
-      sizes.clear();
-      for (const char* c = argv[a + 1]; *c;) {
-        char* end = nullptr;
-        sizes.push_back(std::strtod(c, &end) / 100);
-        c = *end ? end + 1 : end;
-      }
-    } else if (o == "--trace") {
-      only_trace = argv[a + 1];
+    if (std::string(argv[a]) != "--sizes") continue;
+    sizes.clear();
+    for (const char* c = argv[a + 1]; *c;) {
+      char* end = nullptr;
+      sizes.push_back(std::strtod(c, &end) / 100);
+      c = *end ? end + 1 : end;
     }
   }
+  std::string trace_only;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string o = argv[a];
+    if (o == "--trace") trace_only = argv[a + 1];
     const std::uint64_t v = std::strtoull(argv[a + 1], nullptr, 10);
     if (o == "--keys") n = v;
     else if (o == "--warm") warm = v;
     else if (o == "--steps") steps = v;
     else if (o == "--seed") seed = v;
     else if (o == "--only") only = v;
+    else if (o == "--counts") g_counts = v != 0;
+    else if (o == "--lru") g_lru = v != 0;
   }
   std::uint64_t ws = 0;
   for (std::uint64_t i = 0; i < n; ++i) ws += vlen_of(i);
@@ -256,7 +266,11 @@ int main(int argc, char** argv) {
   for (const T& tr : {T{"zipf 0.8", 0.8}, T{"zipf 1.0", 1.0}, T{"zipf 1.2", 1.2},
                       T{"recency", 0}, T{"scan", -1}}) {
     if (only != 9 && (only != 0) != (tr.s > 0)) continue;
-    if (!only_trace.empty() && only_trace != tr.name) continue;
+    if (!trace_only.empty() && trace_only != tr.name) {
+      std::string name = tr.name;
+      name.erase(std::remove(name.begin(), name.end(), ' '), name.end());
+      if (name != trace_only) continue;
+    }
     std::mt19937_64 g(seed);
     std::vector<std::uint32_t> keys;
     const std::vector<double> cdf = zipf_cdf(n, tr.s > 0 ? tr.s : 1.0);
@@ -278,7 +292,7 @@ int main(int argc, char** argv) {
     for (const double frac : sizes) {
       const std::uint64_t region = std::uint64_t(double(ws) * frac);
       std::uint64_t ev = 0;
-      const double lru = run<LruPolicy>(keys, warm, region, &ev, nullptr);
+      const double lru = g_lru ? run<LruPolicy>(keys, warm, region, &ev, nullptr) : 0.0;
       std::uint64_t fev = 0, window = 0;
       double free_pct = 0, small_pct = 0;
       const double freq = run<FreqPolicy>(keys, warm, region, &fev, &window, &free_pct, &small_pct);

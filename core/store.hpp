@@ -901,6 +901,44 @@ class KeyedStore {
     n = ((n + (std::uint64_t{1} << shift) - 1) >> shift) << shift;
     return (std::uint64_t(estimate) << 32) / n;
   }
+  // eviction_density() of an entry of n bytes (holes included), without its loop and its
+  // division by a variable: n rounded up to 3 significant bits is m << s (m in 1..8), and
+  // floor(x / (m << s)) == floor(x / m) >> s; the division by a constant m is a multiplication.
+  // The same value for every estimate and n >= 1 (tests/unit/test_store_rank.cpp compares them).
+  static std::uint64_t density_of(unsigned estimate, std::uint64_t n) {
+    const unsigned bits = 64u - unsigned(__builtin_clzll(n | 1));
+    const unsigned s = bits > 3 ? bits - 3 : 0;
+    const std::uint64_t m = (n + (std::uint64_t{1} << s) - 1) >> s;  // 1 .. 8
+    const std::uint64_t x = std::uint64_t(estimate) << 32;
+    std::uint64_t q;
+    switch (m) {
+      case 1: q = x; break;
+      case 2: q = x >> 1; break;
+      case 3: q = x / 3; break;
+      case 4: q = x >> 2; break;
+      case 5: q = x / 5; break;
+      case 6: q = x / 6; break;
+      case 7: q = x / 7; break;
+      default: q = x >> 3; break;
+    }
+    return q >> s;
+  }
+
+  // make_room's histogram of ranks (frequency_head): a rank's bucket is its leading bit and the
+  // four bits after it (below 16: the rank itself), so the buckets are ranges of ranks, in rank
+  // order; bucket_top(b) is the largest rank in bucket b (b < kRankBuckets - 1).
+  static constexpr std::size_t kRankBuckets = 16 + 60 * 16;  // rank_bucket(): 0 .. 975
+  static std::size_t rank_bucket(std::uint64_t r) {
+    if (r < 16) return std::size_t(r);
+    const unsigned top = 63u - unsigned(__builtin_clzll(r));  // 4 .. 63
+    return 16 + std::size_t(top - 4) * 16 + std::size_t((r >> (top - 4)) & 15);
+  }
+  // The largest rank in bucket b (b < kRankBuckets - 1).
+  static std::uint64_t bucket_top(std::size_t b) {
+    if (b < 16) return b;
+    const unsigned shift = unsigned((b - 16) / 16);  // top - 4
+    return ((std::uint64_t(17 + (b - 16) % 16)) << shift) - 1;
+  }
   // Eviction::frequency: the sketch's estimate for the key (0..255; 0 without a sketch). No lock
   // and no statistics: a hint, for the statistics page and the tests.
   unsigned frequency(const char* key, std::uint32_t klen) {
@@ -1458,6 +1496,201 @@ class KeyedStore {
     return link;
   }
 
+  // ---- make_room's ranking (STORE-4) --------------------------------------------------------
+  // One eviction candidate as make_room ranks it: a snapshot taken under the write lock.
+  struct Victim {
+    std::uint64_t rank;   // Eviction::frequency: kInWindow, or eviction_density(); lru: 0
+    std::uint64_t use;    // last_use
+    std::uint64_t hits;
+    std::uint64_t e;      // the entry (payload offset); 0 once evicted (aux_pins' second pass)
+    std::uint64_t bytes;  // its block's usable bytes (what evicting it frees; frequency only)
+  };
+  // STORE-4's order, the lowest first: rank, then last use, then hits, then the offset (a total
+  // order: every run of make_room over the same entries picks the same victims).
+  static bool ranks_below(const Victim& a, const Victim& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    if (a.use != b.use) return a.use < b.use;
+    if (a.hits != b.hits) return a.hits < b.hits;
+    return a.e < b.e;
+  }
+  // The order make_room evicts in (the twin evict_newest: the other way round). A named type
+  // rather than a lambda of make_room, so that no sort is named after make_room (the profile of
+  // bench/make_room_instr.sh collects while make_room runs; a callee of the same name would
+  // toggle it off).
+  struct Older {
+    bool operator()(const Victim& a, const Victim& b) const {
+      return Bugs::evict_newest ? ranks_below(b, a) : ranks_below(a, b);
+    }
+  };
+  // STORE-2: only what the policy lets go, and never the entry being replaced.
+  bool candidate(std::uint64_t e, std::uint64_t keep) const {
+    return e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags));
+  }
+  // make_room's buffers: process memory reused from call to call (one set per thread), so that a
+  // batch does not allocate and fault in a list of every entry each time. Scratch only: every
+  // call rewrites what it uses before reading it, but for the last walk's block addresses, read
+  // only as prefetch hints (never trusted: the store may have changed, or be another one).
+  // Buffers larger than kScratchKeep bytes (1 MB: a cache of about 26,000 entries; the four
+  // together at most 4 MB per process) are released at the end of the call, so that a huge
+  // cache's lists are not held by every worker for ever (such a cache allocates them per batch,
+  // and its walk has no prefetch hints).
+  static constexpr std::size_t kScratchKeep = std::size_t{1} << 20;
+  struct Scratch {
+    std::vector<Victim> order;
+    std::vector<std::uint64_t> uses;     // the candidates' last uses (the window's selection)
+    std::vector<std::uint64_t> retired;  // pin_reads: the retired list, by address
+    // The used blocks of the last walk and of this one, in address order: prefetch hints only
+    // (the next walk asks the CPU for the lines of the blocks it expects a few steps ahead; a
+    // stale or foreign hint costs a useless prefetch, never a wrong value).
+    std::vector<std::uint64_t> walk_prev, walk_now;
+    std::uint64_t hist[kRankBuckets];    // frequency_head: usable bytes per rank bucket
+  };
+  static Scratch& scratch() {
+    static thread_local Scratch s;
+    return s;
+  }
+  struct ScratchRelease {
+    Scratch& s;
+    explicit ScratchRelease(Scratch& sc) : s(sc) {}
+    ~ScratchRelease() {
+      if (s.order.capacity() * sizeof(Victim) > kScratchKeep) std::vector<Victim>().swap(s.order);
+      if (s.uses.capacity() * 8 > kScratchKeep) std::vector<std::uint64_t>().swap(s.uses);
+      if (s.retired.capacity() * 8 > kScratchKeep) std::vector<std::uint64_t>().swap(s.retired);
+      if (s.walk_prev.capacity() * 8 > kScratchKeep) std::vector<std::uint64_t>().swap(s.walk_prev);
+      if (s.walk_now.capacity() * 8 > kScratchKeep) std::vector<std::uint64_t>().swap(s.walk_now);
+    }
+  };
+
+  // Eviction::frequency: one Victim per candidate in sc.order, ranked (STORE-4). One walk of the
+  // allocator's blocks in address order: every used block but the bucket array and the retired
+  // entries (pin_reads) is an entry of the index (UC-2), and the free bytes beside an entry are
+  // the gaps to its neighbours, the one after it known at the next used block, where the
+  // previous candidate's density is computed. Then the window: the candidates used at or after
+  // the stamp of the window's oldest member (at least one: the most recently used candidate
+  // always goes last, UC-5(d), never a wipe) rank kInWindow.
+  // flatten: the allocator's walk and the lambdas inlined here, the walk's state in registers.
+  [[gnu::flatten]] void rank_by_frequency(Scratch& sc, std::uint64_t keep) {
+    std::vector<Victim>& order = sc.order;
+    // Written by index, not pushed: the candidates are entries of the index (UC-2), at most
+    // h().items of them (a resize from the last call's size zeroes only the difference).
+    order.resize(std::max<std::size_t>(h().items, 1));
+    sc.uses.resize(order.size());
+    std::size_t room = order.size();  // sizes and data in locals: the stores could alias them
+    Victim* out = order.data();
+    std::uint64_t* uses_out = sc.uses.data();
+    std::fill(std::begin(sc.hist), std::end(sc.hist), 0);
+    std::size_t count = 0;
+    std::size_t next_retired = 0;
+    if constexpr (kPins) {
+      sc.retired.clear();
+      for (std::uint64_t r = h().retired; r; r = entry(r).next) sc.retired.push_back(r);
+      std::sort(sc.retired.begin(), sc.retired.end());
+    }
+    const Sketch sk = sketch();
+    const std::uint64_t buckets = h().buckets;
+    std::uint64_t prev_end = 0;  // the end of the previous used block's payload (0: none yet)
+    Victim v{};                  // the last candidate seen; its rank holds the gap before it
+    bool pending = false;        // v's gap after it is not known yet
+    unsigned est = 0;            // v's estimate
+    std::uint64_t n = 0;         // v's entry_bytes()
+    const auto finish = [&](std::uint64_t gap_after) {
+      v.rank = density_of(est, n + (v.rank + gap_after) / kHoleShare);
+      if (count == room) {  // more candidates than items: cannot happen (UC-2)
+        order.push_back(v);
+        sc.uses.push_back(v.use);
+        room = order.size();
+        out = order.data();
+        uses_out = sc.uses.data();
+      } else {
+        out[count] = v;
+        uses_out[count] = v.use;
+      }
+      ++count;
+      sc.hist[rank_bucket(v.rank)] += v.bytes;
+      pending = false;
+    };
+    // The walk is a chain of dependent loads (a block's size gives the next block's address), a
+    // cache miss each in an arena larger than the caches: the last walk's blocks (sc.walk_prev)
+    // say which lines to ask for kAhead blocks ahead (the block's head and the entry's fields).
+    // (The sketch's line of the entry's key, asked for the same way, gained nothing measurable.)
+    constexpr std::size_t kAhead = 8;
+    const std::vector<std::uint64_t>& hint = sc.walk_prev;
+    std::vector<std::uint64_t>& walked = sc.walk_now;
+    walked.resize(h().items + 2);  // used blocks: the entries, the bucket array, one spare
+    std::size_t nwalked = 0;
+    const std::size_t walk_room = walked.size(), nhint = hint.size();
+    const std::uint64_t* const hints = hint.data();
+    std::uint64_t* const walk_out = walked.data();
+    std::size_t at = 0;  // hints[at]: the first hinted block past the current one
+    const std::uint64_t hint_limit = h().size > 256 ? h().size - 256 : 0;  // reads stay inside
+    const char* const b0 = base();
+    alloc().for_each_used([&](std::uint64_t e) {
+      if (nwalked < walk_room) walk_out[nwalked++] = e;  // (retired entries: not hinted)
+      while (at < nhint && hints[at] <= e) ++at;
+      if (at + kAhead < nhint && hints[at + kAhead] < hint_limit) {
+        __builtin_prefetch(b0 + hints[at + kAhead] - Alloc::kHead);
+        __builtin_prefetch(b0 + hints[at + kAhead] + offsetof(Entry, last_use));
+      }
+      const std::uint64_t gap = prev_end ? e - Alloc::kHead - prev_end : 0;
+      if (pending) finish(gap);
+      const std::uint64_t size = alloc().usable_size(e);
+      prev_end = e + size;
+      if (e == buckets) return;
+      if constexpr (kPins) {
+        while (next_retired < sc.retired.size() && sc.retired[next_retired] < e) ++next_retired;
+        if (next_retired < sc.retired.size() && sc.retired[next_retired] == e) return;
+      }
+      if (!candidate(e, keep)) return;
+      const Entry& en = entry(e);
+      v = Victim{gap, en.last_use.load(std::memory_order_relaxed),
+                 en.hits.load(std::memory_order_relaxed), e, size};
+      est = sk.estimate(en.hash);
+      n = entry_bytes(en.key_len, en.value_len);
+      pending = true;
+    });
+    if (pending) finish(0);
+    walked.resize(nwalked);
+    sc.walk_prev.swap(sc.walk_now);
+    order.resize(count);
+    sc.uses.resize(count);
+    const std::size_t w = std::max<std::size_t>(
+        count ? 1 : 0, count * std::min<std::uint64_t>(window_permille(), 1000) / 1000);
+    if (w == 0) return;
+    std::nth_element(sc.uses.begin(), sc.uses.begin() + std::ptrdiff_t(w - 1), sc.uses.end(),
+                     std::greater<std::uint64_t>());
+    const std::uint64_t since = sc.uses[w - 1];
+    note_band(sc.uses, w);  // the young ghosts' edge (STORE-4): reorders only sc.uses[w..]
+    for (Victim& x : order) {
+      if (x.use >= since) {  // the window: out of the histogram of what may go in a batch
+        sc.hist[rank_bucket(x.rank)] -= x.bytes;
+        x.rank = kInWindow;
+      } else if (Bugs::evict_frequent) {
+        x.rank = kInWindow - 1 - x.rank;
+      }
+    }
+  }
+
+  // Eviction::frequency: how much of sc.order make_room sorts: the candidates whose rank is in
+  // the lowest rank buckets (a bucket: a rank's leading bit and the four bits after it, so the
+  // buckets are ranges of ranks, in rank order) that hold at least twice the batch's bytes
+  // (sc.hist, from rank_by_frequency), moved to the front. Every candidate in front ranks below
+  // every one behind, so sorting the front, and the rest only if the batch runs out, evicts
+  // exactly what a sort of all would. The window (kInWindow) is never in front.
+  std::size_t frequency_head(Scratch& sc, std::uint64_t reserve) const {
+    std::vector<Victim>& order = sc.order;
+    // The twins take from the other end (evict_newest) or rank by other numbers: sort all.
+    if (Bugs::evict_newest || Bugs::evict_frequent) return order.size();
+    const std::uint64_t target = 2 * reserve;
+    std::uint64_t sum = 0;
+    std::size_t last = 0;
+    while (last + 1 < kRankBuckets && (sum += sc.hist[last]) < target) ++last;
+    if (last + 1 >= kRankBuckets) return order.size();  // all of it may be needed
+    const std::uint64_t bound = bucket_top(last);
+    const auto front = std::partition(order.begin(), order.end(),
+                                      [bound](const Victim& x) { return x.rank <= bound; });
+    return std::size_t(front - order.begin());
+  }
+
   // Allocate `need` bytes for a new entry, making room if the arena is full (UC-5). On success
   // a transaction is open and contains the allocation. `keep` (the entry being replaced) is
   // evicted last: the store swaps it out itself when the new entry fits beside it; when even an
@@ -1483,7 +1716,9 @@ class KeyedStore {
     }
   }
 
-  std::uint64_t make_room(std::uint64_t need, std::uint64_t now_ms, std::uint64_t keep) {
+  // Out of line: the slow path of a store (and one function to profile: bench/make_room_instr.sh).
+  [[gnu::noinline]] std::uint64_t make_room(std::uint64_t need, std::uint64_t now_ms,
+                                            std::uint64_t keep) {
     if constexpr (Bugs::wipe_when_full) {
       remove_all(/*as_evictions=*/true);
       alloc().begin();
@@ -1516,8 +1751,10 @@ class KeyedStore {
     //    of mixed sizes the holes LRU frees are scattered and most are smaller than the next
     //    request; one large batch coalesces far more of them than many small ones (with a
     //    1/64 reserve a steady churn of 0.25-1.8 KB values paid a full scan every few stores).
-    //    Only the oldest part is ordered (nth_element, then a sort of that part); the rest is
-    //    sorted only in the rare case the batch runs out before the entry fits.
+    //    Only the lowest part is ordered (LRU: the oldest eighth by nth_element; frequency: the
+    //    lowest ranks that hold about twice the batch's bytes, chosen by a histogram, see
+    //    frequency_head), then sorted; the rest is sorted only in the rare case the batch runs
+    //    out before the entry fits. Either way the victims are exactly those of a full sort.
     // Entries with the same use-clock stamp are ordered by hit count, the less used first.
     // STORE-4: Eviction::frequency ranks first by eviction_density() (the sketch's estimate per
     // entry byte, the bytes counting half the free bytes beside the entry's block), then as LRU;
@@ -1525,77 +1762,37 @@ class KeyedStore {
     // ranks above every density, so it goes last. Its batches stop at 1/kFreqReserve (1/32) of
     // the arena: with holes counted, smaller batches pay (+0.2-0.5 points of hit rate on Zipf,
     // bench/pressure_sim.cpp) for twice the scans.
-    using Victim = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
-    std::vector<Victim> order;  // (rank, last use, hits, e)
-    const auto candidate = [&](std::uint64_t e) {  // STORE-2: only what the policy lets go.
-      return e != keep && (Bugs::evict_protected || Policy::evictable(entry(e).flags));
-    };
+    // The ranking is process memory (Scratch, reused from call to call, never trusted as state):
+    // one Victim per candidate, in STORE-4's order (ranks_below); only its lowest part is put in
+    // order (`head`), the rest only if the batch runs out before the entry fits.
+    Scratch& sc = scratch();
+    ScratchRelease release(sc);
+    std::vector<Victim>& order = sc.order;
+    const Older older;
+    const std::uint64_t reserve = need + alloc().max_request() / (kFreq ? kFreqReserve : 16);
+    std::size_t head = 0;
     if constexpr (kFreq) {
-      // In address order, from the allocator's walk: every used block but the bucket array and
-      // the retired entries (pin_reads) is an entry of the index (UC-2), and the free bytes
-      // beside an entry are the gaps to its neighbours. The rank's place holds them until the
-      // rank is known.
-      std::vector<std::uint64_t> retired;
-      for (std::uint64_t r = h().retired; r; r = entry(r).next) retired.push_back(r);
-      std::sort(retired.begin(), retired.end());
-      std::vector<std::uint64_t> blocks;
-      alloc().for_each_used([&](std::uint64_t p) { blocks.push_back(p); });
-      for (std::size_t i = 0; i < blocks.size(); ++i) {
-        const std::uint64_t e = blocks[i];
-        if (e == h().buckets || std::binary_search(retired.begin(), retired.end(), e) ||
-            !candidate(e))
-          continue;
-        std::uint64_t beside = 0;
-        if (i > 0) beside += e - Alloc::kHead - (blocks[i - 1] + alloc().usable_size(blocks[i - 1]));
-        if (i + 1 < blocks.size())
-          beside += blocks[i + 1] - Alloc::kHead - (e + alloc().usable_size(e));
-        order.emplace_back(beside, entry(e).last_use.load(std::memory_order_relaxed),
-                           entry(e).hits.load(std::memory_order_relaxed), e);
-      }
+      age_sketch();  // before the estimates are read (the property test reads them after)
+      rank_by_frequency(sc, keep);
+      head = frequency_head(sc, reserve);
     } else {
+      order.clear();
+      order.reserve(h().items);
       for_each_entry([&](std::uint64_t e) {
-        if (candidate(e))
-          order.emplace_back(0, entry(e).last_use.load(std::memory_order_relaxed),
-                             entry(e).hits.load(std::memory_order_relaxed), e);
+        if (candidate(e, keep))
+          order.push_back(Victim{0, entry(e).last_use.load(std::memory_order_relaxed),
+                                 entry(e).hits.load(std::memory_order_relaxed), e, 0});
       });
+      head = std::min(order.size(), std::max<std::size_t>(256, order.size() / 8));
+      std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(head), order.end(), older);
     }
-    if constexpr (kFreq) {
-      age_sketch();
-      // The window: candidates used at or after the stamp of the window's oldest member.
-      // At least one: the most recently used candidate always goes last (UC-5(d), never a wipe).
-      const std::size_t w = std::max<std::size_t>(
-          order.empty() ? 0 : 1, order.size() * std::min<std::uint64_t>(window_permille(), 1000) / 1000);
-      std::uint64_t since = ~std::uint64_t{0};
-      if (w > 0) {
-        std::vector<std::uint64_t> uses;
-        uses.reserve(order.size());
-        for (const Victim& v : order) uses.push_back(std::get<1>(v));
-        std::nth_element(uses.begin(), uses.begin() + std::ptrdiff_t(w - 1), uses.end(),
-                         std::greater<std::uint64_t>());
-        since = uses[w - 1];
-        note_band(uses, w);
-      }
-      Sketch sk = sketch();
-      for (Victim& v : order) {
-        const std::uint64_t e = std::get<3>(v);
-        const std::uint64_t d = eviction_density(sk.estimate(entry(e).hash), entry(e).key_len,
-                                                 entry(e).value_len, std::get<0>(v) / kHoleShare);
-        std::get<0>(v) = std::get<1>(v) >= since ? kInWindow
-                               : Bugs::evict_frequent ? kInWindow - 1 - d : d;
-      }
-    }
-    const auto older = [](const Victim& a, const Victim& b) {
-      return Bugs::evict_newest ? b < a : a < b;
-    };
-    const std::size_t head = std::min(order.size(), std::max<std::size_t>(256, order.size() / 8));
-    std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(head), order.end(), older);
     std::sort(order.begin(), order.begin() + std::ptrdiff_t(head), older);
+    bool tail_sorted = head == order.size();
     //    Eviction::frequency counts what THIS batch freed: its victims are scattered over the
     //    arena (LRU's are mostly neighbours, allocated one after the other), so the free space
     //    it leaves is in holes, and a batch that stopped once the arena's free bytes reached the
     //    reserve would stop after a victim or two and be paid again at the next store (a scan of
     //    every entry per store: 25x slower on the scan trace of bench/php/pressure.php).
-    const std::uint64_t reserve = need + alloc().max_request() / (kFreq ? kFreqReserve : 16);
     std::uint64_t freed = 0;
     bool fits = false;
     // Policy::aux_pins: an entry a live pinned reader got would only be retired (no room now):
@@ -1616,24 +1813,27 @@ class KeyedStore {
           }
         }
       }
-      if (i == head) std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
+      if (i == head && !tail_sorted) {  // the batch ran out of the ordered part: order the rest
+        std::sort(order.begin() + std::ptrdiff_t(head), order.end(), older);
+        tail_sorted = true;
+      }
       if constexpr (kPins && AuxPinsOf<Policy>::value) {
-        if (std::get<3>(order[i]) == 0) continue;  // evicted in the first pass
-        const std::uint64_t held = entry(std::get<3>(order[i])).aux.load(std::memory_order_acquire) >> 1;
+        if (order[i].e == 0) continue;  // evicted in the first pass
+        const std::uint64_t held = entry(order[i].e).aux.load(std::memory_order_acquire) >> 1;
         if (held != 0 && held >= held_safe) continue;
       }
       // Eviction::frequency: once the entry fits, the batch stops at the window, whatever it
       // freed (the window goes only to make the entry fit; its most recent member last:
       // UC-5(d), never a wipe).
-      if (kFreq && fits && std::get<0>(order[i]) == kInWindow) break;
-      const std::uint64_t e = std::get<3>(order[i]);
+      if (kFreq && fits && order[i].rank == kInWindow) break;
+      const std::uint64_t e = order[i].e;
       if constexpr (kFreq) note_victim(e);  // STORE-4: a ghost, the window's signal
       freed += alloc().usable_size(e);
       alloc().begin();
       remove_entry(e, link_of(e), false, false);
       alloc().commit();
       h().evictions.fetch_add(1, std::memory_order_relaxed);
-      if constexpr (kPins && AuxPinsOf<Policy>::value) std::get<3>(order[i]) = 0;  // gone
+      if constexpr (kPins && AuxPinsOf<Policy>::value) order[i].e = 0;  // gone
       // pin_reads: an evicted entry is retired; freed at once unless a live reader may hold it
       // (otherwise its space would come back only after this store, which then fails).
       if constexpr (kPins) collect_retired();
