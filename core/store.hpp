@@ -330,8 +330,13 @@ class KeyedStore {
   static KeyedStore* attach(void* base, std::uint64_t size) {
     auto* c = reinterpret_cast<KeyedStore*>(base);
     if (c->h().magic != kMagic || c->h().size != size) return nullptr;
-    // Another header layout (an older build of the same policy): its offsets are not ours.
-    if (c->h().alloc_off != sketch_off() + (c->h().sketch_words + c->h().ghost_words) * 8)
+    // Another header layout (an older build of the same policy): its offsets are not ours. The
+    // sketch's and the ghosts' sizes are exactly what init() gives this size: their indexes are
+    // masks of those sizes (powers of two), and a header saying otherwise would send them outside
+    // their words.
+    const std::uint64_t words = kFreq ? Sketch::words_for(size) : 0;
+    if (c->h().sketch_words != words || c->h().ghost_words != words / kGhostShare / 4 ||
+        c->h().alloc_off != sketch_off() + (c->h().sketch_words + c->h().ghost_words) * 8)
       return nullptr;
     if (!Alloc::attach(base, c->h().alloc_off, size)) return nullptr;
     return c;
@@ -1035,7 +1040,7 @@ class KeyedStore {
 
   bool init(std::uint64_t size, std::uint64_t now_ms, bool zeroed) {
     const std::uint64_t words = kFreq ? Sketch::words_for(size) : 0;
-    const std::uint64_t gwords = words / kGhostShare / 4;  // words_for: at least 64
+    const std::uint64_t gwords = words / kGhostShare / 4;  // words_for: at least 64 (attach())
     const std::uint64_t alloc_off = sketch_off() + (words + gwords) * 8;
     if (size < alloc_off + sizeof(Alloc) + 4096) return false;
     Header* hd = &hd_;

@@ -279,3 +279,26 @@ TEST(UcacheWindow, GhostsGrowItOnAMovingHotSetAndKeepItSmallOnZipf) {
 }
 
 }  // namespace
+
+namespace {
+
+// attach() trusts the sketch's and the ghosts' sizes only as init() gives them for the region's
+// size: their slots are hash masks of those sizes, and a header that says "0 ghost words" (the
+// offsets still adding up) would send a ghost's store far outside the region.
+TEST(UcacheAttach, AHeaderWithOtherSketchOrGhostSizesIsNotAttached) {
+  Region r;
+  ASSERT_NE(r.c, nullptr);
+  ASSERT_GT(r.c->sketch_bytes(), 0u);
+  ASSERT_GT(r.c->ghost_bytes(), 0u);
+  EXPECT_EQ(Cache::attach(r.mem.data(), kRegion), r.c);
+  auto& hd = r.c->h();
+  const std::uint64_t ghosts = hd.ghost_words;
+  hd.sketch_words += ghosts;  // the ghosts' words counted as the sketch's: the offsets still add up
+  hd.ghost_words = 0;
+  EXPECT_EQ(Cache::attach(r.mem.data(), kRegion), nullptr);
+  hd.sketch_words -= ghosts;
+  hd.ghost_words = ghosts;
+  EXPECT_EQ(Cache::attach(r.mem.data(), kRegion), r.c);
+}
+
+}  // namespace
