@@ -103,7 +103,7 @@ stage bench "the benchmark command end to end (scripts/bench.sh --quick; no timi
 stage browser "web/wincache.php in headless chromium against scripts/serve.sh (screenshots: $build/tests/browser/screenshots)"
 
 # asan: its own build ($build/asan) with AddressSanitizer and UndefinedBehaviorSanitizer, the labels
-# unit, posix and phpt and nine multiprocess tests (scripts/sanitize.sh prints the tests' lines and "asan: N passed, M failed").
+# unit, posix, phpt and nine multiprocess tests (scripts/sanitize.sh prints the tests' lines and "asan: N passed, M failed").
 asan_stage() {
   local t0=$SECONDS out rc n_ok n_bad
   echo

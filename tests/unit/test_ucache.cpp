@@ -182,8 +182,6 @@ TEST(UcacheThreads, TwoThreadsHammerOneCache) { hammer(2); }
 TEST(UcacheThreads, ThreeThreadsHammerOneCache) { hammer(3); }
 TEST(UcacheThreads, FourThreadsHammerOneCache) { hammer(4); }
 
-}  // namespace
-
 // A callback that throws (a std::bad_alloc of a std::string the extension builds while visiting
 // entries) leaves the store's read lock released: a live process that kept its reader slot would
 // hold every writer back until it exited (no dead-holder repair applies to the living). Each call
@@ -220,8 +218,6 @@ TEST(UcacheLock, ACallbackThatThrowsReleasesTheReadLock) {
             CacheStatus::ok);
   EXPECT_EQ(r.c->violation(), nullptr);
 }
-
-namespace {
 
 // STORE-4: the window moves on misses of recently evicted keys (ghosts). Cache-aside traffic
 // (get, store on a miss) over 2,000 keys of 256-1,791 bytes through a cache of about a quarter of
@@ -277,10 +273,6 @@ TEST(UcacheWindow, GhostsGrowItOnAMovingHotSetAndKeepItSmallOnZipf) {
                       << old;
   EXPECT_GT(old, 0u);
 }
-
-}  // namespace
-
-namespace {
 
 // attach() trusts the sketch's and the ghosts' sizes only as init() gives them for the region's
 // size: their slots are hash masks of those sizes, and a header that says "0 ghost words" (the
