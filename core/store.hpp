@@ -201,7 +201,8 @@ class KeyedStore {
   // an older layout (another build still running) is never attached, whatever its policy.
   // 1: up to the request-long pins (the header's fork holds, pin times, frozen epoch).
   // 3: the expiry floor. 4: the eviction ghosts (Eviction::frequency's window signal).
-  static constexpr std::uint64_t kLayout = 4;
+  // 5: the ghosts' run counter gone (the window's step is relative to the window).
+  static constexpr std::uint64_t kLayout = 5;
   static constexpr std::uint64_t kMagic = Policy::magic ^ (kLayout << 56);
   static constexpr bool kPins = Policy::pin_reads;
   // pin_reads: one announcement per reader slot, and as many fork holds (ZC-4).
@@ -217,14 +218,16 @@ class KeyedStore {
   // The window moves on misses of ghosts (keys evicted lately, see note_miss): one 16-bit ghost
   // slot per kGhostShare sketch words (sketch bytes / 64); a victim is "young" if it was among
   // the kGhostBand permille of the candidates right outside the window. A ghost miss moves the
-  // window by kGhostStep / items parts per million (half an entry's share), times the ratio of
-  // the two classes' victims (so that what counts is each class's misses PER VICTIM), capped at
-  // kGhostWeightMax; a young ghost's step is (16 - kGhostBias) / 16 of that (ties shrink: the
-  // frequency order is the better default); after kGhostRun young ghosts in a row, growing
-  // moves by at least 1/kGhostRunShare of the window (far below where it should be).
+  // window by 1/kGhostRel of itself, at least kGhostStep / items parts per million (half an
+  // entry's share), times the ratio of the two classes' victims (so that what counts is each
+  // class's misses PER VICTIM), capped at kGhostWeightMax; a young ghost's step is
+  // (16 - kGhostBias) / 16 of that (ties shrink: the frequency order is the better default).
+  // The relative step lets a cold cache's window grow from 1% to where a moving hot set needs it
+  // within a few thousand stores after the fill (an entry's share alone took tens of thousands,
+  // with the hit rate 5-10 points below LRU's meanwhile); docs/benchmarks.md "pressure", fifth
+  // round.
   static constexpr std::uint64_t kGhostShare = 16, kGhostBand = 100, kGhostStep = 500000;
-  static constexpr std::uint64_t kGhostWeightMax = 64, kGhostBias = 3;
-  static constexpr std::uint64_t kGhostRun = 32, kGhostRunShare = 256;
+  static constexpr std::uint64_t kGhostWeightMax = 64, kGhostBias = 3, kGhostRel = 200;
   static constexpr std::uint64_t kInWindow = ~std::uint64_t{0};  // the window's rank
   // A frequency batch frees 1/kFreqReserve of the arena beyond the entry (LRU: 1/16), and ranks
   // an entry as if it also held 1/kHoleShare of the free bytes next to its block (evicting it
@@ -263,7 +266,6 @@ class KeyedStore {
       A<std::uint64_t> fine;        // the same in parts per million (the ghosts move this one)
       A<std::uint64_t> band;        // the last batch's band: a victim used at or after it is young
       A<std::uint64_t> young, old;  // victims remembered per class (both halved now and then)
-      A<std::uint64_t> run;         // young ghosts missed in a row
       A<std::uint64_t> young_hits, old_hits;  // ghosts missed per class (statistics)
     } freq;
     A<std::uint64_t> evictions, expirations, resets, recoveries;
@@ -1053,7 +1055,7 @@ class KeyedStore {
     hd->freq.agings.store(0, std::memory_order_relaxed);
     hd->freq.window.store(kWindowPercent * 10, std::memory_order_relaxed);
     hd->freq.fine.store(kWindowPercent * 10000, std::memory_order_relaxed);
-    for (auto* w : {&hd->freq.band, &hd->freq.young, &hd->freq.old, &hd->freq.run,
+    for (auto* w : {&hd->freq.band, &hd->freq.young, &hd->freq.old,
                     &hd->freq.young_hits, &hd->freq.old_hits})
       w->store(0, std::memory_order_relaxed);
     if constexpr (kFreq) {
@@ -1385,12 +1387,11 @@ class KeyedStore {
           std::min<std::uint64_t>(std::max<std::uint64_t>(young ? o / y : y / o, 1), kGhostWeightMax);
       std::uint64_t w = std::min<std::uint64_t>(f.fine.load(std::memory_order_relaxed),
                                                 kWindowMax * 1000);
-      std::uint64_t step = std::max<std::uint64_t>(kGhostStep / std::max<std::uint64_t>(h().items, 64), 1);
-      const std::uint64_t run = young ? f.run.load(std::memory_order_relaxed) + 1 : 0;
-      f.run.store(run, std::memory_order_relaxed);
+      const std::uint64_t step = std::max<std::uint64_t>(
+          std::max<std::uint64_t>(kGhostStep / std::max<std::uint64_t>(h().items, 64), 1),
+          w / kGhostRel);
       bump(young ? f.young_hits : f.old_hits, 1);
       if (young) {
-        if (run >= kGhostRun) step = std::max(step, w / kGhostRunShare);
         w = std::min<std::uint64_t>(w + step * (16 - kGhostBias) / 16 * weight, kWindowMax * 1000);
       } else {
         w = w > kWindowMin * 1000 + step * weight ? w - step * weight : kWindowMin * 1000;
