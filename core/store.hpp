@@ -912,6 +912,27 @@ class KeyedStore {
   // division by a variable: n rounded up to 3 significant bits is m << s (m in 1..8), and
   // floor(x / (m << s)) == floor(x / m) >> s; the division by a constant m is a multiplication.
   // The same value for every estimate and n >= 1 (tests/unit/test_store_rank.cpp compares them).
+  // make_room's front (the candidates that rank below the rest, `head` of them at order's start,
+  // holding `bytes`) may hold far more than the batch needs: all candidates when they tie on
+  // rank (a cache filled by stores that were never read: every estimate 0, every size alike),
+  // or most when one rank bucket holds most of them. Sorting it all cost O(n log n) per batch,
+  // with the write lock held. So the lowest k of the front, k chosen so that they hold about
+  // 1.5 x `target` bytes at the front's mean size, are moved to its start by nth_element
+  // (linear: everything behind ranks at or above them, by `less`), and only they are sorted.
+  // The victims are still exactly a full sort's: should the batch run past them, make_room
+  // sorts the rest, as past any head. Returns k (head itself if the front is not over twice the
+  // target). Generic over the element and the order for tests/unit/test_store_rank.cpp.
+  template <class V, class Less>
+  static std::size_t narrow_head(std::vector<V>& order, std::size_t head, std::uint64_t bytes,
+                                 std::uint64_t target, Less less) {
+    if (head < 2 || bytes <= 2 * target) return head;
+    const double share = 1.5 * double(target) / double(bytes);  // < 0.75
+    const std::size_t k = std::min(head - 1, std::size_t(double(head) * share) + 1);
+    std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(k),
+                     order.begin() + std::ptrdiff_t(head), less);
+    return k;
+  }
+
   static std::uint64_t density_of(unsigned estimate, std::uint64_t n) {
     const unsigned bits = 64u - unsigned(__builtin_clzll(n | 1));
     const unsigned s = bits > 3 ? bits - 3 : 0;
@@ -1690,11 +1711,16 @@ class KeyedStore {
     std::uint64_t sum = 0;
     std::size_t last = 0;
     while (last + 1 < kRankBuckets && (sum += sc.hist[last]) < target) ++last;
-    if (last + 1 >= kRankBuckets) return order.size();  // all of it may be needed
-    const std::uint64_t bound = bucket_top(last);
-    const auto front = std::partition(order.begin(), order.end(),
-                                      [bound](const Victim& x) { return x.rank <= bound; });
-    return std::size_t(front - order.begin());
+    std::size_t head = order.size();  // all of it may be needed
+    if (last + 1 < kRankBuckets) {
+      const std::uint64_t bound = bucket_top(last);
+      const auto front = std::partition(order.begin(), order.end(),
+                                        [bound](const Victim& x) { return x.rank <= bound; });
+      head = std::size_t(front - order.begin());
+    }
+    std::uint64_t bytes = 0;
+    for (std::size_t i = 0; i < head; ++i) bytes += order[i].bytes;
+    return narrow_head(order, head, bytes, target, Older());
   }
 
   // Allocate `need` bytes for a new entry, making room if the arena is full (UC-5). On success
@@ -1759,7 +1785,8 @@ class KeyedStore {
     //    1/64 reserve a steady churn of 0.25-1.8 KB values paid a full scan every few stores).
     //    Only the lowest part is ordered (LRU: the oldest eighth by nth_element; frequency: the
     //    lowest ranks that hold about twice the batch's bytes, chosen by a histogram, see
-    //    frequency_head), then sorted; the rest is sorted only in the rare case the batch runs
+    //    frequency_head, and narrowed by nth_element when they hold far more, narrow_head), then
+    //    sorted; the rest is sorted only in the rare case the batch runs
     //    out before the entry fits. Either way the victims are exactly those of a full sort.
     // Entries with the same use-clock stamp are ordered by hit count, the less used first.
     // STORE-4: Eviction::frequency ranks first by eviction_density() (the sketch's estimate per
