@@ -297,6 +297,73 @@ TEST(UcacheWindow, AMovingHotSetGrowsItSoonAfterTheFill) {
                     << young << ", old " << old;
 }
 
+// STORE-4: a young ghost's miss grows the window by 13/16 of its step (times the weight), in
+// parts per million of the candidates. The step was half an entry's share alone, kGhostStep /
+// items, at least 1 ppm: above 250,000 entries it was 1, and 13/16 of it rounded down to 0, so in
+// such a cache a young ghost never grew the window (only a run of 32 young ghosts in a row did),
+// while every old ghost shrank it (found by review; it fails on main before the fifth round).
+// Now the step is at least 1/kGhostRel of the window (50 ppm at its 1% floor). The scenario: a
+// region full of small entries, the older ~97% asked for once (one use stamp for all of them),
+// the newest 3% never: the first batch's victims are all young (the band right outside the
+// window reaches into the block of one stamp); storing evicted keys again misses their ghosts, and
+// each young one must grow the window's fine word. The same scenario in a 2 MB region (20,000
+// entries) is the control.
+std::uint64_t young_growth(std::uint64_t region, std::uint64_t* items, std::uint64_t* young) {
+  struct alignas(64) Line {
+    std::uint64_t w[8];
+  };
+  std::vector<Line> mem(region / 64);
+  Cache* c = Cache::create(mem.data(), region, 1000, true);
+  if (c == nullptr) return 0;
+  const auto key = [](unsigned i) { return "g" + std::to_string(i); };
+  const auto put = [&](unsigned i) {
+    const std::string k = key(i);
+    return c->store(0, k.data(), std::uint32_t(k.size()), ValueType::string_v, "", 0, 0, 1000,
+                    Cache::Mode::set);
+  };
+  unsigned n = 0;
+  while (c->meminfo(0).free > region / 30) EXPECT_EQ(put(n++), CacheStatus::ok);
+  const unsigned asked = n;
+  for (unsigned i = 0; i < asked; ++i) {
+    const std::string k = key(i);
+    c->get(0, k.data(), std::uint32_t(k.size()), 1000, [](auto&&...) {});
+  }
+  while (c->stats(0).evictions == 0) EXPECT_EQ(put(n++), CacheStatus::ok);
+  const std::uint64_t before = c->h().freq.fine.load();
+  const std::uint64_t young0 = c->ghost_misses(true), old0 = c->ghost_misses(false);
+  const std::uint64_t evictions = c->stats(0).evictions;
+  // At most 200 stores (they fit in what the batch freed, 1/32 of the arena: no new batch), and
+  // at most 20 young ghosts.
+  unsigned again = 0;
+  for (unsigned i = n; i-- > 0 && again < 200 && c->ghost_misses(true) - young0 < 20;) {
+    const std::string k = key(i);
+    if (c->exists(0, k.data(), std::uint32_t(k.size()), 1000)) continue;
+    EXPECT_EQ(put(i), CacheStatus::ok);
+    ++again;
+  }
+  *items = c->stats(0).items;
+  *young = c->ghost_misses(true) - young0;
+  EXPECT_EQ(c->ghost_misses(false), old0) << "every victim of the batch was young";
+  EXPECT_EQ(c->stats(0).evictions, evictions) << "one batch only";
+  EXPECT_EQ(c->violation(), nullptr);
+  const std::uint64_t after = c->h().freq.fine.load();
+  return after > before ? after - before : 0;
+}
+
+TEST(UcacheWindow, YoungGhostsGrowItInACacheOfMoreThan250000Entries) {
+  std::uint64_t items = 0, young = 0;
+  EXPECT_GT(young_growth(2 << 20, &items, &young), 0u) << items << " entries, " << young
+                                                        << " young ghosts missed (the control)";
+  ASSERT_GT(young, 0u);
+  const std::uint64_t grown = young_growth(40 << 20, &items, &young);
+  ASSERT_GT(items, 250000u);
+  ASSERT_GT(young, 0u) << "the scenario must miss young ghosts";
+  // At least 13/16 of 50 ppm each; deterministic here (fixed keys).
+  EXPECT_GE(grown, young / 2) << items << " entries: " << young
+                              << " young ghosts missed grew the window's fine word by " << grown
+                              << " ppm";
+}
+
 // attach() trusts the sketch's and the ghosts' sizes only as init() gives them for the region's
 // size: their slots are hash masks of those sizes, and a header that says "0 ghost words" (the
 // offsets still adding up) would send a ghost's store far outside the region.
