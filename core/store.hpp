@@ -908,10 +908,6 @@ class KeyedStore {
     n = ((n + (std::uint64_t{1} << shift) - 1) >> shift) << shift;
     return (std::uint64_t(estimate) << 32) / n;
   }
-  // eviction_density() of an entry of n bytes (holes included), without its loop and its
-  // division by a variable: n rounded up to 3 significant bits is m << s (m in 1..8), and
-  // floor(x / (m << s)) == floor(x / m) >> s; the division by a constant m is a multiplication.
-  // The same value for every estimate and n >= 1 (tests/unit/test_store_rank.cpp compares them).
   // make_room's front (the candidates that rank below the rest, `head` of them at order's start,
   // holding `bytes`) may hold far more than the batch needs: all candidates when they tie on
   // rank (a cache filled by stores that were never read: every estimate 0, every size alike),
@@ -933,6 +929,10 @@ class KeyedStore {
     return k;
   }
 
+  // eviction_density() of an entry of n bytes (holes included), without its loop and its
+  // division by a variable: n rounded up to 3 significant bits is m << s (m in 1..8), and
+  // floor(x / (m << s)) == floor(x / m) >> s; the division by a constant m is a multiplication.
+  // The same value for every estimate and n >= 1 (tests/unit/test_store_rank.cpp compares them).
   static std::uint64_t density_of(unsigned estimate, std::uint64_t n) {
     const unsigned bits = 64u - unsigned(__builtin_clzll(n | 1));
     const unsigned s = bits > 3 ? bits - 3 : 0;
