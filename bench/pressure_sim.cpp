@@ -125,7 +125,7 @@ double run(const std::vector<std::uint32_t>& trace, std::uint64_t warm, std::uin
   if (g_counts && wc::EvictionOf<Policy>::value == wc::Eviction::frequency)
     std::fprintf(stderr, "counts: stores %llu evictions %llu\n",
                  (unsigned long long)st->stats(0).misses, (unsigned long long)st->stats(0).evictions);
-  if (window) *window = st->h().freq.window.load();
+  if (window) *window = st->window_permille();
   if (free_pct) *free_pct = samples ? 100.0 * free_sum / double(samples) : 0;
   if (small_pct) *small_pct = samples ? 100.0 * small_sum / double(samples) : 0;
   if (const char* v = st->violation()) {
@@ -226,19 +226,18 @@ int main(int argc, char** argv) {
   // The window's sweep (issue 16, fourth round): --sizes 22,24,25 (percent of the working set,
   // default 25,50).
   std::vector<double> sizes{0.25, 0.5};
-  for (int a = 1; a + 1 < argc; a += 2) {
-    if (std::string(argv[a]) != "--sizes") continue;
-    sizes.clear();
-    for (const char* c = argv[a + 1]; *c;) {
-      char* end = nullptr;
-      sizes.push_back(std::strtod(c, &end) / 100);
-      c = *end ? end + 1 : end;
-    }
-  }
   std::string trace_only;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string o = argv[a];
     if (o == "--trace") trace_only = argv[a + 1];
+    if (o == "--sizes") {
+      sizes.clear();
+      for (const char* c = argv[a + 1]; *c;) {
+        char* end = nullptr;
+        sizes.push_back(std::strtod(c, &end) / 100);
+        c = *end ? end + 1 : end;
+      }
+    }
     const std::uint64_t v = std::strtoull(argv[a + 1], nullptr, 10);
     if (o == "--keys") n = v;
     else if (o == "--warm") warm = v;

@@ -58,7 +58,6 @@
 #pragma once
 
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -201,7 +200,8 @@ class KeyedStore {
   // an older layout (another build still running) is never attached, whatever its policy.
   // 1: up to the request-long pins (the header's fork holds, pin times, frozen epoch).
   // 3: the expiry floor. 4: the eviction ghosts (Eviction::frequency's window signal).
-  // 5: the ghosts' run counter gone (the window's step is relative to the window).
+  // 5: the ghosts' run counter and the window's permille word gone (the step is relative to the
+  // window; the permille is derived from the parts per million).
   static constexpr std::uint64_t kLayout = 5;
   static constexpr std::uint64_t kMagic = Policy::magic ^ (kLayout << 56);
   static constexpr bool kPins = Policy::pin_reads;
@@ -262,8 +262,7 @@ class KeyedStore {
     struct FreqState {
       A<std::uint64_t> aged_at;     // accesses() at the sketch's last aging
       A<std::uint64_t> agings;      // agings so far (statistics)
-      A<std::uint64_t> window;      // the recency window, permille of the eviction candidates
-      A<std::uint64_t> fine;        // the same in parts per million (the ghosts move this one)
+      A<std::uint64_t> fine;        // the recency window, parts per million of the candidates
       A<std::uint64_t> band;        // the last batch's band: a victim used at or after it is young
       A<std::uint64_t> young, old;  // victims remembered per class (both halved now and then)
       A<std::uint64_t> young_hits, old_hits;  // ghosts missed per class (statistics)
@@ -987,7 +986,7 @@ class KeyedStore {
   // The recency window eviction uses now, in permille of the candidates (Eviction::frequency;
   // at least one candidate is in it). 0 for lru.
   std::uint64_t window_permille() const {
-    return kFreq ? h().freq.window.load(std::memory_order_relaxed) : 0;
+    return kFreq ? h().freq.fine.load(std::memory_order_relaxed) / 1000 : 0;
   }
 
   static std::uint64_t hash_of(const char* k, std::uint32_t n) {
@@ -1074,7 +1073,6 @@ class KeyedStore {
     hd->ghost_words = gwords;
     hd->freq.aged_at.store(0, std::memory_order_relaxed);
     hd->freq.agings.store(0, std::memory_order_relaxed);
-    hd->freq.window.store(kWindowPercent * 10, std::memory_order_relaxed);
     hd->freq.fine.store(kWindowPercent * 10000, std::memory_order_relaxed);
     for (auto* w : {&hd->freq.band, &hd->freq.young, &hd->freq.old,
                     &hd->freq.young_hits, &hd->freq.old_hits})
@@ -1418,7 +1416,6 @@ class KeyedStore {
         w = w > kWindowMin * 1000 + step * weight ? w - step * weight : kWindowMin * 1000;
       }
       f.fine.store(w, std::memory_order_relaxed);
-      f.window.store(w / 1000, std::memory_order_relaxed);
     }
   }
 

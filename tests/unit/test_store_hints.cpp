@@ -38,7 +38,7 @@ void scribble(Cache* c, unsigned pattern, std::mt19937_64& g) {
     }
   };
   auto& f = c->h().freq;
-  for (auto* w : {&f.aged_at, &f.agings, &f.window, &f.fine, &f.band, &f.young, &f.old,
+  for (auto* w : {&f.aged_at, &f.agings, &f.fine, &f.band, &f.young, &f.old,
                   &f.young_hits, &f.old_hits})
     w->store(value(), std::memory_order_relaxed);
   // The sketch's and the ghosts' words: right after the header, on a 64-byte boundary.
