@@ -7,8 +7,9 @@
 //   ub    a signed int overflow (UndefinedBehaviorSanitizer, not recoverable: the process aborts)
 //   leak  a 4096-byte new[] whose only pointer is dropped (LeakSanitizer at the process's exit)
 // and one fault, which the stage must survive (sanitize_fault(), asked where it strikes):
-//   watcher_throw  a std::bad_alloc in the file watcher thread's loop as it applies events
-//                  (extension/watcher.cpp; tests/sanitize/watcher_fault.phpt)
+//   watcher_throw  a std::bad_alloc in the file watcher thread's loop as it applies a batch of
+//                  events naming a file "watcher_fault.trigger" (extension/watcher.cpp;
+//                  tests/sanitize/watcher_fault.phpt)
 #ifndef WINCACHE_EXTENSION_SANITIZE_TWIN_HPP
 #define WINCACHE_EXTENSION_SANITIZE_TWIN_HPP
 
