@@ -68,6 +68,11 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+#ifdef WINCACHE_CHECK_WRITES
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#endif
 
 #include "allocator.hpp"
 #include "freq_sketch.hpp"
@@ -1177,6 +1182,9 @@ class KeyedStore {
     if (r == Acquire::owner_died || r == Acquire::broken) {
       repair();
     } else if (r != Acquire::ok) {
+#ifdef WINCACHE_CHECK_WRITES
+      check_failed("the write lock's acquire failed", int(r));
+#endif
       return false;
     }
     thaw();
@@ -1188,8 +1196,29 @@ class KeyedStore {
   // with nobody pinned, nothing stays retired past the write that retired it).
   void write_unlock() {
     collect_retired();
+#ifdef WINCACHE_CHECK_WRITES
+    check_after_write();
+#endif
     h().lock.unlock();
   }
+#ifdef WINCACHE_CHECK_WRITES
+  // The checking build (CMake WINCACHE_CHECK_WRITES, docs/fuzz.md): the whole index before every
+  // write unlock, and every failed acquire, abort the process with what broke.
+  [[noreturn]] static void check_failed(const char* what, int detail) {
+    std::fprintf(stderr, "wincache check failed: %s (%d)\n", what, detail);
+    std::abort();
+  }
+  void check_after_write() const {
+    if (const char* v = violation()) check_failed(v, 0);
+    std::vector<std::pair<std::uint64_t, std::string>> keys;
+    for_each_entry([&](std::uint64_t e) {
+      keys.emplace_back(entry(e).hash, std::string(key_ptr(e), entry(e).key_len));
+    });
+    std::sort(keys.begin(), keys.end());
+    if (std::adjacent_find(keys.begin(), keys.end()) != keys.end())
+      check_failed("UC-2 a key is in the index once", int(keys.size()));
+  }
+#endif
 
   // An unlinked entry's block, inside the caller's transaction: freed at once, or (pin_reads)
   // retired until no live reader can still hold it (STORE-3). The entry's words were live before
@@ -1258,6 +1287,9 @@ class KeyedStore {
       repair();
       return Held::exclusive;
     }
+#ifdef WINCACHE_CHECK_WRITES
+    check_failed("a read lock's acquire failed", int(r));
+#endif
     return Held::none;
   }
   void unlock(unsigned slot, Held held) {

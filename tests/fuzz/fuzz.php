@@ -250,45 +250,7 @@ $SENT = "p{$PROC}sentinel";
 $EVICT = 0;
 $STATS = ['model' => 0, 'resync' => 0, 'exceptions' => 0, 'files' => 0, 'sessions' => 0];
 
-function fz_evictions(): int { return (int)(wincache_extra_info()['ucache']['evictions'] ?? 0); }
-
-/** Re-reads the model from the cache after a clear or an eviction by someone else (see resync in docs/fuzz.md). */
-function fz_resync(): void {
-  global $M, $U, $SENT, $EVICT, $STATS;
-  $STATS['resync']++;
-  // the sentinel and the eviction count first: a clear or an eviction while the keys are read
-  // back is then seen at the next mismatch
-  wincache_ucache_set($SENT, 1);
-  $EVICT = fz_evictions();
-  foreach ($M as $k => $e) {
-    $ok = false;
-    $v = wincache_ucache_get($k, $ok);
-    if (!$ok) unset($M[$k]);
-    elseif (serialize($v) !== $e['v']) fz_fail('resync: key ' . fz_repr($k) . ' holds ' . fz_repr($v) . ', the model says ' . $e['v']);
-  }
-}
-
-/**
- * The cache behaved as if $k were absent while the model says present: excused only by a clear
- * (this process's sentinel key is gone) or an eviction (the counter moved). The keys of the call
- * become unknown (the call may have changed them), the others are read back.
- */
-function fz_gone(string $k, string $what, array $keys = []): void {
-  global $SENT, $EVICT, $M, $U;
-  if (!wincache_ucache_exists($SENT) || fz_evictions() !== $EVICT) {
-    foreach ($keys ?: [$k] as $kk) { unset($M[$kk]); $U[$kk] = true; }
-    fz_resync();
-    return;
-  }
-  $ok = null;
-  $v = @wincache_ucache_get($k, $ok);
-  $info = wincache_ucache_info(true);
-  $x = wincache_extra_info()['ucache'];
-  fz_fail($what . ' (now: get ' . ($ok ? 'hit ' . fz_repr($v) : 'miss') . ', exists ' . fz_repr(wincache_ucache_exists($k))
-          . ", sentinel present, items {$info['total_item_count']}, evictions {$x['evictions']} (was $EVICT), expirations {$x['expirations']}, resets {$x['resets']}, recoveries {$x['recoveries']})");
-}
-
-function fz_expect(bool $cond, string $what): void { if (!$cond) fz_fail('model: ' . $what); }
+require __DIR__ . '/model.php';   // fz_evictions, fz_resync, fz_gone, fz_expect, fz_check_put_array
 
 function fz_wrap_add(int $a, int $b): int {   // C arithmetic: the overflow wraps (docs/compat.md)
   $r = $a + $b;
@@ -505,26 +467,7 @@ function fz_model_op(): void {
         foreach ($keys as $kk) $vals[$kk] = FzGen::plain();
         $fn = $op === 0 ? 'wincache_ucache_set' : 'wincache_ucache_add';
         [, $r] = fz_call($fn, [$vals]);
-        fz_expect(is_array($r), "$fn(array) returns an array");
-        $resyncs = $STATS['resync'];
-        foreach ($vals as $kk => $v) {
-          $kk = (string)$kk;
-          $never = in_array($kk, $NEVER, true);
-          $failed = isset($r[$kk]) && $r[$kk] === -1;
-          if ($never) { fz_expect($failed, "$fn(array) reports " . fz_repr($kk) . ' as -1'); continue; }
-          // An unknown key the call stored becomes known, unless an earlier key's fz_gone resynced
-          // in this loop: its sentinel is newer than this call's stores, so a clear by another
-          // process between the two would go unseen (finding 2, docs/fuzz.md): it stays unknown.
-          if (isset($U[$kk])) {
-            if (!$failed && $STATS['resync'] === $resyncs) { unset($U[$kk]); $M[$kk] = ['v' => serialize($v)]; }
-            continue;
-          }
-          $want_fail = $op === 1 && isset($M[$kk]);
-          if ($want_fail && !$failed) { fz_gone($kk, "$fn(array) stored over present $kk", array_map('strval', array_keys($vals))); continue; }
-          fz_expect($failed === $want_fail, "$fn(array) on " . fz_repr($kk) . ($want_fail ? ' fails' : ' succeeds'));
-          if (!$failed) $M[$kk] = ['v' => serialize($v)];
-        }
-        fz_expect(count($r) === count(array_filter($r, fn($x) => $x === -1)), "$fn(array) lists only -1");
+        fz_check_put_array($fn, $op === 1, $vals, $r);
         return;
       }
       if ($op === 2) {
