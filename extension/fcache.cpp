@@ -66,7 +66,7 @@ struct FcState {
   std::uint64_t seen_gen = 0;  // the resolve_gen this process last cleaned PHP's realpath cache at
   // this process's counters (wincache_extra_info()['fcache'])
   std::uint64_t served = 0, served_checked = 0, loaded = 0, passed = 0, changed = 0,
-                verified_opens = 0, verify_failed = 0, no_store = 0;
+                verified_opens = 0, verify_failed = 0, no_store = 0, pins_refused = 0;
 };
 FcState fs;
 
@@ -97,8 +97,19 @@ void unpin_one() {
   }
 }
 
+// The first pin takes the store's read lock: under the guard, like every other use of the file
+// store by this process (the watcher thread shares its reader slot; the core's lock is per
+// process, so a pin racing the watcher's write was refused as misuse, and the watcher's write
+// racing a pin's read hold failed the same way: tests/fcache_notify_pin_race.phpt). Never called
+// with the guard held.
 bool pin_one(Domain* d, const FileStores* st) {
-  if (fs.pins == 0 && !st->files->pin(d->slot())) return false;
+  if (fs.pins == 0) {
+    const auto guard = fcache_guard();
+    if (!st->files->pin(d->slot())) {
+      ++fs.pins_refused;
+      return false;
+    }
+  }
   ++fs.pins;
   return true;
 }
@@ -593,6 +604,7 @@ void fcache_extra_info(zval* out) {
   add_assoc_long(&z, "verified_opens_here", zend_long(fs.verified_opens));
   add_assoc_long(&z, "verify_failed_here", zend_long(fs.verify_failed));
   add_assoc_long(&z, "pins_held_here", zend_long(fs.pins));
+  add_assoc_long(&z, "pins_refused_here", zend_long(fs.pins_refused));
   add_assoc_zval(out, "fcache", &z);
 }
 
