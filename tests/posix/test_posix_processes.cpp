@@ -522,6 +522,7 @@ TEST_F(Processes, AGroupHolds1024ProcessesAtOnce) {
   constexpr unsigned kMembers = wc::RegistryTuning::slots;
   static_assert(kMembers >= 1024, "the registry must hold at least 1,024 processes");
   int up[2], go[2];
+  unsigned global = 0, other = 0;
   ASSERT_EQ(::pipe(up), 0);
   ASSERT_EQ(::pipe(go), 0);
   std::vector<pid_t> pids;
@@ -543,15 +544,16 @@ TEST_F(Processes, AGroupHolds1024ProcessesAtOnce) {
       ::_exit(0);
     }
     pids.push_back(pid);
-  }
-  ::close(up[1]);
-  ::close(go[0]);
-  unsigned global = 0, other = 0;
-  for (unsigned i = 0; i < kMembers; ++i) {
+    // One member joins at a time (each reports before the next is forked): what this test
+    // checks is the registry's capacity, 1,024 members at once, not a stampede of 1,024 joins,
+    // whose time on a 2-core machine is the scheduler's (on one VM it ran past 10 minutes: every
+    // waiter re-checks the holder's liveness every 20 ms; noted in docs/backends.md).
     char r = 0;
     ASSERT_EQ(::read(up[0], &r, 1), 1) << "member " << i << " never reported";
     (r == 'g' ? global : other)++;
   }
+  ::close(up[1]);
+  ::close(go[0]);
   EXPECT_EQ(global, kMembers) << other << " members were not global members";
   // The 1,025th process: no slot, said so (never a silent private group).
   {
