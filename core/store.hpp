@@ -1288,6 +1288,9 @@ class KeyedStore {
       return Held::exclusive;
     }
 #ifdef WINCACHE_CHECK_WRITES
+    std::fprintf(stderr, "wincache check: slot %u holds %u read holds, the write side is %s\n", slot,
+                 h().lock.readers_in(slot),
+                 h().lock.writer_owner() == Prim::self() ? "this process's" : "another's or free");
     check_failed("a read lock's acquire failed", int(r));
 #endif
     return Held::none;
