@@ -21,7 +21,7 @@
 //   on_event(kind, dir, dir_kind, name, is_dir)
 //                    an event of the OS watcher on dir/name: bumps `applied` FIRST, then removes
 //                    the file entry dir/name (a pinned entry is retired: a compile streaming it
-//                    finishes on the old bytes); names that appeared or vanished, or any event on
+//                    finishes on the old bytes; a removal the lock refuses is an overflow); names that appeared or vanished, or any event on
 //                    a directory: resolve_gen++ (every resolution computed before is stale,
 //                    FC-7); dir/name itself a watched directory or an ancestor of one, appeared
 //                    or vanished: epoch++ too (FC-8). In a kDirAncestor directory only that last
@@ -49,6 +49,8 @@ struct NoFileWatchBugs {
                                                 // before it stay trusted)
   static constexpr bool count_after_apply = false;  // an event is counted after its removal: a
                                                     // load between the two trusts old bytes
+  static constexpr bool ignore_failed_remove = false;  // a removal the lock refused is dropped:
+                                                       // the stale entry stays trusted
 };
 
 enum class DirEvent : std::uint8_t { changed, appeared, vanished };
@@ -113,7 +115,12 @@ class FileWatch {
     if constexpr (!Bugs::count_after_apply) l_.note_applied();  // FC-6: before the removal
     if (dir_kind == kDirFiles) {
       const std::string key = file_key(child);
-      f_.remove(slot, key.data(), std::uint32_t(key.size()), now_ms);
+      const CacheStatus st = f_.remove(slot, key.data(), std::uint32_t(key.size()), now_ms);
+      // The removal failed (the lock refused it: a misuse, which no caller should commit): the
+      // entry may be stale and still trusted. Handled as an overflow, which trusts nothing
+      // validated before it (FC-7), never as an event applied.
+      if constexpr (!Bugs::ignore_failed_remove)
+        if (st != CacheStatus::ok && st != CacheStatus::miss) l_.on_overflow();
     }
     if constexpr (Bugs::count_after_apply) l_.note_applied();
     if (names || is_dir) l_.on_names_changed();  // FC-7
