@@ -80,6 +80,8 @@ foreach ($here as $name => $line) {
 }
 echo "hits: ", $after['hits_here'] - $before['hits_here'], "\n";
 echo $here['directory'], "\n", $here['obd_outside'], "\n", $here['user_file_wrapper'], "\n";
+--CLEAN--
+<?php include __DIR__ . '/fcache.inc'; wc_clean_stale('rrpass'); ?>
 --EXPECTF--
 warm: same as PHP alone
 context: same as PHP alone
