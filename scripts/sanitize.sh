@@ -40,7 +40,9 @@ if [ "${1:-}" = exec ]; then
   # ZEND_DONT_UNLOAD_MODULES=1: PHP keeps wincache.so mapped at exit, so the frames of a leak
   # report in it are still named when LeakSanitizer prints them.
   mkdir -p "$logs/ini" && echo "report_memleaks=0" >"$logs/ini/zz-sanitize.ini"
-  LD_PRELOAD=$preload USE_ZEND_ALLOC=0 USE_TRACKED_ALLOC=1 SKIP_ASAN=1 ZEND_DONT_UNLOAD_MODULES=1 \
+  # WC_SANITIZED=1 tells a test script that it runs under this launcher (tests/reroute/run.sh runs
+  # PHP without the extension outside the runtime).
+  LD_PRELOAD=$preload USE_ZEND_ALLOC=0 USE_TRACKED_ALLOC=1 SKIP_ASAN=1 ZEND_DONT_UNLOAD_MODULES=1 WC_SANITIZED=1 \
   PHP_INI_SCAN_DIR=":$logs/ini" PHPT_ARGS="-d report_memleaks=0" \
   ASAN_OPTIONS="verify_asan_link_order=0:detect_leaks=1:log_path=$logs/asan${ASAN_EXTRA_OPTIONS:+:$ASAN_EXTRA_OPTIONS}" \
   LSAN_OPTIONS="suppressions=$root/tests/sanitize/lsan.supp:print_suppressions=0" \

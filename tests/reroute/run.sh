@@ -110,6 +110,13 @@ if [ -n "$runas" ]; then
     fi
 fi
 
+# Under scripts/sanitize.sh (WC_SANITIZED=1) every process inherits the ASan runtime through
+# LD_PRELOAD, and PHP runs many times slower under it. Only the runs that load wincache.so need it:
+# PHP alone (the "php" runs, the fixture builds) runs without it, with the rest of the same
+# environment. The sanitized reroute_corpus: 551 s alone before, 245 s with this (2026-12-01).
+plain=
+if [ "${WC_SANITIZED:-0}" = 1 ]; then plain="env -u LD_PRELOAD"; fi
+
 # fresh_tree: an empty scratch directory at the same path every time, owned by the runner.
 fresh_tree() {
     if [ -e "$work/s" ]; then
@@ -118,7 +125,7 @@ fresh_tree() {
     fi
     mkdir "$work/s"
     if [ -n "$runas" ]; then chown "$owner" "$work/s"; fi
-    (cd "$work/s" && WCR_SCRATCH=$work/s WCR_PHASE=build $runas "$php" -n "$scripts/corpus.php") \
+    (cd "$work/s" && WCR_SCRATCH=$work/s WCR_PHASE=build exec $plain $runas "$php" -n "$scripts/corpus.php") \
         >"$work/out/build.log" 2>&1 || { echo "ERROR fixture build failed:"; cat "$work/out/build.log"; exit 2; }
 }
 
@@ -130,7 +137,9 @@ run_corpus() {
         cgi) bin="$cgi -n -q" ;;
     esac
     set --
+    rc_plain=$plain
     if [ "$rc_mode" = ext ]; then
+        rc_plain=
         set -- -d "extension=$so" -d wincache.enablecli=1 -d wincache.reroute_enabled=1 \
                -d wincache.fcenabled=1 -d wincache.namesalt=rrcorpus
     elif [ "$rc_mode" = fake ]; then
@@ -142,7 +151,7 @@ run_corpus() {
         set -- "$@" -d "open_basedir=$work/s/t/base:$scripts"
     fi
     (cd "$work/s" && WCR_SCRATCH=$work/s WCR_PHASE=run WCR_SETTING=$rc_setting \
-        exec $runas $bin "$@" "$scripts/corpus.php") <"/dev/null" >"$rc_out" 2>"$rc_out.err"
+        exec $rc_plain $runas $bin "$@" "$scripts/corpus.php") <"/dev/null" >"$rc_out" 2>"$rc_out.err"
     echo $? >"$rc_out.rc"
 }
 
