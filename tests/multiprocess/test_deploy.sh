@@ -52,7 +52,7 @@ WORKERS=4
 HAVE_OPC=0
 [[ $'\n'$(php-fpm8.2 -m 2>/dev/null)$'\n' == *$'\nZend OPcache\n'* ]] && HAVE_OPC=1
 UNTIL_STEP=0.02 # until_true's step (lib.sh): spreads, so polls, follow each other faster
-MP_WATCHDOG=${MP_WATCHDOG:-$((FULL ? 1500 : 400))}
+MP_WATCHDOG=${MP_WATCHDOG:-$((FULL ? 1500 : 900))}
 mp_init deploy "${1:?usage: $0 wincache.so|stub}"
 umask 022
 D=$MP_DIR/deploy
