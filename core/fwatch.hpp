@@ -21,8 +21,8 @@
 //   on_event(kind, dir, dir_kind, name, is_dir)
 //                    an event of the OS watcher on dir/name: bumps `applied` FIRST, then removes
 //                    the file entry dir/name (a pinned entry is retired: a compile streaming it
-//                    finishes on the old bytes; a removal the lock refuses is an overflow); names that appeared or vanished, or any event on
-//                    a directory: resolve_gen++ (every resolution computed before is stale,
+//                    finishes on the old bytes; a removal the lock refuses is an overflow too);
+//                    names that appeared or vanished, or any event on a directory: resolve_gen++ (every resolution computed before is stale,
 //                    FC-7); dir/name itself a watched directory or an ancestor of one, appeared
 //                    or vanished: epoch++ too (FC-8). In a kDirAncestor directory only that last
 //                    case matters (other events are not applied: its files are nobody's).
@@ -117,8 +117,8 @@ class FileWatch {
       const std::string key = file_key(child);
       const CacheStatus st = f_.remove(slot, key.data(), std::uint32_t(key.size()), now_ms);
       // The removal failed (the lock refused it: a misuse, which no caller should commit): the
-      // entry may be stale and still trusted. Handled as an overflow, which trusts nothing
-      // validated before it (FC-7), never as an event applied.
+      // entry is still there, stale. The event also counts as an overflow, which trusts nothing
+      // validated before it (FC-7): the entry is served again only after a stat.
       if constexpr (!Bugs::ignore_failed_remove)
         if (st != CacheStatus::ok && st != CacheStatus::miss) l_.on_overflow();
     }
