@@ -52,7 +52,9 @@ cmake -S "$root" -B "$build" -G Ninja -DWINCACHE_MODEL_ARGS="$model_args" \
   -DWINCACHE_MODEL_ARGS_HEAVY="$model_args_heavy" \
   -DWINCACHE_RC_PARAMS="$rc_params" >/dev/null || { echo "configure failed" >&2; exit 1; }
 echo "== build"
+t_build=$SECONDS
 ninja -C "$build" || { echo "build failed" >&2; exit 1; }
+t_build=$((SECONDS - t_build))
 
 total_pass=0
 total_fail=0
@@ -61,7 +63,7 @@ stage() {  # stage LABEL DESCRIPTION [BUILD_DIR]
   local label=$1 what=$2 dir=${3:-$build} log="$build/Testing/Temporary/LastTest.log"
   echo
   echo "== stage $label: $what"
-  local out rc
+  local out rc t0=$SECONDS
   out=$(ctest --test-dir "$dir" -L "^$label\$" --no-tests=error -j"$jobs" --output-on-failure 2>&1)
   rc=$?
   echo "$out" | grep -vE "^(Internal ctest|Test project|Constructing|Checking|Updating| *Start +[0-9]+:|.*Test +#[0-9]+: .* Passed)" | sed "/^$/N;/^\n$/D"
@@ -85,6 +87,7 @@ stage() {  # stage LABEL DESCRIPTION [BUILD_DIR]
     twins=$(echo "$out" | grep -cE "Twin\..* Passed")
     extra=" ($twins twins refuted as expected; RC_PARAMS=$rc_params)"
   fi
+  if [ -n "$extra" ]; then extra="${extra%)}; $((SECONDS - t0)) s)"; else extra=" ($((SECONDS - t0)) s)"; fi
   summaries+=("stage $label: $n_ok passed, $n_bad failed$extra")
   total_pass=$((total_pass + n_ok))
   total_fail=$((total_fail + n_bad))
@@ -152,7 +155,7 @@ win32_stage() {
     stage win32 "$what" "$wbuild"
   "$root/scripts/win32_tests.sh" wine-stop "$wbuild"
   if ((${#summaries[@]} > n_before)); then
-    summaries[-1]="${summaries[-1]} (build + wine + tests: $((SECONDS - t0)) s)"
+    summaries[-1]="${summaries[-1]%)}; build + wine + tests: $((SECONDS - t0)) s)"
   fi
 }
 # win32glue: scripts/win32_glue.sh prints a PASS or FAIL line per check (each source compiled,
@@ -183,7 +186,7 @@ else
 fi
 
 echo
-echo "== summary"
+echo "== summary (build $t_build s, whole run $SECONDS s)"
 for s in "${summaries[@]}"; do echo "$s"; done
 echo "wincache: $total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]
