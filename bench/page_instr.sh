@@ -11,7 +11,8 @@
 # requests, the three backends interleaved, 5 reps, medians, in ns per request. One
 # process, no php-fpm, so no other worker shares the cache's lines; noisy on a loaded machine.
 # Not part of scripts/bench.sh (callgrind takes about a minute per backend); the instruction
-# counts are deterministic, so they can be taken on a loaded machine.
+# counts do not depend on the machine's load (they move by about 1% between runs: the page's keys
+# are random), so they can be taken on a loaded machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=instr
