@@ -56,7 +56,7 @@ cpu_us() {  # cpu_us N ARGS...: user microseconds of php-cgi -T N (a get or set 
 }
 args() {  # the php-cgi arguments of backend $1, and FLOOR for "none"
   case $1 in
-    ours) a=(-d "extension=$so") ;;
+    ours) a=(-d "extension=$so" -d wincache.ucachesize=32) ;;  # as bench/fpm.sh
     apcu) a=(-d extension=apcu -d apc.shm_size=32M) ;;
     none) a=() ;;  # no cache: page.php's loops alone ($wc_floor)
   esac

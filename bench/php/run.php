@@ -155,7 +155,7 @@ if (in_array('pressure', $parts, true)) {
         $ours = $median($col($res['ours'], 'hit_rate'));
         [$target, $text] = isset($o['oracle_popular'])
             ? [['min' => round($o['oracle_popular'] - 1.5, 2)],
-               sprintf('>= oracle - 1.5 (%.1f)', $o['oracle_popular'] - 1.5)]
+               sprintf('>= oracle of the most popular keys - 1.5 (%.1f)', $o['oracle_popular'] - 1.5)]
             : [['min' => round($o['lru_model'], 2)], sprintf('>= LRU (%.1f)', $o['lru_model'])];
         $row('pressure', "memory pressure hit rate: $label", '%', 'higher', $ours,
              $median($col($res['apcu'], 'hit_rate')), $target, $text, $pr, $note);
