@@ -145,29 +145,27 @@ if ($wc) {
     }
     $models['lru_model'] = 100.0 * $lru_hits / $steps;
     if ($trace === 'zipf') {
+        // A static cache filled in the order given: each key that still fits is taken, one that
+        // does not is passed over; its hit rate is the probability of the keys taken.
+        $prob = static fn(int $i): float => ($cdf[$i] - ($i ? $cdf[$i - 1] : 0.0)) / $sum;
+        $fill = static function (iterable $order) use ($prob, $cost, $cap): float {
+            $used = 0;
+            $p = 0.0;
+            foreach ($order as $i) {
+                if ($used + $cost($i) <= $cap) {
+                    $used += $cost($i);
+                    $p += $prob($i);
+                }
+            }
+            return 100.0 * $p;
+        };
         $by = [];
         for ($i = 0; $i < $keys; $i++) {
-            $by[$i] = ($cdf[$i] - ($i ? $cdf[$i - 1] : 0.0)) / $sum / $cost($i);
+            $by[$i] = $prob($i) / $cost($i);
         }
         arsort($by);
-        $used = 0;
-        $p = 0.0;
-        foreach ($by as $i => $d) {
-            if ($used + $cost($i) <= $cap) {
-                $used += $cost($i);
-                $p += ($cdf[$i] - ($i ? $cdf[$i - 1] : 0.0)) / $sum;
-            }
-        }
-        $models['oracle'] = 100.0 * $p;
-        $used = 0;
-        $p = 0.0;
-        for ($i = 0; $i < $keys; $i++) {  // key $i has rank $i + 1: popularity order
-            if ($used + $cost($i) <= $cap) {
-                $used += $cost($i);
-                $p += ($cdf[$i] - ($i ? $cdf[$i - 1] : 0.0)) / $sum;
-            }
-        }
-        $models['oracle_popular'] = 100.0 * $p;
+        $models['oracle'] = $fill(array_keys($by));
+        $models['oracle_popular'] = $fill(range(0, $keys - 1));  // key $i has rank $i + 1
     }
 } else {
     $info = apcu_cache_info(true);
