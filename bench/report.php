@@ -76,6 +76,14 @@ foreach ($rows as &$r) {
         $t = $r['target'];
         if (is_array($t) && isset($t['ratio']) && $r['ratio'] !== null) {
             $r['met'] = $r['ratio'] >= (float)$t['ratio'];
+        } elseif (is_array($t) && isset($t['ratio'])) {
+            // A figure at or below 0 (a time "beyond the empty page" that came out below it: the
+            // difference is inside the run's noise) has no ratio. A target is shown met only when
+            // measured met, so this one is not met; the row says why.
+            $r['met'] = false;
+            $r['unmeasured'] = true;
+            $r['note'] = trim(($r['note'] ?? '') . ' Not judged met: a ratio needs both figures above 0, '
+                              . 'and a figure at or below 0 is inside the measurement\'s noise.');
         } elseif (is_array($t) && isset($t['diff'])) {
             $r['met'] = $r['diff'] >= (float)$t['diff'];
         }
@@ -106,7 +114,10 @@ $versus = static function (array $r): string {
         $w = $r['better'] === 'lower' ? ['fewer', 'more'] : ['more', 'fewer'];
         return $d == 0 ? 'same' : number_format(abs($d)) . ' ' . ($d > 0 ? $w[0] : $w[1]);
     }
-    return $r['ratio'] === null ? '–' : sprintf('%.2fx', $r['ratio']);
+    if ($r['ratio'] === null) {
+        return empty($r['unmeasured']) ? '–' : '– (a figure ≤ 0)';
+    }
+    return sprintf('%.2fx', $r['ratio']);
 };
 
 $parts = ['core' => 'Core (C++)', 'php' => 'PHP, one process', 'fpm' => 'PHP, php-fpm + nginx + wrk',

@@ -14,6 +14,21 @@ rc=$?
 if [ "$rc" != 0 ]; then
   echo "FAIL: scripts/bench.sh --quick exited $rc"; tail -n 40 "$out/log"; exit 1
 fi
+# The report's judging of a ratio target where a figure is at or below 0 (what the quick run's
+# fpm rows "beyond the empty page" can give on a loaded machine), on fixed rows: not met, and said.
+mkdir -p "$out/judge"
+printf '%s\n' \
+  '{"part":"fpm","name":"below noise","unit":"us","better":"lower","ours":-0.5,"peer":13.2,"peer_name":"APCu","target":{"ratio":2},"target_text":"","n":1,"note":""}' \
+  '{"part":"fpm","name":"measured","unit":"us","better":"lower","ours":6.0,"peer":13.2,"peer_name":"APCu","target":{"ratio":2},"target_text":"","n":1,"note":""}' \
+  >"$out/judge/rows.jsonl"
+php8.2 -n "$root/bench/report.php" --out-dir "$out/judge" "$out/judge/rows.jsonl" >/dev/null &&
+php8.2 -n -r '
+  $r = json_decode(file_get_contents($argv[1] . "/results.json"), true)["rows"] ?? [];
+  $ok = count($r) === 2 && $r[0]["met"] === false && $r[0]["ratio"] === null && str_contains($r[0]["note"], "at or below 0")
+        && $r[1]["met"] === true && abs($r[1]["ratio"] - 2.2) < 1e-9;
+  echo $ok ? "PASS" : "FAIL", ": report.php: a ratio target with a figure at or below 0 is not met (and says why); 6.0 vs 13.2 us is 2.2x, met\n";
+  exit($ok ? 0 : 1);
+' "$out/judge" || { echo "FAIL: report.php judging"; exit 1; }
 php8.2 -n -r '
   $r = json_decode(file_get_contents($argv[1] . "/results.json"), true);
   $fail = 0;
