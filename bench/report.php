@@ -81,7 +81,6 @@ foreach ($rows as &$r) {
             // difference is inside the run's noise) has no ratio. A target is shown met only when
             // measured met, so this one is not met; the row says why.
             $r['met'] = false;
-            $r['unmeasured'] = true;
             $r['note'] = trim(($r['note'] ?? '') . ' Not judged met: a ratio needs both figures above 0, '
                               . 'and a figure at or below 0 is inside the measurement\'s noise.');
         } elseif (is_array($t) && isset($t['diff'])) {
@@ -115,7 +114,8 @@ $versus = static function (array $r): string {
         return $d == 0 ? 'same' : number_format(abs($d)) . ' ' . ($d > 0 ? $w[0] : $w[1]);
     }
     if ($r['ratio'] === null) {
-        return empty($r['unmeasured']) ? '–' : '– (a figure ≤ 0)';
+        // a peer and a ratio target, yet no ratio: a figure at or below 0 (judged above)
+        return $r['peer'] !== null && isset($r['target']['ratio']) ? '– (a figure ≤ 0)' : '–';
     }
     return sprintf('%.2fx', $r['ratio']);
 };
